@@ -1,0 +1,67 @@
+"""Collects benchmark figures, prints them, and merges them into var/bench/results.json."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path("var/bench/results.json")
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    ordered = sorted(samples)
+    if not ordered:
+        return float("nan")
+    k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def median(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+@dataclass
+class Report:
+    path: Path = RESULTS
+    figures: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add(
+        self,
+        name: str,
+        value: float,
+        unit: str,
+        *,
+        limit: float | None = None,
+        limit_name: str = "target",
+        higher_is_better: bool = False,
+        ratio: float | None = None,
+    ) -> None:
+        """Records one figure. With a limit, the ratio is value/limit (or the ratio given, when
+        the limit was itself measured in this run, e.g. raw sqlite3 beside our checkouts)."""
+        entry: dict[str, Any] = {"value": round(value, 3), "unit": unit}
+        if limit is not None:
+            entry["limit"] = round(limit, 3)
+            entry["ratio"] = round(ratio if ratio is not None else value / limit, 3)
+        self.figures[name] = entry
+        shown = f"{value:,.2f} {unit}"
+        if limit is not None:
+            ok = value >= limit if higher_is_better else value <= limit
+            shown += (
+                f"   {limit_name} {limit:,.2f} {unit}   ratio {entry['ratio']:.2f}"
+                f"   {'OK' if ok else 'MISSED'}"
+            )
+        print(f"  {name:<48} {shown}", flush=True)
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        existing: dict[str, Any] = {}
+        if self.path.exists():
+            try:
+                existing = json.loads(self.path.read_text())
+            except json.JSONDecodeError:
+                existing = {}
+        existing.update(self.figures)
+        self.path.write_text(json.dumps(existing, indent=2, sort_keys=True) + "\n")

@@ -1,0 +1,1 @@
+"""Store hardware: receipt printers, cash drawers and barcode scanners."""

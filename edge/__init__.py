@@ -1,0 +1,3 @@
+"""Store Edge: the in-store edge node."""
+
+__version__ = "0.1.0"

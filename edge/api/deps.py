@@ -1,0 +1,40 @@
+"""Request dependencies: the node's context and the logged-in cashier."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from edge.domain.errors import Unauthorized
+from edge.services.auth import Actor, authenticate
+from edge.services.context import Context
+
+_bearer = HTTPBearer(auto_error=False, description="token from POST /api/v1/sessions")
+
+
+def get_ctx(request: Request) -> Context:
+    return request.app.state.ctx  # type: ignore[no-any-return]
+
+
+def get_actor(
+    ctx: Annotated[Context, Depends(get_ctx)],
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    if creds is None or creds.scheme.lower() != "bearer" or not creds.credentials:
+        raise Unauthorized(
+            "this needs a cashier session: POST /api/v1/sessions, then send "
+            "'Authorization: Bearer <token>'"
+        )
+    return authenticate(ctx, creds.credentials)
+
+
+def get_token(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
+    if creds is None:
+        raise Unauthorized("no session token")
+    return creds.credentials
+
+
+CtxDep = Annotated[Context, Depends(get_ctx)]
+ActorDep = Annotated[Actor, Depends(get_actor)]

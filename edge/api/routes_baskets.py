@@ -1,0 +1,113 @@
+"""Baskets and checkout at a register. Every write needs a cashier session."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Response
+
+from edge.api.deps import ActorDep, CtxDep
+from edge.api.schemas import (
+    CheckoutIn,
+    Credentials,
+    DiscountIn,
+    LineIn,
+    PriceIn,
+    QtyIn,
+    basket_out,
+    sale_out,
+)
+from edge.domain.tenders import Tender
+from edge.services import baskets, checkout
+
+router = APIRouter(tags=["baskets"])
+
+
+def _approver(c: Credentials | None) -> tuple[str, str] | None:
+    return (c.username, c.pin) if c else None
+
+
+@router.post("/baskets", status_code=201)
+def create_basket(ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    return basket_out(baskets.create_basket(ctx, actor))
+
+
+@router.get("/baskets/{basket_id}")
+def get_basket(ctx: CtxDep, _actor: ActorDep, basket_id: str) -> dict[str, Any]:
+    return basket_out(baskets.get_basket(ctx, basket_id))
+
+
+@router.post("/baskets/{basket_id}/lines", status_code=201)
+def add_line(ctx: CtxDep, _actor: ActorDep, basket_id: str, body: LineIn) -> dict[str, Any]:
+    """Scan: `code` is a barcode or GS1 string (or a SKU typed in); `sku` adds by SKU."""
+    view, line = baskets.add_line(ctx, basket_id, body.code, body.sku, body.qty)
+    return {**basket_out(view), "line_id": line.line_id}
+
+
+@router.patch("/baskets/{basket_id}/lines/{line_id}")
+def set_quantity(
+    ctx: CtxDep, _actor: ActorDep, basket_id: str, line_id: int, body: QtyIn
+) -> dict[str, Any]:
+    return basket_out(baskets.set_quantity(ctx, basket_id, line_id, body.qty))
+
+
+@router.delete("/baskets/{basket_id}/lines/{line_id}")
+def remove_line(ctx: CtxDep, _actor: ActorDep, basket_id: str, line_id: int) -> dict[str, Any]:
+    return basket_out(baskets.remove_line(ctx, basket_id, line_id))
+
+
+@router.post("/baskets/{basket_id}/lines/{line_id}/discount")
+def discount_line(
+    ctx: CtxDep, actor: ActorDep, basket_id: str, line_id: int, body: DiscountIn
+) -> dict[str, Any]:
+    """Cashiers may give up to the configured percentage; above it a supervisor approves."""
+    return basket_out(
+        baskets.discount_line(
+            ctx, actor, basket_id, line_id, body.percent, body.amount, _approver(body.approver)
+        )
+    )
+
+
+@router.post("/baskets/{basket_id}/lines/{line_id}/price")
+def override_price(
+    ctx: CtxDep, actor: ActorDep, basket_id: str, line_id: int, body: PriceIn
+) -> dict[str, Any]:
+    """A manual price always needs a supervisor (their session or their PIN in `approver`)."""
+    return basket_out(
+        baskets.override_price(
+            ctx, actor, basket_id, line_id, body.unit_price, _approver(body.approver)
+        )
+    )
+
+
+@router.post("/baskets/{basket_id}/discount")
+def discount_basket(
+    ctx: CtxDep, actor: ActorDep, basket_id: str, body: DiscountIn
+) -> dict[str, Any]:
+    return basket_out(
+        baskets.discount_basket(
+            ctx, actor, basket_id, body.percent, body.amount, _approver(body.approver)
+        )
+    )
+
+
+@router.post("/baskets/{basket_id}/cancel")
+def cancel_basket(ctx: CtxDep, _actor: ActorDep, basket_id: str) -> dict[str, Any]:
+    return basket_out(baskets.cancel_basket(ctx, basket_id))
+
+
+@router.post("/baskets/{basket_id}/checkout", status_code=201)
+def checkout_basket(
+    ctx: CtxDep,
+    actor: ActorDep,
+    basket_id: str,
+    body: CheckoutIn,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+) -> dict[str, Any]:
+    """Pays the basket. Retrying with the same Idempotency-Key returns the first result."""
+    tenders = [Tender(t.type, t.amount, t.reference) for t in body.tenders]
+    result = checkout.checkout(ctx, actor, basket_id, tenders, idempotency_key)
+    if result.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return sale_out(result.sale)

@@ -1,0 +1,42 @@
+"""Liveness, readiness and metrics for systemd, load balancers and Prometheus."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from edge.api.deps import CtxDep
+from edge.api.problems import problem
+from edge.store.migrations import pending
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, Any]:
+    """The process answers."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", response_model=None)
+def readyz(ctx: CtxDep, request: Request) -> dict[str, Any] | Response:
+    """The database is writable and every migration is applied."""
+    try:
+        with ctx.db.transaction() as conn:
+            conn.execute("SELECT count(*) FROM schema_migrations").fetchone()
+        todo = pending(ctx.db, request.app.state.migration_sets)
+    except (sqlite3.Error, RuntimeError) as exc:
+        return problem(503, "not-ready", f"database not writable: {exc}", request.url.path)
+    if todo:
+        return problem(503, "not-ready", f"{len(todo)} migrations pending", request.url.path)
+    return {"status": "ready", "store_id": ctx.store_id}
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics(request: Request) -> Response:
+    return Response(
+        generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST
+    )

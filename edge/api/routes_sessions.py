@@ -1,0 +1,44 @@
+"""Cashier sessions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Response
+
+from edge.api.deps import ActorDep, CtxDep, get_token
+from edge.api.schemas import LoginIn
+from edge.services import auth
+
+router = APIRouter(tags=["sessions"])
+
+
+@router.post("/sessions", status_code=201)
+def login(ctx: CtxDep, body: LoginIn) -> dict[str, Any]:
+    """PIN login → bearer token for the POS. Five wrong PINs lock the account for a while."""
+    session = auth.login(ctx, body.username, body.pin, body.register_id)
+    return {
+        "token": session.token,
+        "token_type": "bearer",
+        "expires_at": session.expires_at.isoformat(),
+        "username": session.actor.username,
+        "role": session.actor.role.value,
+        "register": session.actor.register,
+        "display_name": session.actor.display_name,
+    }
+
+
+@router.get("/sessions/current")
+def whoami(actor: ActorDep) -> dict[str, Any]:
+    return {
+        "username": actor.username,
+        "role": actor.role.value,
+        "register": actor.register,
+        "display_name": actor.display_name,
+    }
+
+
+@router.delete("/sessions/current", status_code=204)
+def logout(ctx: CtxDep, _actor: ActorDep, token: Annotated[str, Depends(get_token)]) -> Response:
+    auth.logout(ctx, token)
+    return Response(status_code=204)

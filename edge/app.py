@@ -1,0 +1,135 @@
+"""Composition of a node: HTTP API + UI + background components (sync agent, device workers)
+on one FastAPI app, started and stopped by its lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from edge import __version__
+from edge.api import (
+    problems,
+    routes_baskets,
+    routes_catalogue,
+    routes_health,
+    routes_sales,
+    routes_sessions,
+)
+from edge.bootstrap import bootstrap
+from edge.config import Settings
+from edge.metrics import Metrics
+from edge.plugins import Component, ComponentFactory, plugins
+from edge.services.context import Context
+from edge.store.migrations import MigrationSet
+from edge.store.schema import edge_migrations
+
+log = logging.getLogger(__name__)
+API_PREFIX = "/api/v1"
+
+
+class TimingMiddleware:
+    """Records each request's latency by route template (plain ASGI: no per-request task)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        done = self.metrics.timer()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route = scope.get("route")
+            path = getattr(route, "path", None)
+            if path and scope["path"].startswith(API_PREFIX):
+                done(scope["method"], path, status)
+
+
+def migration_sets() -> list[MigrationSet]:
+    """Every component's migrations, in the order they apply."""
+    return [edge_migrations, *(p.migrations for p in plugins() if p.migrations is not None)]
+
+
+def component_factories(settings: Settings) -> list[ComponentFactory]:
+    return [factory for p in plugins() for factory in p.components]
+
+
+def create_app(
+    settings: Settings,
+    *,
+    ctx: Context | None = None,
+    ui: bool = True,
+    components: Sequence[ComponentFactory] | None = None,
+) -> FastAPI:
+    sets = migration_sets()
+    ctx = ctx or bootstrap(settings, sets[1:])
+    factories = list(components) if components is not None else component_factories(settings)
+    running: list[Component] = []
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
+        for factory in factories:
+            component = factory(ctx)
+            if component is None:
+                continue
+            await component.start()
+            running.append(component)
+        log.info("store edge node ready", extra={"store_id": ctx.store_id})
+        try:
+            yield {}
+        finally:
+            for component in reversed(running):
+                try:
+                    await component.stop()
+                except Exception:
+                    log.exception("stopping %s failed", type(component).__name__)
+            running.clear()
+            ctx.db.close()
+
+    app = FastAPI(
+        title="Store Edge node",
+        version=__version__,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.ctx = ctx
+    app.state.settings = settings
+    app.state.migration_sets = sets
+    app.state.metrics = Metrics(ctx)
+    app.state.components = running
+    problems.install(app)
+    for router in (
+        routes_health.router,
+        routes_catalogue.router,
+        routes_sessions.router,
+        routes_baskets.router,
+        routes_sales.router,
+    ):
+        app.include_router(router, prefix=API_PREFIX)
+    for plugin in plugins():
+        for router in plugin.routers:
+            app.include_router(router, prefix=API_PREFIX)
+    app.include_router(routes_health.router)  # /healthz etc. also at the root, for systemd/LBs
+    app.add_middleware(TimingMiddleware, metrics=app.state.metrics)
+    if ui:
+        from kiosk_ui import mount
+
+        mount(app, ctx)
+    return app

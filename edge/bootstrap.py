@@ -1,0 +1,47 @@
+"""Wires a node together: database, migrations, context, demo data."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from edge.config import Settings
+from edge.services.context import Context
+from edge.services.seeding import seed_demo
+from edge.services.staff import demo_staff_active
+from edge.store.db import Database
+from edge.store.migrations import MigrationSet, migrate
+from edge.store.schema import edge_migrations
+
+log = logging.getLogger(__name__)
+
+
+def open_database(settings: Settings, extra: Sequence[MigrationSet] = ()) -> Database:
+    db = Database(settings.db_path, synchronous=settings.database.synchronous)
+    try:
+        applied = migrate(db, [edge_migrations, *extra])
+    except Exception:
+        db.close()
+        raise
+    if applied:
+        log.info("database migrated", extra={"migrations": applied})
+    return db
+
+
+def bootstrap(settings: Settings, extra_migrations: Sequence[MigrationSet] = ()) -> Context:
+    from edge.plugins import plugins
+
+    ctx = Context(open_database(settings, extra_migrations), settings)
+    for plugin in plugins():
+        if plugin.setup is not None:
+            plugin.setup(ctx)
+    if settings.demo:
+        seed_demo(ctx)
+    demo = demo_staff_active(ctx)
+    if demo:
+        log.warning(
+            "demo staff accounts are active (%s) with well-known PINs; disable them with "
+            "`store-edge users disable NAME` before trading",
+            ", ".join(demo),
+        )
+    return ctx

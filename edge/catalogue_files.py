@@ -1,0 +1,181 @@
+"""Reading catalogue files (CSV or JSON Lines) from an ERP export into products.
+
+A row is validated whole; one bad row rejects the file with its line number, so an import is
+all or nothing. Shared by the edge node (`store-edge catalog import`) and the hub."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from edge.domain.barcodes import has_valid_check_digit, normalize_gtin
+from edge.domain.catalogue import Product
+from edge.domain.errors import InvalidInput
+from edge.domain.vat import VatRate
+
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+class ProductRecord(BaseModel):
+    """One catalogue row. `price` is the gross price as a decimal ('12.99' or '12,99');
+    `price_minor` the same in minor units; one of them is required."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    sku: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._/-]+$")
+    name_pl: str = Field(min_length=1, max_length=200)
+    name_en: str = Field("", max_length=200)
+    desc_pl: str = Field("", max_length=4000)
+    desc_en: str = Field("", max_length=4000)
+    category: str = Field("", max_length=64)
+    price: str | None = None
+    price_minor: int | None = Field(None, ge=0)
+    currency: str = Field("PLN", pattern=r"^[A-Z]{3}$")
+    vat: str
+    unit: str = "pcs"
+    barcodes: list[str] = []
+    image: str = Field("", max_length=500)
+    active: bool = True
+
+    @field_validator("barcodes", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [v for v in value.replace("|", " ").replace(";", " ").split() if v]
+        return value
+
+    @field_validator("barcodes")
+    @classmethod
+    def _check(cls, codes: list[str]) -> list[str]:
+        out = []
+        for code in codes:
+            if len(code) not in (8, 12, 13, 14) or not has_valid_check_digit(code):
+                raise ValueError(f"barcode {code!r} is not a valid EAN/UPC/GTIN")
+            out.append(normalize_gtin(code))
+        return out
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, value: str) -> str:
+        unit = {"szt": "pcs", "szt.": "pcs", "pcs": "pcs", "kg": "kg"}.get(value.lower())
+        if unit is None:
+            raise ValueError("unit must be pcs or kg")
+        return unit
+
+    def to_product(self) -> Product:
+        try:
+            vat = VatRate.parse(self.vat)
+        except ValueError as exc:
+            raise ValueError(str(exc)) from None
+        if self.price_minor is not None:
+            minor = self.price_minor
+        elif self.price is not None:
+            try:
+                amount = Decimal(self.price.replace(",", ".").replace(" ", "")) * 100
+            except InvalidOperation:
+                raise ValueError(f"price {self.price!r} is not a number") from None
+            if amount != amount.to_integral_value() or amount < 0:
+                raise ValueError(f"price {self.price!r} must be ≥ 0 with at most 2 decimals")
+            minor = int(amount)
+        else:
+            raise ValueError("price (or price_minor) is required")
+        names = {"pl": self.name_pl, **({"en": self.name_en} if self.name_en else {})}
+        descriptions = {k: v for k, v in (("pl", self.desc_pl), ("en", self.desc_en)) if v}
+        return Product(
+            sku=self.sku,
+            names=names,
+            price=minor,
+            vat=vat,
+            currency=self.currency,
+            unit=self.unit,
+            category=self.category,  # type: ignore[arg-type]
+            barcodes=tuple(self.barcodes),
+            descriptions=descriptions,
+            image=self.image,
+            active=self.active,
+        )
+
+
+def _record(raw: dict[str, Any], where: str) -> Product:
+    if isinstance(raw.get("names"), dict):
+        raw = {**raw, "name_pl": raw["names"].get("pl", ""), "name_en": raw["names"].get("en", "")}
+    if isinstance(raw.get("descriptions"), dict):
+        raw = {
+            **raw,
+            "desc_pl": raw["descriptions"].get("pl", ""),
+            "desc_en": raw["descriptions"].get("en", ""),
+        }
+    try:
+        return ProductRecord.model_validate(raw).to_product()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"]) or "row"
+        raise InvalidInput(f"{where}: {key}: {first['msg']}") from None
+    except ValueError as exc:
+        raise InvalidInput(f"{where}: {exc}") from None
+
+
+def detect_format(name: str, head: bytes) -> str:
+    lower = name.lower()
+    if lower.endswith((".jsonl", ".ndjson", ".json")):
+        return "jsonl"
+    if lower.endswith(".csv"):
+        return "csv"
+    return "jsonl" if head.lstrip()[:1] == b"{" else "csv"
+
+
+def parse(data: bytes, fmt: str) -> Iterator[Product]:
+    """Yields products; raises InvalidInput naming the line of the first bad row."""
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidInput("catalogue file is too large")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("catalogue file is not UTF-8") from None
+    seen: set[str] = set()
+    if fmt == "jsonl":
+        rows: Iterator[tuple[int, dict[str, Any]]] = _jsonl_rows(text)
+    elif fmt == "csv":
+        rows = _csv_rows(text)
+    else:
+        raise InvalidInput(f"unknown catalogue format {fmt!r} (csv or jsonl)")
+    for line_no, raw in rows:
+        product = _record(raw, f"line {line_no}")
+        if product.sku in seen:
+            raise InvalidInput(f"line {line_no}: sku {product.sku} appears twice")
+        seen.add(product.sku)
+        yield product
+
+
+def _jsonl_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"line {n}: not valid JSON ({exc.msg})") from None
+        if not isinstance(raw, dict):
+            raise InvalidInput(f"line {n}: expected a JSON object")
+        yield n, raw
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    if not reader.fieldnames or "sku" not in reader.fieldnames:
+        raise InvalidInput("line 1: CSV header must name the columns (sku, name_pl, price, vat…)")
+    for raw in reader:
+        if None in raw:
+            raise InvalidInput(f"line {reader.line_num}: more fields than the header names")
+        yield reader.line_num, {k: v for k, v in raw.items() if v not in (None, "")}

@@ -1,0 +1,213 @@
+"""`store-edge`: run a node, manage staff and the catalogue."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from edge.config import ConfigError, Settings, load_settings
+from edge.domain.errors import DomainError
+from edge.domain.staff import Role
+from edge.store.migrations import MigrationError
+
+app = typer.Typer(
+    help="Store Edge: the in-store edge node of an omnichannel retailer.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+users_app = typer.Typer(
+    help="Staff accounts (cashiers, supervisors, admins).", no_args_is_help=True
+)
+catalog_app = typer.Typer(
+    help="The store's catalogue (for a store without a hub).", no_args_is_help=True
+)
+app.add_typer(users_app, name="users")
+app.add_typer(catalog_app, name="catalog")
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", help="TOML config file", exists=False)
+]
+DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="where the database lives")]
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(f"store-edge: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def settings_from(config: Path | None, **overrides: Any) -> Settings:
+    """Settings from file + environment + the flags that were given (nested keys as dicts)."""
+    nested: dict[str, Any] = {}
+    for dotted, value in overrides.items():
+        if value is None:
+            continue
+        parts = dotted.split(".")
+        cursor = nested
+        for part in parts[:-1]:
+            cursor = cursor.setdefault(part, {})
+        cursor[parts[-1]] = value
+    try:
+        return load_settings(config, nested)
+    except ConfigError as exc:
+        fail(str(exc))
+        raise  # unreachable; keeps type checkers content
+
+
+def _logging(settings: Settings) -> None:
+    from edge.logging_setup import configure
+
+    configure(settings.log_format, settings.log_level)
+
+
+def context_for(settings: Settings):  # type: ignore[no-untyped-def]
+    from edge.app import migration_sets
+    from edge.bootstrap import bootstrap
+
+    try:
+        return bootstrap(settings, migration_sets()[1:])
+    except MigrationError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def serve(
+    config: ConfigOpt = None,
+    port: Annotated[int | None, typer.Option(help="HTTP port (default 8080)")] = None,
+    host: Annotated[str | None, typer.Option(help="HTTP address (default 127.0.0.1)")] = None,
+    data_dir: DataDirOpt = None,
+    store_id: Annotated[str | None, typer.Option("--store-id", help="this store's id")] = None,
+    broker: Annotated[str | None, typer.Option(help="MQTT broker URL, mqtt:// or mqtts://")] = None,
+    hub_key: Annotated[
+        Path | None, typer.Option("--hub-key", help="the hub's public key (PEM)")
+    ] = None,
+) -> None:
+    """Run the edge node: HTTP API, kiosk (/kiosk), POS (/pos), devices and sync."""
+    import uvicorn
+
+    settings = settings_from(
+        config,
+        **{
+            "http.port": port,
+            "http.host": host,
+            "data_dir": data_dir,
+            "store.id": store_id,
+            "broker.url": broker,
+            "broker.hub_key": hub_key,
+        },
+    )
+    _logging(settings)
+    if settings.broker.url and not settings.broker.hub_key:
+        fail(
+            "a broker is configured but not the hub's public key: pass --hub-key FILE (or "
+            "set broker.hub_key); without it the node cannot verify the hub's commands"
+        )
+    if settings.broker.hub_key and not Path(settings.broker.hub_key).is_file():
+        fail(f"broker.hub_key: {settings.broker.hub_key} does not exist")
+    from edge.app import create_app
+
+    ctx = context_for(settings)
+    web = create_app(settings, ctx=ctx)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            web,
+            host=settings.http.host,
+            port=settings.http.port,
+            log_config=None,
+            timeout_graceful_shutdown=10,
+            lifespan="on",
+        )
+    )
+    server.run()
+
+
+@users_app.command("add")
+def users_add(
+    username: str,
+    role: Annotated[Role, typer.Option(help="cashier, supervisor or admin")] = Role.CASHIER,
+    pin: Annotated[str | None, typer.Option(help="4–12 digits (asked for if omitted)")] = None,
+    name: Annotated[str, typer.Option(help="name shown on receipts")] = "",
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Add a member of staff."""
+    from edge.services import staff
+
+    settings = settings_from(config, data_dir=data_dir, demo=False)
+    pin = pin or typer.prompt("PIN", hide_input=True, confirmation_prompt=True)
+    ctx = context_for(settings)
+    try:
+        staff.add_user(ctx, username, pin, role, name)
+    except DomainError as exc:
+        fail(exc.detail)
+    finally:
+        ctx.db.close()
+    typer.echo(f"added {role.value} {username}")
+
+
+@users_app.command("list")
+def users_list(config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
+    """List staff accounts."""
+    from edge.services import staff
+
+    ctx = context_for(settings_from(config, data_dir=data_dir, demo=False))
+    try:
+        for m in staff.list_users(ctx):
+            state = "disabled" if m.disabled else ("locked" if m.locked_until else "active")
+            typer.echo(f"{m.username:<20} {m.role.value:<11} {state:<9} {m.display_name}")
+    finally:
+        ctx.db.close()
+
+
+@users_app.command("disable")
+def users_disable(username: str, config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
+    """Disable an account and end its sessions."""
+    from edge.services import staff
+
+    ctx = context_for(settings_from(config, data_dir=data_dir, demo=False))
+    try:
+        staff.disable_user(ctx, username)
+    except DomainError as exc:
+        fail(exc.detail)
+    finally:
+        ctx.db.close()
+    typer.echo(f"disabled {username}")
+
+
+@catalog_app.command("import")
+def catalog_import(file: Path, config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
+    """Import products from a CSV or JSON Lines file (all or nothing)."""
+    from edge.services import catalogue
+
+    if not file.is_file():
+        fail(f"{file} does not exist")
+    ctx = context_for(settings_from(config, data_dir=data_dir))
+    try:
+        n = catalogue.import_file(ctx, file)
+    except DomainError as exc:
+        fail(f"{file}: {exc.detail}; nothing was imported")
+    finally:
+        ctx.db.close()
+    typer.echo(f"imported {n} products from {file}")
+
+
+def _add_plugin_commands() -> None:
+    from edge.plugins import plugins
+
+    for plugin in plugins():
+        for name, sub in plugin.cli:
+            app.add_typer(sub, name=name)
+
+
+def main() -> None:
+    _add_plugin_commands()
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

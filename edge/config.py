@@ -1,0 +1,137 @@
+"""Node settings: embedded defaults, a TOML file, then `STORE_EDGE_*` environment variables
+(nested keys with `__`, e.g. `STORE_EDGE_HTTP__PORT=8081`), then CLI flags."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from devices.config import DevicesConfig
+from edge.domain.barcodes import VariableMeasureRule
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StoreInfo(_Section):
+    id: str = Field("S001", pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    name: str = "Store Edge Demo — Kraków Rynek"
+    address: str = "Rynek Główny 1, 31-042 Kraków"
+    tax_id: str = "NIP 676-000-00-00"
+    register_id: str = Field("01", pattern=r"^[A-Za-z0-9]{1,8}$")
+    currency: str = Field("PLN", pattern=r"^[A-Z]{3}$")
+    language: Literal["pl", "en"] = "pl"
+
+
+class HttpConfig(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+
+
+class DatabaseConfig(_Section):
+    # FULL: a store box loses power; NORMAL in WAL mode can lose the last commits then.
+    synchronous: Literal["FULL", "NORMAL"] = "FULL"
+
+
+class BrokerConfig(_Section):
+    url: str | None = None  # mqtt://host:1883 or mqtts://user:pass@host:8883
+    username: str | None = None
+    password: str | None = None
+    topic_prefix: str = "retail/v1"
+    hub_key: Path | None = None  # the hub's Ed25519 public key (PEM); required with a broker
+    ca_file: Path | None = None
+
+
+class SellingConfig(_Section):
+    session_minutes: int = Field(12 * 60, ge=1)
+    cashier_max_discount_percent: int = Field(10, ge=0, le=100)
+    variable_measure: list[VariableMeasureRule] | None = None
+
+    @field_validator("variable_measure", mode="before")
+    @classmethod
+    def _rules(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        return [VariableMeasureRule(**v) if isinstance(v, dict) else v for v in value]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="STORE_EDGE_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    data_dir: Path = Path("var")
+    demo: bool = True  # seed the demo catalogue and demo staff into an empty database
+    store: StoreInfo = StoreInfo()
+    http: HttpConfig = HttpConfig()
+    database: DatabaseConfig = DatabaseConfig()
+    broker: BrokerConfig = BrokerConfig()
+    selling: SellingConfig = SellingConfig()
+    devices: DevicesConfig = DevicesConfig()
+    log_format: Literal["json", "console"] = "json"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "store.db"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # CLI flags (init) beat the environment, which beats the TOML file.
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+class ConfigError(Exception):
+    """A config file or variable is wrong; the message names the key."""
+
+
+def describe(exc: ValidationError, source: str) -> str:
+    lines = [f"invalid configuration in {source}:"]
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(root)"
+        lines.append(f"  {key}: {err['msg']}")
+    return "\n".join(lines)
+
+
+def load_settings(
+    config_file: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    settings_cls: type[Settings] = Settings,
+) -> Settings:
+    """Reads the embedded defaults, the TOML file, the environment and the CLI overrides.
+    Raises ConfigError naming the offending key."""
+    cls = settings_cls
+    source = "the environment"
+    if config_file is not None:
+        path = Path(config_file)
+        if not path.is_file():
+            raise ConfigError(f"config file {path} does not exist")
+        source = f"{path} or the environment"
+        cls = type(
+            settings_cls.__name__,
+            (settings_cls,),
+            {"model_config": {**settings_cls.model_config, "toml_file": path}},
+        )
+    try:
+        return cls(**(overrides or {}))
+    except ValidationError as exc:
+        raise ConfigError(describe(exc, source)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {config_file} is not valid TOML: {exc}") from None

@@ -1,0 +1,1 @@
+"""Demo data for the embedded default: a realistic small-supermarket catalogue and demo staff."""

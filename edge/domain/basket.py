@@ -1,0 +1,275 @@
+"""The basket aggregate: lines, quantities, discounts, and how a basket is priced."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from fractions import Fraction
+from typing import Literal
+
+from edge.domain.barcodes import Scan
+from edge.domain.catalogue import Product, Promotion, Unit
+from edge.domain.errors import BasketClosed, InvalidInput, NotFound
+from edge.domain.money import Money, round_half_up
+from edge.domain.vat import VatLine, VatRate, breakdown
+
+BasketStatus = Literal["open", "checked_out", "cancelled"]
+MAX_PIECES_PER_LINE = 9999
+MAX_GRAMS_PER_LINE = 999_999
+
+
+@dataclass(frozen=True, slots=True)
+class BasketLine:
+    line_id: int
+    sku: str
+    name: str
+    unit: Unit
+    vat: VatRate
+    unit_price: int  # catalogue gross price at scan time, per piece or per kg
+    qty: int  # pieces, or grams for weighed goods
+    code: str = ""
+    fixed_total: int | None = None  # a price-embedded label fixes the line's amount
+    price_override: int | None = None  # manual unit price (needs a supervisor)
+    discount_percent: int = 0
+    discount_amount: int = 0
+    approved_by: str | None = None
+    batch: str | None = None
+    expiry: date | None = None
+
+    @property
+    def mergeable(self) -> bool:
+        """A plain piece line: scanning the same product again adds to it."""
+        return (
+            self.unit == "pcs"
+            and self.fixed_total is None
+            and self.price_override is None
+            and not self.discount_percent
+            and not self.discount_amount
+            and self.batch is None
+        )
+
+    def gross(self) -> int:
+        if self.fixed_total is not None:
+            return self.fixed_total
+        price = self.price_override if self.price_override is not None else self.unit_price
+        if self.unit == "kg":
+            return round_half_up(Fraction(price * self.qty, 1000))
+        return price * self.qty
+
+
+def _check_qty(unit: Unit, qty: int) -> None:
+    limit = MAX_GRAMS_PER_LINE if unit == "kg" else MAX_PIECES_PER_LINE
+    if not 0 < qty <= limit:
+        what = "grams" if unit == "kg" else "pieces"
+        raise InvalidInput(f"quantity must be between 1 and {limit} {what}, got {qty}")
+
+
+@dataclass
+class Basket:
+    id: str
+    register: str
+    currency: str = "PLN"
+    status: BasketStatus = "open"
+    lines: list[BasketLine] = field(default_factory=list)
+    discount_percent: int = 0
+    discount_amount: int = 0
+    created_by: str | None = None
+    created_at: datetime | None = None
+
+    def _open(self) -> None:
+        if self.status != "open":
+            raise BasketClosed(f"basket {self.id} is {self.status.replace('_', ' ')}")
+
+    def _next_line_id(self) -> int:
+        return max((line.line_id for line in self.lines), default=0) + 1
+
+    def line(self, line_id: int) -> BasketLine:
+        for line in self.lines:
+            if line.line_id == line_id:
+                return line
+        raise NotFound(f"basket {self.id} has no line {line_id}")
+
+    def add(self, product: Product, qty: int = 1, scan: Scan | None = None) -> BasketLine:
+        """Adds a product as scanned. A weighed label brings its own weight or price; a plain
+        piece scanned again adds to the existing line."""
+        self._open()
+        if not product.active:
+            raise InvalidInput(f"{product.sku} is withdrawn from sale")
+        fixed_total = None
+        if product.weighed:
+            if scan is not None and scan.weight_g is not None:
+                qty = scan.weight_g
+            elif scan is not None and scan.price is not None:
+                fixed_total = scan.price
+                qty = max(1, round_half_up(Fraction(scan.price * 1000, max(product.price, 1))))
+        elif scan is not None and scan.price is not None:
+            fixed_total = scan.price * qty
+        _check_qty(product.unit, qty)
+        candidate = BasketLine(
+            line_id=self._next_line_id(),
+            sku=product.sku,
+            name=product.name("pl"),
+            unit=product.unit,
+            vat=product.vat,
+            unit_price=product.price,
+            qty=qty,
+            code=scan.raw.strip() if scan else "",
+            fixed_total=fixed_total,
+            batch=scan.batch if scan else None,
+            expiry=scan.expiry if scan else None,
+        )
+        if candidate.mergeable:
+            for i, line in enumerate(self.lines):
+                if line.sku == product.sku and line.mergeable:
+                    merged = replace(line, qty=line.qty + qty)
+                    _check_qty(merged.unit, merged.qty)
+                    self.lines[i] = merged
+                    return merged
+        self.lines.append(candidate)
+        return candidate
+
+    def _replace(self, line_id: int, **changes: object) -> BasketLine:
+        self._open()
+        old = self.line(line_id)
+        new = replace(old, **changes)  # type: ignore[arg-type]
+        self.lines[self.lines.index(old)] = new
+        return new
+
+    def set_qty(self, line_id: int, qty: int) -> BasketLine:
+        line = self.line(line_id)
+        if line.fixed_total is not None:
+            raise InvalidInput("the quantity of a price-embedded label cannot be changed")
+        _check_qty(line.unit, qty)
+        return self._replace(line_id, qty=qty)
+
+    def remove(self, line_id: int) -> None:
+        self._open()
+        self.lines.remove(self.line(line_id))
+
+    def discount_line(
+        self, line_id: int, percent: int = 0, amount: int = 0, approved_by: str | None = None
+    ) -> BasketLine:
+        _check_discount(percent, amount)
+        return self._replace(
+            line_id, discount_percent=percent, discount_amount=amount, approved_by=approved_by
+        )
+
+    def override_price(self, line_id: int, unit_price: int, approved_by: str) -> BasketLine:
+        if unit_price < 0:
+            raise InvalidInput("a price cannot be negative")
+        return self._replace(line_id, price_override=unit_price, approved_by=approved_by)
+
+    def discount_basket(self, percent: int = 0, amount: int = 0) -> None:
+        self._open()
+        _check_discount(percent, amount)
+        self.discount_percent, self.discount_amount = percent, amount
+
+
+def _check_discount(percent: int, amount: int) -> None:
+    if not 0 <= percent <= 100:
+        raise InvalidInput("a discount percentage must be between 0 and 100")
+    if amount < 0:
+        raise InvalidInput("a discount amount cannot be negative")
+    if percent and amount:
+        raise InvalidInput("give a discount as a percentage or as an amount, not both")
+
+
+@dataclass(frozen=True, slots=True)
+class PricedLine:
+    line: BasketLine
+    gross: int
+    promo_discount: int
+    manual_discount: int
+    basket_discount: int
+    promotion: Promotion | None = None
+
+    @property
+    def total(self) -> int:
+        return self.gross - self.promo_discount - self.manual_discount - self.basket_discount
+
+    @property
+    def discount(self) -> int:
+        return self.promo_discount + self.manual_discount + self.basket_discount
+
+
+@dataclass(frozen=True, slots=True)
+class PricedBasket:
+    currency: str
+    lines: tuple[PricedLine, ...]
+    vat: tuple[VatLine, ...]
+
+    @property
+    def subtotal(self) -> int:
+        return sum(p.gross for p in self.lines)
+
+    @property
+    def discount(self) -> int:
+        return sum(p.discount for p in self.lines)
+
+    @property
+    def total(self) -> int:
+        return sum(p.total for p in self.lines)
+
+
+def _promo_discount(line: BasketLine, gross: int, promo: Promotion) -> int:
+    if line.fixed_total is not None or line.price_override is not None:
+        return 0
+    if promo.kind == "percent":
+        return round_half_up(Fraction(gross * promo.value, 100))
+    if promo.kind == "price":
+        cheaper = max(0, line.unit_price - promo.value)
+        if line.unit == "kg":
+            return round_half_up(Fraction(cheaper * line.qty, 1000))
+        return cheaper * line.qty
+    if promo.kind == "multibuy" and line.unit == "pcs" and promo.buy > promo.pay >= 0:
+        return (line.qty // promo.buy) * (promo.buy - promo.pay) * line.unit_price
+    return 0
+
+
+def apportion(amount: int, weights: Sequence[int]) -> list[int]:
+    """Splits `amount` over `weights` proportionally; the shares sum to `amount` exactly
+    (largest remainder), so per-rate VAT totals stay consistent with the basket total."""
+    base = sum(weights)
+    if base <= 0 or amount <= 0:
+        return [0] * len(weights)
+    raw = [Fraction(amount * w, base) for w in weights]
+    shares = [int(r) for r in raw]
+    rest = amount - sum(shares)
+    order = sorted(range(len(weights)), key=lambda i: raw[i] - shares[i], reverse=True)
+    for i in order[:rest]:
+        shares[i] += 1
+    return shares
+
+
+def price(
+    basket: Basket, promotions: Mapping[str, Sequence[Promotion]], now: datetime
+) -> PricedBasket:
+    """Prices a basket: catalogue price or label, best active promotion, manual line discount,
+    basket discount apportioned over lines, then VAT per rate on the rate totals."""
+    staged: list[tuple[BasketLine, int, int, int, Promotion | None]] = []
+    for line in basket.lines:
+        gross = line.gross()
+        best, best_promo = 0, None
+        for promo in promotions.get(line.sku, ()):
+            if promo.active_at(now):
+                d = _promo_discount(line, gross, promo)
+                if d > best:
+                    best, best_promo = d, promo
+        after_promo = gross - best
+        manual = round_half_up(Fraction(after_promo * line.discount_percent, 100))
+        manual = min(after_promo, manual + line.discount_amount)
+        staged.append((line, gross, best, manual, best_promo))
+    net_totals = [g - p - m for _, g, p, m, _ in staged]
+    subtotal = sum(net_totals)
+    basket_off = round_half_up(Fraction(subtotal * basket.discount_percent, 100))
+    basket_off = min(subtotal, basket_off + basket.discount_amount)
+    shares = apportion(basket_off, net_totals)
+    priced = tuple(
+        PricedLine(line, gross, promo_d, manual, share, promo)
+        for (line, gross, promo_d, manual, promo), share in zip(staged, shares, strict=True)
+    )
+    vat = breakdown(
+        ((p.line.vat, Money(p.total, basket.currency)) for p in priced), basket.currency
+    )
+    return PricedBasket(basket.currency, priced, tuple(vat))

@@ -1,0 +1,52 @@
+"""The parts of a node beyond the selling core (devices, sync, pickups & returns, ops) plug in
+here, so the core never imports them and each part owns its schema, routes, workers and CLI.
+
+A plugin module exposes `PLUGIN: Plugin`. `PLUGIN_MODULES` lists them in the order their
+migrations apply; a module that fails to import is a programming error and fails loudly."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import typer
+    from fastapi import APIRouter
+
+    from edge.services.context import Context
+    from edge.store.migrations import MigrationSet
+
+
+class Component(Protocol):
+    """A background part of the node (sync agent, device manager, watchdog)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+# Returns None when the part is not configured (e.g. no broker): nothing to run.
+ComponentFactory = Callable[["Context"], Component | None]
+
+
+@dataclass(frozen=True)
+class Plugin:
+    name: str
+    migrations: MigrationSet | None = None
+    # Called once per Context after migrations: attach hooks (e.g. print on sale).
+    setup: Callable[[Context], None] | None = None
+    routers: Sequence[APIRouter] = ()
+    components: Sequence[ComponentFactory] = ()
+    # (sub-command name, typer app) pairs added to `store-edge`.
+    cli: Sequence[tuple[str, typer.Typer]] = field(default_factory=tuple)
+
+
+PLUGIN_MODULES: tuple[str, ...] = (
+    # one line per part; keep the order (it is the migration order)
+)
+
+
+def plugins() -> list[Plugin]:
+    return [importlib.import_module(name).PLUGIN for name in PLUGIN_MODULES]

@@ -1,0 +1,95 @@
+"""Finding products: search, by SKU, by scanned code; importing a catalogue file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from edge import catalogue_files
+from edge.domain.barcodes import Scan, decode
+from edge.domain.catalogue import Product, Promotion
+from edge.domain.errors import InvalidBarcode, UnknownProduct
+from edge.services.availability import Availability, _availability
+from edge.services.context import Context
+from edge.store import catalogue_repo
+
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ProductView:
+    product: Product
+    promotions: tuple[Promotion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    scan: Scan | None
+    product: Product
+    promotions: tuple[Promotion, ...]
+    availability: Availability
+
+
+def _active(ctx: Context, promos: list[Promotion]) -> tuple[Promotion, ...]:
+    now = ctx.clock()
+    return tuple(p for p in promos if p.active_at(now))
+
+
+def search(
+    ctx: Context, text: str = "", limit: int = 20, offset: int = 0, category: str | None = None
+) -> list[ProductView]:
+    limit = max(1, min(limit, MAX_PAGE))
+    with ctx.db.read() as conn:
+        products = catalogue_repo.search(conn, text, limit, max(0, offset), category)
+        promos = catalogue_repo.promotions_for(conn, (p.sku for p in products))
+    return [ProductView(p, _active(ctx, promos.get(p.sku, []))) for p in products]
+
+
+def get_product(ctx: Context, sku: str) -> ProductView:
+    with ctx.db.read() as conn:
+        product = catalogue_repo.get(conn, sku)
+        if product is None:
+            raise UnknownProduct(f"no product with SKU {sku}")
+        promos = catalogue_repo.promotions_for(conn, [sku]).get(sku, [])
+    return ProductView(product, _active(ctx, promos))
+
+
+def find(ctx: Context, conn, code: str) -> tuple[Product, Scan | None]:  # type: ignore[no-untyped-def]
+    """Resolves what a scanner or a cashier gave: a barcode or GS1 string, else a SKU typed in."""
+    try:
+        scan = decode(code, ctx.variable_rules)
+    except InvalidBarcode:
+        product = catalogue_repo.get(conn, code.strip())
+        if product is not None:
+            return product, None
+        raise
+    product = catalogue_repo.by_code(conn, scan.gtin)
+    if product is None:
+        raise UnknownProduct(f"no product with barcode {scan.gtin}", code=scan.gtin)
+    return product, scan
+
+
+def lookup(ctx: Context, code: str) -> Lookup:
+    """A price check: product, price, promotions, stock here and nearby."""
+    with ctx.db.read() as conn:
+        product, scan = find(ctx, conn, code)
+        promos = catalogue_repo.promotions_for(conn, [product.sku]).get(product.sku, [])
+        avail = _availability(conn, product.sku)
+    return Lookup(scan, product, _active(ctx, promos), avail)
+
+
+def categories(ctx: Context) -> list[dict[str, str]]:
+    with ctx.db.read() as conn:
+        return catalogue_repo.categories(conn)
+
+
+def import_catalogue(ctx: Context, data: bytes, fmt: str) -> int:
+    """Imports a CSV or JSON Lines file, all or nothing; returns the number of products."""
+    products = list(catalogue_files.parse(data, fmt))
+    with ctx.db.transaction() as conn:
+        return catalogue_repo.upsert(conn, products, ctx.clock())
+
+
+def import_file(ctx: Context, path: Path) -> int:
+    data = path.read_bytes()
+    return import_catalogue(ctx, data, catalogue_files.detect_format(path.name, data[:64]))

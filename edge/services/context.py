@@ -1,0 +1,60 @@
+"""What every service needs, wired once in `edge.bootstrap`: the database, the settings, a
+clock, and the hooks other parts of the node attach to use cases."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from edge.config import Settings
+from edge.domain.barcodes import DEFAULT_VARIABLE_RULES, VariableMeasureRule
+from edge.domain.sale import Sale
+from edge.store.db import Database
+
+# Runs inside the checkout transaction: whatever it writes commits (or rolls back) with the sale.
+SaleHook = Callable[[sqlite3.Connection, Sale], None]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Hooks:
+    on_sale: list[SaleHook] = field(default_factory=list)
+    # Called after a commit that wrote outbox events (wakes the sync agent; never raises).
+    after_outbox: list[Callable[[], None]] = field(default_factory=list)
+
+    def outbox_written(self) -> None:
+        for fn in self.after_outbox:
+            # A wake-up must never fail the use case that already committed.
+            with contextlib.suppress(Exception):
+                fn()
+
+
+@dataclass
+class Context:
+    db: Database
+    settings: Settings
+    clock: Callable[[], datetime] = utc_now
+    hooks: Hooks = field(default_factory=Hooks)
+    # Serialises a node's own checkouts per basket is the DB's job; this lock only guards
+    # in-process caches.
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def store_id(self) -> str:
+        return self.settings.store.id
+
+    @property
+    def currency(self) -> str:
+        return self.settings.store.currency
+
+    @property
+    def variable_rules(self) -> tuple[VariableMeasureRule, ...]:
+        rules = self.settings.selling.variable_measure
+        return tuple(rules) if rules is not None else DEFAULT_VARIABLE_RULES

@@ -1,0 +1,1 @@
+"""The store's SQLite database: connections, migrations, repositories and the outbox."""

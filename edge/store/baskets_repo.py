@@ -1,0 +1,119 @@
+"""Open baskets live on disk, so a register that restarts finds its basket again."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+
+from edge.domain.basket import Basket, BasketLine
+from edge.domain.vat import VatRate
+
+_LINE_COLS = (
+    "line_id, sku, name, unit, vat, unit_price, qty, code, fixed_total, price_override,"
+    " discount_percent, discount_amount, approved_by, batch, expiry"
+)
+
+
+def _line(row: sqlite3.Row) -> BasketLine:
+    return BasketLine(
+        line_id=row["line_id"],
+        sku=row["sku"],
+        name=row["name"],
+        unit=row["unit"],
+        vat=VatRate[row["vat"]],
+        unit_price=row["unit_price"],
+        qty=row["qty"],
+        code=row["code"],
+        fixed_total=row["fixed_total"],
+        price_override=row["price_override"],
+        discount_percent=row["discount_percent"],
+        discount_amount=row["discount_amount"],
+        approved_by=row["approved_by"],
+        batch=row["batch"],
+        expiry=date.fromisoformat(row["expiry"]) if row["expiry"] else None,
+    )
+
+
+def get(conn: sqlite3.Connection, basket_id: str) -> Basket | None:
+    row = conn.execute("SELECT * FROM baskets WHERE id = ?", [basket_id]).fetchone()
+    if row is None:
+        return None
+    lines = [
+        _line(r)
+        for r in conn.execute(
+            f"SELECT {_LINE_COLS} FROM basket_lines WHERE basket_id = ? ORDER BY line_id",
+            [basket_id],
+        )
+    ]
+    return Basket(
+        id=row["id"],
+        register=row["register"],
+        currency=row["currency"],
+        status=row["status"],
+        lines=lines,
+        discount_percent=row["discount_percent"],
+        discount_amount=row["discount_amount"],
+        created_by=row["created_by"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+    )
+
+
+def create(conn: sqlite3.Connection, basket: Basket, at: datetime) -> None:
+    conn.execute(
+        "INSERT INTO baskets (id, register, status, currency, created_by, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            basket.id,
+            basket.register,
+            basket.status,
+            basket.currency,
+            basket.created_by,
+            at.isoformat(),
+            at.isoformat(),
+        ],
+    )
+
+
+def save(
+    conn: sqlite3.Connection, basket: Basket, at: datetime, receipt_no: str | None = None
+) -> None:
+    """Writes the basket back whole: a basket has a handful of lines, and rewriting them keeps
+    the row set exactly equal to the aggregate."""
+    conn.execute(
+        "UPDATE baskets SET status = ?, discount_percent = ?, discount_amount = ?,"
+        " updated_at = ?, receipt_no = coalesce(?, receipt_no) WHERE id = ?",
+        [
+            basket.status,
+            basket.discount_percent,
+            basket.discount_amount,
+            at.isoformat(),
+            receipt_no,
+            basket.id,
+        ],
+    )
+    conn.execute("DELETE FROM basket_lines WHERE basket_id = ?", [basket.id])
+    conn.executemany(
+        f"INSERT INTO basket_lines (basket_id, {_LINE_COLS})"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                basket.id,
+                ln.line_id,
+                ln.sku,
+                ln.name,
+                ln.unit,
+                ln.vat.letter,
+                ln.unit_price,
+                ln.qty,
+                ln.code,
+                ln.fixed_total,
+                ln.price_override,
+                ln.discount_percent,
+                ln.discount_amount,
+                ln.approved_by,
+                ln.batch,
+                ln.expiry.isoformat() if ln.expiry else None,
+            )
+            for ln in basket.lines
+        ],
+    )

@@ -1,0 +1,233 @@
+"""Products, barcodes, promotions and full-text search."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+
+from edge.domain.catalogue import Product, Promotion
+from edge.domain.vat import VatRate
+
+_COLUMNS = (
+    "id, sku, name_pl, name_en, desc_pl, desc_en, category, price, currency, vat, unit, "
+    "image, active"
+)
+
+
+def _product(row: sqlite3.Row, barcodes: tuple[str, ...]) -> Product:
+    names = {"pl": row["name_pl"]}
+    if row["name_en"]:
+        names["en"] = row["name_en"]
+    descriptions = {k: v for k, v in (("pl", row["desc_pl"]), ("en", row["desc_en"])) if v}
+    return Product(
+        sku=row["sku"],
+        names=names,
+        price=row["price"],
+        vat=VatRate[row["vat"]],
+        currency=row["currency"],
+        unit=row["unit"],
+        category=row["category"],
+        barcodes=barcodes,
+        descriptions=descriptions,
+        image=row["image"],
+        active=bool(row["active"]),
+    )
+
+
+def _barcodes(conn: sqlite3.Connection, skus: list[str]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {s: [] for s in skus}
+    if skus:
+        marks = ",".join("?" * len(skus))
+        for code, sku in conn.execute(
+            f"SELECT code, sku FROM barcodes WHERE sku IN ({marks}) ORDER BY code", skus
+        ):
+            out[sku].append(code)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _products(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Product]:
+    codes = _barcodes(conn, [r["sku"] for r in rows])
+    return [_product(r, codes[r["sku"]]) for r in rows]
+
+
+def get(conn: sqlite3.Connection, sku: str) -> Product | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM products WHERE sku = ?", [sku]).fetchone()
+    return _products(conn, [row])[0] if row else None
+
+
+def by_code(conn: sqlite3.Connection, code: str) -> Product | None:
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM products WHERE sku = (SELECT sku FROM barcodes WHERE code = ?)",
+        [code],
+    ).fetchone()
+    return _products(conn, [row])[0] if row else None
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str | None:
+    """Every word of what the shopper typed, as a prefix match, all required. Quoting each token
+    keeps FTS5 syntax (AND, NEAR, quotes, *) typed by a user from being interpreted."""
+    tokens = _TOKEN.findall(text)[:8]
+    if not tokens:
+        return None
+    return " ".join(f'"{t}"*' for t in tokens)
+
+
+def search(
+    conn: sqlite3.Connection,
+    text: str,
+    limit: int = 20,
+    offset: int = 0,
+    category: str | None = None,
+) -> list[Product]:
+    query = fts_query(text)
+    if query is None:
+        where, params = (
+            "WHERE p.active = 1" + (" AND p.category = ?" if category else ""),
+            [category] if category else [],
+        )
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} FROM products p {where} ORDER BY p.name_pl LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+        return _products(conn, rows)
+    cat = " AND p.category = ?" if category else ""
+    rows = conn.execute(
+        f"SELECT p.{_COLUMNS.replace(', ', ', p.')} FROM products_fts f"
+        f" JOIN products p ON p.id = f.rowid"
+        f" WHERE products_fts MATCH ? AND p.active = 1{cat}"
+        f" ORDER BY f.rank LIMIT ? OFFSET ?",
+        [query, *([category] if category else []), limit, offset],
+    ).fetchall()
+    return _products(conn, rows)
+
+
+def count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM products").fetchone()[0]
+
+
+def upsert(conn: sqlite3.Connection, products: Iterable[Product], at: datetime) -> int:
+    """Inserts or updates products with their barcodes and search entries; returns how many."""
+    n = 0
+    stamp = at.isoformat()
+    for p in products:
+        pid = conn.execute(
+            "INSERT INTO products (sku, name_pl, name_en, desc_pl, desc_en, category, price,"
+            " currency, vat, unit, image, active, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT (sku) DO UPDATE SET name_pl=excluded.name_pl, name_en=excluded.name_en,"
+            " desc_pl=excluded.desc_pl, desc_en=excluded.desc_en, category=excluded.category,"
+            " price=excluded.price, currency=excluded.currency, vat=excluded.vat,"
+            " unit=excluded.unit, image=excluded.image, active=excluded.active,"
+            " updated_at=excluded.updated_at RETURNING id",
+            [
+                p.sku,
+                p.name("pl"),
+                p.names.get("en", ""),
+                p.descriptions.get("pl", ""),
+                p.descriptions.get("en", ""),
+                p.category,
+                p.price,
+                p.currency,
+                p.vat.letter,
+                p.unit,
+                p.image,
+                int(p.active),
+                stamp,
+            ],
+        ).fetchone()[0]
+        conn.execute("DELETE FROM barcodes WHERE sku = ?", [p.sku])
+        conn.executemany(
+            "INSERT OR REPLACE INTO barcodes (code, sku) VALUES (?, ?)",
+            [(c, p.sku) for c in p.barcodes],
+        )
+        conn.execute("DELETE FROM products_fts WHERE rowid = ?", [pid])
+        conn.execute(
+            "INSERT INTO products_fts (rowid, names, descriptions, codes) VALUES (?, ?, ?, ?)",
+            [
+                pid,
+                " ".join([p.sku, *p.names.values()]),
+                " ".join(p.descriptions.values()),
+                " ".join(p.barcodes),
+            ],
+        )
+        n += 1
+    return n
+
+
+def categories(conn: sqlite3.Connection) -> list[dict[str, str]]:
+    rows = conn.execute(
+        "SELECT category, count(*) AS n FROM products WHERE active = 1 AND category != ''"
+        " GROUP BY category ORDER BY category"
+    ).fetchall()
+    named = {r["id"]: r for r in conn.execute("SELECT id, name_pl, name_en FROM categories")}
+    out = []
+    for r in rows:
+        c = named.get(r["category"])
+        out.append(
+            {
+                "id": r["category"],
+                "name_pl": c["name_pl"] if c else r["category"],
+                "name_en": c["name_en"] if c else r["category"],
+                "count": r["n"],
+            }
+        )
+    return out
+
+
+def upsert_categories(conn: sqlite3.Connection, cats: Iterable[tuple[str, str, str]]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO categories (id, name_pl, name_en) VALUES (?, ?, ?)", list(cats)
+    )
+
+
+def _promotion(row: sqlite3.Row) -> Promotion:
+    labels = {k: v for k, v in (("pl", row["label_pl"]), ("en", row["label_en"])) if v}
+    return Promotion(
+        id=row["id"],
+        sku=row["sku"],
+        kind=row["kind"],
+        value=row["value"],
+        buy=row["buy"],
+        pay=row["pay"],
+        starts=datetime.fromisoformat(row["starts"]) if row["starts"] else None,
+        ends=datetime.fromisoformat(row["ends"]) if row["ends"] else None,
+        labels=labels,
+    )
+
+
+def promotions_for(conn: sqlite3.Connection, skus: Iterable[str]) -> dict[str, list[Promotion]]:
+    wanted = sorted(set(skus))
+    out: dict[str, list[Promotion]] = {}
+    if not wanted:
+        return out
+    marks = ",".join("?" * len(wanted))
+    for row in conn.execute(f"SELECT * FROM promotions WHERE sku IN ({marks})", wanted):
+        out.setdefault(row["sku"], []).append(_promotion(row))
+    return out
+
+
+def upsert_promotions(conn: sqlite3.Connection, promos: Iterable[Promotion]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO promotions (id, sku, kind, value, buy, pay, starts, ends,"
+        " label_pl, label_en) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                p.id,
+                p.sku,
+                p.kind,
+                p.value,
+                p.buy,
+                p.pay,
+                p.starts.isoformat() if p.starts else None,
+                p.ends.isoformat() if p.ends else None,
+                p.labels.get("pl", ""),
+                p.labels.get("en", ""),
+            )
+            for p in promos
+        ],
+    )

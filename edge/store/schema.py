@@ -1,0 +1,237 @@
+"""The edge node's own tables (component `edge`)."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from edge.store.migrations import MigrationSet
+
+edge_migrations = MigrationSet("edge")
+
+
+@edge_migrations(1, "catalogue")
+def _catalogue(db: sqlite_utils.Database) -> None:
+    db.executescript("""
+    -- An explicit integer id: it is the FTS rowid, and VACUUM may renumber implicit rowids.
+    CREATE TABLE products (
+        id INTEGER PRIMARY KEY,
+        sku TEXT NOT NULL UNIQUE,
+        name_pl TEXT NOT NULL,
+        name_en TEXT NOT NULL DEFAULT '',
+        desc_pl TEXT NOT NULL DEFAULT '',
+        desc_en TEXT NOT NULL DEFAULT '',
+        category TEXT NOT NULL DEFAULT '',
+        price INTEGER NOT NULL CHECK (price >= 0),
+        currency TEXT NOT NULL DEFAULT 'PLN',
+        vat TEXT NOT NULL CHECK (vat IN ('A', 'B', 'C', 'D')),
+        unit TEXT NOT NULL DEFAULT 'pcs' CHECK (unit IN ('pcs', 'kg')),
+        image TEXT NOT NULL DEFAULT '',
+        active INTEGER NOT NULL DEFAULT 1,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX products_category ON products (category);
+    CREATE TABLE barcodes (
+        code TEXT PRIMARY KEY,
+        sku TEXT NOT NULL REFERENCES products (sku) ON DELETE CASCADE
+    );
+    CREATE INDEX barcodes_sku ON barcodes (sku);
+    CREATE TABLE categories (
+        id TEXT PRIMARY KEY,
+        parent TEXT,
+        name_pl TEXT NOT NULL,
+        name_en TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE promotions (
+        id TEXT PRIMARY KEY,
+        sku TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('percent', 'price', 'multibuy')),
+        value INTEGER NOT NULL DEFAULT 0,
+        buy INTEGER NOT NULL DEFAULT 0,
+        pay INTEGER NOT NULL DEFAULT 0,
+        starts TEXT,
+        ends TEXT,
+        label_pl TEXT NOT NULL DEFAULT '',
+        label_en TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX promotions_sku ON promotions (sku);
+    -- Diacritics folded so that a kiosk search for "zolty" finds "żółty".
+    CREATE VIRTUAL TABLE products_fts USING fts5 (
+        names, descriptions, codes,
+        tokenize = "unicode61 remove_diacritics 2"
+    );
+    """)
+
+
+@edge_migrations(2, "stock_ledger")
+def _stock(db: sqlite_utils.Database) -> None:
+    db.executescript("""
+    CREATE TABLE stock_movements (
+        id INTEGER PRIMARY KEY,
+        sku TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        qty INTEGER NOT NULL,
+        d_on_hand INTEGER NOT NULL,
+        d_reserved INTEGER NOT NULL,
+        ref TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL
+    );
+    CREATE INDEX stock_movements_sku ON stock_movements (sku);
+    -- Materialised from the ledger in the same transaction as each movement.
+    CREATE TABLE stock_levels (
+        sku TEXT PRIMARY KEY,
+        on_hand INTEGER NOT NULL DEFAULT 0,
+        reserved INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE nearby_stores (
+        store_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL DEFAULT '',
+        distance_km REAL
+    );
+    -- Other stores' availability as last heard from the hub, with its age.
+    CREATE TABLE nearby_stock (
+        store_id TEXT NOT NULL,
+        sku TEXT NOT NULL,
+        on_hand INTEGER NOT NULL,
+        reserved INTEGER NOT NULL,
+        as_of TEXT NOT NULL,
+        PRIMARY KEY (store_id, sku)
+    );
+    CREATE INDEX nearby_stock_sku ON nearby_stock (sku);
+    """)
+
+
+@edge_migrations(3, "selling")
+def _selling(db: sqlite_utils.Database) -> None:
+    db.executescript("""
+    CREATE TABLE registers (
+        register TEXT PRIMARY KEY,
+        last_receipt INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE baskets (
+        id TEXT PRIMARY KEY,
+        register TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open',
+        currency TEXT NOT NULL,
+        discount_percent INTEGER NOT NULL DEFAULT 0,
+        discount_amount INTEGER NOT NULL DEFAULT 0,
+        created_by TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        receipt_no TEXT
+    );
+    CREATE INDEX baskets_status ON baskets (status);
+    CREATE TABLE basket_lines (
+        basket_id TEXT NOT NULL REFERENCES baskets (id) ON DELETE CASCADE,
+        line_id INTEGER NOT NULL,
+        sku TEXT NOT NULL,
+        name TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        vat TEXT NOT NULL,
+        unit_price INTEGER NOT NULL,
+        qty INTEGER NOT NULL,
+        code TEXT NOT NULL DEFAULT '',
+        fixed_total INTEGER,
+        price_override INTEGER,
+        discount_percent INTEGER NOT NULL DEFAULT 0,
+        discount_amount INTEGER NOT NULL DEFAULT 0,
+        approved_by TEXT,
+        batch TEXT,
+        expiry TEXT,
+        PRIMARY KEY (basket_id, line_id)
+    );
+    CREATE TABLE sales (
+        receipt_no TEXT PRIMARY KEY,
+        store_id TEXT NOT NULL,
+        register TEXT NOT NULL,
+        basket_id TEXT UNIQUE,
+        cashier TEXT NOT NULL,
+        at TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        subtotal INTEGER NOT NULL,
+        discount INTEGER NOT NULL,
+        total INTEGER NOT NULL,
+        change INTEGER NOT NULL,
+        vat TEXT NOT NULL
+    );
+    CREATE INDEX sales_at ON sales (at);
+    CREATE TABLE sale_lines (
+        receipt_no TEXT NOT NULL REFERENCES sales (receipt_no),
+        line_no INTEGER NOT NULL,
+        sku TEXT NOT NULL,
+        name TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        vat TEXT NOT NULL,
+        qty INTEGER NOT NULL,
+        unit_price INTEGER NOT NULL,
+        gross INTEGER NOT NULL,
+        discount INTEGER NOT NULL,
+        total INTEGER NOT NULL,
+        promotion TEXT,
+        PRIMARY KEY (receipt_no, line_no)
+    );
+    CREATE TABLE sale_tenders (
+        receipt_no TEXT NOT NULL REFERENCES sales (receipt_no),
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        reference TEXT,
+        PRIMARY KEY (receipt_no, seq)
+    );
+    CREATE TABLE idempotency (
+        key TEXT PRIMARY KEY,
+        scope TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        response TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """)
+
+
+@edge_migrations(4, "outbox")
+def _outbox(db: sqlite_utils.Database) -> None:
+    # AUTOINCREMENT: seq never reuses a number, even after acknowledged rows are compacted away,
+    # and a rolled-back transaction does not consume one, so seqs are gapless.
+    db.executescript("""
+    CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        at TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE sync_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    INSERT INTO sync_state (key, value) VALUES ('acked_seq', '0');
+    """)
+
+
+@edge_migrations(5, "staff")
+def _staff(db: sqlite_utils.Database) -> None:
+    db.executescript("""
+    CREATE TABLE users (
+        username TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL DEFAULT '',
+        role TEXT NOT NULL CHECK (role IN ('cashier', 'supervisor', 'admin')),
+        pin_hash TEXT NOT NULL,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        demo INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        username TEXT NOT NULL REFERENCES users (username),
+        register TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """)

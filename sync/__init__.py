@@ -1,0 +1,1 @@
+"""Store ↔ hub replication: protocol, edge agent and the hub service."""

@@ -1,0 +1,38 @@
+"""Shared fixtures. Area-specific fixtures live beside their tests (tests/integration/<area>/)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from edge.app import create_app
+from edge.config import Settings, load_settings
+from edge.services.context import Context
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """The embedded default (demo catalogue and staff) with its data under a fresh directory."""
+    return load_settings(None, {"data_dir": tmp_path / "var"})
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    """The node's HTTP API without the UI, its database on disk."""
+    with TestClient(create_app(settings, ui=False)) as c:
+        yield c
+
+
+@pytest.fixture
+def ctx(client: TestClient) -> Context:
+    return client.app.state.ctx  # type: ignore[attr-defined]
+
+
+def login(client: TestClient, username: str = "cashier", pin: str = "1234") -> dict[str, str]:
+    """Bearer header for a demo account."""
+    r = client.post("/api/v1/sessions", json={"username": username, "pin": pin})
+    assert r.status_code == 201, r.text
+    return {"Authorization": f"Bearer {r.json()['token']}"}
