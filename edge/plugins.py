@@ -7,11 +7,13 @@ migrations apply; a module that fails to import is a programming error and fails
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    import sqlite3
+
     import typer
     from fastapi import APIRouter
 
@@ -27,6 +29,10 @@ class Component(Protocol):
     async def stop(self) -> None: ...
 
 
+# Applies one verified hub command inside the transaction that also records its id and ack
+# (exactly-once). Raise a DomainError to reject it (the agent acks it as rejected with the reason).
+CommandHandler = Callable[["sqlite3.Connection", "Context", dict[str, Any]], None]
+
 # Returns None when the part is not configured (e.g. no broker): nothing to run.
 ComponentFactory = Callable[["Context"], Component | None]
 
@@ -39,6 +45,8 @@ class Plugin:
     setup: Callable[[Context], None] | None = None
     routers: Sequence[APIRouter] = ()
     components: Sequence[ComponentFactory] = ()
+    # hub command type (e.g. "order.create") -> handler; the sync agent dispatches to these.
+    command_handlers: Mapping[str, CommandHandler] = field(default_factory=dict)
     # (sub-command name, typer app) pairs added to `store-edge`.
     cli: Sequence[tuple[str, typer.Typer]] = field(default_factory=tuple)
 
@@ -50,3 +58,13 @@ PLUGIN_MODULES: tuple[str, ...] = (
 
 def plugins() -> list[Plugin]:
     return [importlib.import_module(name).PLUGIN for name in PLUGIN_MODULES]
+
+
+def command_handlers() -> dict[str, CommandHandler]:
+    handlers: dict[str, CommandHandler] = {}
+    for plugin in plugins():
+        for kind, handler in plugin.command_handlers.items():
+            if kind in handlers:
+                raise RuntimeError(f"two plugins handle the command {kind!r}")
+            handlers[kind] = handler
+    return handlers
