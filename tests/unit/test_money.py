@@ -1,8 +1,10 @@
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from edge.domain.money import Money, round_half_up, total
+from edge.domain.money import Money, div_half_up, round_half_up, total
 
 
 @pytest.mark.parametrize(
@@ -38,3 +40,9 @@ def test_money_refuses_to_mix_currencies() -> None:
 def test_total_of_amounts() -> None:
     assert total([Money(100), Money(250), Money(-50)]) == Money(300)
     assert total([]) == Money.zero()
+
+
+@given(st.integers(-(10**9), 10**9), st.integers(1, 10**6))
+def test_integer_division_rounds_like_the_fraction(numerator: int, denominator: int) -> None:
+    assert div_half_up(numerator, denominator) == round_half_up(Fraction(numerator, denominator))
+    assert div_half_up(-numerator, denominator) == -div_half_up(numerator, denominator)
