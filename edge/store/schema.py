@@ -237,7 +237,7 @@ def _staff(db: sqlite_utils.Database) -> None:
     """)
 
 
-@edge_migrations(6, "search_prefix_index")
+@edge_migrations(8, "search_prefix_index")
 def _search_prefix(db: sqlite_utils.Database) -> None:
     # Prefix indexes make the one-to-three-letter prefixes a kiosk sends while the shopper
     # types as cheap as whole words (measured: "m*" over 100 000 products 8 ms -> 0.1 ms).
