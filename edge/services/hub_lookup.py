@@ -9,21 +9,27 @@ from urllib.parse import quote
 
 import httpx
 
-from edge.domain.errors import DomainError
+from edge.domain.errors import DomainError, NotFound
 from edge.services.context import Context
 
 log = logging.getLogger(__name__)
 
 
 class HubUnavailable(DomainError):
+    """The hub is configured but cannot answer now (a temporary outage, hence 503)."""
+
     code = "hub-unavailable"
     status = 503
+
+
+class NoHub(NotFound):
+    """This node has no hub: a purchase not known locally is simply not found."""
 
 
 def _get(ctx: Context, path: str) -> dict[str, Any] | None:
     base = ctx.settings.hub.url
     if not base:
-        raise HubUnavailable("no hub is configured; scan the receipt's QR code instead")
+        raise NoHub("not a purchase of this store (no hub to ask); scan the receipt's QR code")
     url = base.rstrip("/") + "/api/v1" + path
     try:
         r = httpx.get(url, timeout=ctx.settings.hub.timeout_s)

@@ -183,7 +183,7 @@ def find_original(
         else:
             body = hub_lookup.order(ctx, order_id or "")
             found = _hub_order(body, order_id or "") if body else None
-    except hub_lookup.HubUnavailable:
+    except (hub_lookup.HubUnavailable, hub_lookup.NoHub):
         if payload is None:
             raise
         found = None
