@@ -299,6 +299,8 @@ def create_return(
             )
         result = _view(conn, return_id)
     ctx.hooks.outbox_written()
+    if any(t.type == "cash" for t in tenders):
+        documents.open_drawer(ctx, actor)
     return result
 
 
