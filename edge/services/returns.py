@@ -175,7 +175,7 @@ def find_original(
     with ctx.db.read() as conn:
         local = _local_sale(conn, receipt_no) if receipt_no else _local_order(conn, order_id or "")
     if local is not None:
-        return local
+        return _with_hub_returns(ctx, local)
     try:
         if receipt_no:
             body = hub_lookup.receipt(ctx, receipt_no)
@@ -192,6 +192,28 @@ def find_original(
     if payload is not None:
         return _from_qr(payload)
     raise NotFound(f"no purchase {receipt_no or order_id} is known here or at the hub")
+
+
+def _with_hub_returns(ctx: Context, local: Original) -> Original:
+    """A purchase made here may have been partly returned at another store: the hub knows.
+    Best effort: without an answer, this store's own count stands (the hub flags the rest)."""
+    if not ctx.settings.hub.url or local.ref is None:
+        return local
+    try:
+        fetch = hub_lookup.receipt if local.kind == "sale" else hub_lookup.order
+        body = fetch(ctx, local.ref)
+    except (hub_lookup.HubUnavailable, hub_lookup.NoHub):
+        return local
+    if not body:
+        return local
+    there: dict[str, int] = {}
+    for ln in body.get("lines") or ():
+        if isinstance(ln, dict) and isinstance(ln.get("sku"), str):
+            there[ln["sku"]] = there.get(ln["sku"], 0) + _int(ln.get("returned"))
+    lines = tuple(
+        replace(ln, returned=max(ln.returned, there.get(ln.sku, 0))) for ln in local.lines
+    )
+    return replace(local, lines=lines)
 
 
 # --- the return itself --------------------------------------------------------------------------

@@ -166,9 +166,11 @@ def test_expired_orders_release_their_stock(client: TestClient, ctx: Context) ->
     feed_order(ctx, "W-8", [(A, 2, 549)], created_at=past(ctx, 10), expires_at=past(ctx, 1))
     feed_order(ctx, "W-9", [(A, 1, 549)])
     assert level(ctx, A).reserved == a0.reserved + 3
-    assert pickups.expire_due(ctx) == ["W-8"]
+    pickups.expire_due(ctx)  # the node's worker may have got there first: same outcome
+    assert pickups.get_order(ctx, "W-8").status == "expired"
+    assert pickups.get_order(ctx, "W-9").status == "received"
     assert level(ctx, A).reserved == a0.reserved + 1
-    assert events(ctx, "order.status")[-1]["status"] == "expired"
+    assert [e["status"] for e in events(ctx, "order.status")].count("expired") == 1
     assert pickups.expire_due(ctx) == []
 
 

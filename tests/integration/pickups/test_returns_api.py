@@ -432,3 +432,26 @@ def test_unknown_reason_is_refused(client: TestClient, ctx: Context) -> None:
         headers=h,
     )
     assert r.status_code == 422
+
+
+def test_a_local_sale_partly_returned_elsewhere_counts_the_hubs_returns(
+    client: TestClient, ctx: Context, hub: str
+) -> None:
+    h = login(client)
+    sale = sell(client, h, [(A, 2)], [{"type": "cash", "amount": 2000}])
+    rn = sale["receipt_no"]
+    ctx.settings.hub.url = hub
+    _Hub.answers = {
+        f"/api/v1/receipts/{rn}": {
+            "receipt_no": rn,
+            "store_id": ctx.store_id,
+            "currency": "PLN",
+            "lines": [{"sku": A, "qty": 2, "unit_price": 549, "total": 1098, "returned": 1}],
+            "tenders": [{"type": "cash", "amount": 1098, "reference": None}],
+        }
+    }
+    r = client.post(f"{API}/returns", json={"receipt_no": rn, "lines": [ret(A, 2)]}, headers=h)
+    assert r.status_code == 409 and r.json()["lines"][0]["returnable"] == 1
+    ctx.settings.hub.url = "http://127.0.0.1:9"  # hub gone: the store's own count stands
+    r = client.post(f"{API}/returns", json={"receipt_no": rn, "lines": [ret(A, 2)]}, headers=h)
+    assert r.status_code == 201, r.text
