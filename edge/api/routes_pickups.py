@@ -82,7 +82,7 @@ def order_out(order: Order) -> dict[str, Any]:
         "prepaid": order.prepaid,
         "currency": order.currency,
         "total": order.total,
-        "amount_due": 0 if order.prepaid or order.receipt_no else order.total,
+        "amount_due": order.amount_due,
         "lines": [
             {
                 "sku": ln.sku,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Query, Response
 from pydantic import Field, field_validator, model_validator
 
 from edge.api.deps import ActorDep, CtxDep
@@ -49,6 +49,39 @@ class ReturnIn(_In):
         if self.receipt_no and self.order_id:
             raise ValueError("give a receipt_no or an order_id, not both")
         return self
+
+
+@router.get("/returns/lookup")
+def lookup_purchase(
+    ctx: CtxDep,
+    _actor: ActorDep,
+    receipt_no: str | None = Query(None, max_length=64),
+    order_id: str | None = Query(None, max_length=64),
+    qr: str | None = Query(None, max_length=4000),
+) -> dict[str, Any]:
+    """What the shopper bought and what is still returnable (before taking the return)."""
+    o = returns.lookup_purchase(ctx, receipt_no, order_id, qr)
+    return {
+        "kind": o.kind,
+        "ref": o.ref,
+        "store_id": o.store_id,
+        "offline": o.offline,
+        "currency": o.currency,
+        "lines": [
+            {
+                "sku": ln.sku,
+                "qty": ln.qty,
+                "total": ln.total,
+                "returned": ln.returned,
+                "returnable": ln.returnable,
+            }
+            for ln in o.lines
+        ],
+        "tenders": [
+            {"type": t.type, "amount": t.amount, "reference": t.reference} for t in o.tenders
+        ],
+        "reasons": ctx.settings.returns.reason_codes,
+    }
 
 
 @router.post("/returns", status_code=201)

@@ -72,6 +72,14 @@ class Order:
         return sum(ln.qty * ln.unit_price for ln in self.lines)
 
     @property
+    def amount_due(self) -> int:
+        """What the shopper still pays at the counter: nothing for a prepaid or paid order,
+        else the goods reserved for them and not yet handed over."""
+        if self.prepaid or self.receipt_no or not self.open:
+            return 0
+        return sum((ln.reserved - ln.collected) * ln.unit_price for ln in self.lines)
+
+    @property
     def open(self) -> bool:
         return self.status in OPEN
 

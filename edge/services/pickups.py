@@ -253,6 +253,7 @@ def collect(
     if before.prepaid and tenders:
         raise InvalidInput(f"order {order_id} is prepaid; there is nothing to pay")
     ok = signing.check_pickup_code(code, before.pickup_code_hash)  # slow: outside the lock
+    sale: Sale | None = None
     with ctx.db.transaction() as conn:
         order = _load(conn, order_id)
         pickups.ensure_collectable(order)
@@ -261,7 +262,6 @@ def collect(
             orders_repo.save(conn, order, ctx.clock())
         else:
             order, handed, released = pickups.collection(order, lines)
-            sale = None
             if not order.prepaid and handed:
                 sale = _pay(conn, ctx, actor, order, handed, tenders)
                 order = replace(order, receipt_no=sale.receipt_no)

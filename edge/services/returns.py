@@ -231,6 +231,21 @@ def _with_local_returns(conn: sqlite3.Connection, original: Original) -> Origina
     return replace(original, lines=lines)
 
 
+def lookup_purchase(
+    ctx: Context,
+    receipt_no: str | None = None,
+    order_id: str | None = None,
+    qr: str | None = None,
+) -> Original:
+    """The purchase a shopper brings back, with what is still returnable per SKU (for the
+    POS to show before the return is taken)."""
+    original = find_original(ctx, receipt_no, order_id, qr)
+    if original is None:
+        raise InvalidInput("give a receipt number, an order number or a QR code")
+    with ctx.db.read() as conn:
+        return _with_local_returns(conn, original)
+
+
 def _limits(ctx: Context) -> returns.Limits:
     cfg = ctx.settings.returns
     return returns.Limits(cfg.approval_above, cfg.offline_online_limit)

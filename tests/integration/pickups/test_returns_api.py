@@ -455,3 +455,17 @@ def test_a_local_sale_partly_returned_elsewhere_counts_the_hubs_returns(
     ctx.settings.hub.url = "http://127.0.0.1:9"  # hub gone: the store's own count stands
     r = client.post(f"{API}/returns", json={"receipt_no": rn, "lines": [ret(A, 2)]}, headers=h)
     assert r.status_code == 201, r.text
+
+
+def test_the_pos_can_see_what_is_still_returnable(client: TestClient, ctx: Context) -> None:
+    h = login(client)
+    sale = sell(client, h, [(A, 3)], [{"type": "cash", "amount": 2000}])
+    rn = sale["receipt_no"]
+    client.post(f"{API}/returns", json={"receipt_no": rn, "lines": [ret(A, 1)]}, headers=h)
+    r = client.get(f"{API}/returns/lookup", params={"receipt_no": rn}, headers=h)
+    assert r.status_code == 200, r.text
+    assert r.json()["lines"] == [
+        {"sku": A, "qty": 3, "total": 1647, "returned": 1, "returnable": 2}
+    ]
+    assert "changed_mind" in r.json()["reasons"]
+    assert client.get(f"{API}/returns/lookup", headers=h).status_code == 422
