@@ -101,3 +101,23 @@ def test_when_a_supervisor_must_approve() -> None:
 
 def test_sold_lines_merge_a_sku_listed_twice() -> None:
     assert returns.sold_lines([("A", 1, 100, 0), ("A", 2, 150, 1)]) == (SoldLine("A", 3, 250, 1),)
+
+
+@pytest.mark.parametrize("module", ["pickups", "returns"])
+def test_domain_modules_import_nothing_but_the_stdlib_and_the_domain(module: str) -> None:
+    import ast
+    import sys
+    from pathlib import Path
+
+    import edge.domain
+
+    path = Path(edge.domain.__file__).parent / f"{module}.py"
+    for node in ast.walk(ast.parse(path.read_text())):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        for name in names:
+            top = name.split(".")[0]
+            assert name.startswith("edge.domain") or top in sys.stdlib_module_names, name

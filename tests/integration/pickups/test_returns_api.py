@@ -469,3 +469,43 @@ def test_the_pos_can_see_what_is_still_returnable(client: TestClient, ctx: Conte
     ]
     assert "changed_mind" in r.json()["reasons"]
     assert client.get(f"{API}/returns/lookup", headers=h).status_code == 422
+
+
+def test_an_exchange_for_less_refunds_the_difference(client: TestClient, ctx: Context) -> None:
+    h = login(client)
+    sale = sell(client, h, [(B, 1)], [{"type": "card", "amount": 749, "reference": "T-1"}])
+    basket = client.post(f"{API}/baskets", headers=h).json()["id"]
+    client.post(f"{API}/baskets/{basket}/lines", json={"sku": A, "qty": 1}, headers=h)
+    body = {
+        "receipt_no": sale["receipt_no"],
+        "lines": [ret(B, 1)],
+        "exchange": {"basket_id": basket},
+    }
+    r = client.post(f"{API}/returns", json=body, headers=h)
+    assert r.status_code == 201, r.text
+    assert r.json()["tenders"] == [
+        {"type": "exchange", "amount": 549, "reference": r.json()["exchange_receipt_no"]},
+        {"type": "card", "amount": 200, "reference": "T-1"},
+    ]
+
+
+def test_the_return_receipt_is_queued_in_the_returns_transaction(
+    client: TestClient, ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import types
+
+    jobs: list[tuple[str, bool, dict[str, Any]]] = []
+    fake = types.ModuleType("devices.service")
+    fake.enqueue_document = lambda conn, _ctx, kind, payload: jobs.append(  # type: ignore[attr-defined]
+        (kind, conn.in_transaction, payload)
+    )
+    monkeypatch.setitem(sys.modules, "devices.service", fake)
+    h = login(client)
+    sale = sell(client, h, [(A, 1)], [{"type": "cash", "amount": 549}])
+    r = client.post(
+        f"{API}/returns", json={"receipt_no": sale["receipt_no"], "lines": [ret(A, 1)]}, headers=h
+    )
+    assert r.status_code == 201
+    assert [(k, t) for k, t, _ in jobs] == [("return", True)]
+    assert jobs[0][2]["return_id"] == r.json()["return_id"]
