@@ -69,7 +69,7 @@ class HubConfig(_Section):
     """The hub's HTTP API, for looking up other stores' receipts and online orders at a return.
     None = no hub: returns of foreign purchases need the signed QR."""
 
-    url: str | None = None  # e.g. http://hub.internal:8090
+    url: str | None = Field(None, pattern=r"^https?://[^\s]+$")  # e.g. http://hub:8090
     timeout_s: float = Field(2.0, gt=0, le=30)
 
 

@@ -269,3 +269,48 @@ def test_kiosk_order_is_queued_for_the_hub(client: TestClient, ctx: Context) -> 
     )
     problem(client.post(f"{API}/kiosk/orders", json={**body, "customer": {"name": "Jan"}}), 422)
     assert outbox_count(ctx) == n
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"lines": []},
+        {"lines": [{"sku": A, "qty": -1, "unit_price": 1}]},
+        {"customer": "Anna"},
+        {"pickup_code_hash": "plain"},
+        {"prepaid": "yes"},
+        {"currency": "EUR"},
+        {"expires_at": "tomorrow"},
+        {"order_id": ""},
+    ],
+)
+def test_bad_order_commands_are_rejected_and_change_nothing(
+    client: TestClient, ctx: Context, change: dict
+) -> None:
+    from edge.domain.errors import DomainError
+
+    data = {
+        "order_id": "W-BAD",
+        "store_id": ctx.store_id,
+        "lines": [{"sku": A, "qty": 1, "unit_price": 549}],
+        "currency": "PLN",
+        "customer": {"name": "Anna"},
+        "prepaid": True,
+        "pickup_code_hash": "scrypt$16384$8$1$00$00",
+        **change,
+    }
+    a, n = level(ctx, A), outbox_count(ctx)
+    with pytest.raises(DomainError), ctx.db.transaction() as conn:
+        pickups.create_order(conn, ctx, data)
+    assert (level(ctx, A), outbox_count(ctx)) == (a, n)
+    with ctx.db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 0
+
+
+def test_config_rejects_a_hub_url_that_is_not_http(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from edge.config import ConfigError, load_settings
+
+    with pytest.raises(ConfigError, match=r"hub\.url"):
+        load_settings(None, {"data_dir": tmp_path, "hub": {"url": "mqtt://x"}})
+    with pytest.raises(ConfigError, match=r"returns\.approval_above"):
+        load_settings(None, {"data_dir": tmp_path, "returns": {"approval_above": -1}})
