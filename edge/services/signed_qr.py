@@ -73,6 +73,15 @@ def decode(text: str) -> tuple[dict[str, Any], str, str]:
     return payload, sig, key_id
 
 
+def confirmation_qr(confirmation: dict[str, Any], key_id: str = "hub") -> str:
+    """The QR text of a hub-signed order confirmation (`order.create`'s `confirmation`
+    {payload, signature}), as the shopper's phone or the pickup slip shows it."""
+    payload, sig = confirmation.get("payload"), confirmation.get("signature")
+    if not isinstance(payload, dict) or not isinstance(sig, str):
+        raise InvalidInput("an order confirmation is {payload, signature}")
+    return encode(payload, sig, key_id)
+
+
 def sign_payload(ctx: Context, payload: dict[str, Any]) -> str:
     return encode(payload, signing.sign(store_key(ctx), payload), ctx.store_id)
 

@@ -232,7 +232,12 @@ def test_offline_return_of_an_online_order_above_the_limit_needs_approval(
         "currency": "PLN",
         "lines": [{"sku": B, "qty": 1, "unit_price": 749}],
     }
-    qr = _foreign_qr(ctx, "hub", payload)
+    hub_key = Ed25519PrivateKey.generate()
+    with ctx.db.transaction() as conn:
+        pem = signing.public_pem(hub_key.public_key()).decode()
+        returns_repo.put_trusted_key(conn, "hub", pem)
+    confirmation = {"payload": payload, "signature": signing.sign(hub_key, payload)}
+    qr = signed_qr.confirmation_qr(confirmation)
     r = client.post(f"{API}/returns", json={"qr": qr, "lines": [ret(B, 1)]}, headers=h)
     assert r.status_code == 403, r.text
     body = {"qr": qr, "lines": [ret(B, 1)], "approval": {"username": "supervisor", "pin": "4321"}}
