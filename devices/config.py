@@ -119,6 +119,11 @@ class DevicesConfig(BaseModel):
     registers: dict[str, str] = Field(default_factory=lambda: {"01": "receipt"})
     pickup_printer: str | None = None  # None: the first register's printer
     retry: RetryConfig = RetryConfig()
+    status_interval_s: float = Field(30.0, gt=0)  # how often an idle printer is asked
+    timezone: str = "Europe/Warsaw"  # receipts show local time
+    footer: list[str] = Field(
+        default_factory=lambda: ["Dziękujemy za zakupy! Zwrot w ciągu 30 dni z paragonem."]
+    )
 
     @model_validator(mode="after")
     def _names_exist(self) -> DevicesConfig:

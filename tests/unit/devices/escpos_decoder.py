@@ -25,7 +25,16 @@ class Decoded:
 
 
 def decode(data: bytes) -> Decoded:
+    """Decodes a job; a job cut off mid-command keeps what came before the cut."""
     out = Decoded()
+    try:
+        _decode(data, out)
+    except IndexError:
+        out.commands.append(("truncated",))
+    return out
+
+
+def _decode(data: bytes, out: Decoded) -> None:
     codec = "cp437"
     text = bytearray()
     i = 0
@@ -92,7 +101,6 @@ def decode(data: bytes) -> Decoded:
             i += 1
     if text:
         flush()
-    return out
 
 
 def split_jobs(stream: bytes) -> list[bytes]:
