@@ -34,7 +34,7 @@ def _names(ctx: Context, lines: Any) -> dict[str, str]:
         for sku in skus:
             product = catalogue_repo.get(conn, sku)
             if product is not None:
-                names[sku] = product.name
+                names[sku] = product.name(ctx.settings.store.language)
     return names
 
 

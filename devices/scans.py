@@ -47,8 +47,9 @@ def validate(ctx: Context, raw: str) -> dict[str, Any]:
     if product is None:
         return {"ok": False, "code": code, "message": f"no product with barcode {scan.gtin}",
                 "beep": True, "scan": details}  # fmt: skip
-    return {"ok": True, "code": code, "message": product.name, "beep": False,
-            "sku": product.sku, "name": product.name, "scan": details}  # fmt: skip
+    name = product.name(ctx.settings.store.language)
+    return {"ok": True, "code": code, "message": name, "beep": False,
+            "sku": product.sku, "name": name, "scan": details}  # fmt: skip
 
 
 def deliver(ctx: Context, target: str, raw: str) -> dict[str, Any]:
