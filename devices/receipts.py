@@ -26,7 +26,7 @@ TENDER_NAMES = {"cash": "Gotówka", "card": "Karta", "exchange": "Wymiana", "vou
 DEFAULT_FOOTER = ("Dziękujemy za zakupy! Zwrot w ciągu 30 dni z paragonem.",)
 
 
-def _qty(line: SaleLine | Mapping[str, Any], unit: str, qty: int) -> str:
+def _qty(unit: str, qty: int) -> str:
     if unit == "kg":
         return f"{qty / 1000:.3f}".replace(".", ",") + " kg"
     return str(qty)
@@ -34,7 +34,7 @@ def _qty(line: SaleLine | Mapping[str, Any], unit: str, qty: int) -> str:
 
 def _sale_line(line: SaleLine, width: int, currency: str) -> Document:
     doc: Document = [Text(columns(line.name, line.vat.letter, width))]
-    qty = _qty(line, line.unit, line.qty)
+    qty = _qty(line.unit, line.qty)
     doc.append(
         Text(
             columns(

@@ -73,3 +73,17 @@ def test_the_devices_doc_covers_commands_and_keyboard_wedges() -> None:
     for needle in ("store-edge devices list", "store-edge devices test-print", "Keyboard-wedge",
                    "DUPLIKAT / COPY", "99-store-edge-devices.rules", "GET /devices"):  # fmt: skip
         assert needle in doc
+
+
+def test_the_documented_example_config_loads(tmp_path: Path) -> None:
+    doc = (ROOT / "docs" / "devices.md").read_text()
+    example = re.search(r"```toml\n(.*?)```", doc, re.S)
+    assert example is not None
+    path = tmp_path / "node.toml"
+    path.write_text(f'data_dir = "{tmp_path}"\n' + example.group(1))
+    cfg = load_settings(path).devices
+    assert set(cfg.printers) == {"till1", "till2", "backoffice", "usbdirect"}
+    assert cfg.printer_for_register("02") == "till2"
+    assert cfg.printers["till2"].profile.columns == 32
+    assert cfg.printers["usbdirect"].vendor_id == 0x04B8
+    assert cfg.scanners["hand1"].target == "01"
