@@ -3,6 +3,7 @@ request is a job row written in the caller's (or its own) transaction, printed b
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import timedelta
 from typing import Any
@@ -16,6 +17,8 @@ from edge.domain.staff import Role
 from edge.services.auth import Actor, approval
 from edge.services.context import Context
 from edge.store import sales_repo
+
+log = logging.getLogger(__name__)
 
 
 def _printer_for(ctx: Context, kind: str, register: str | None) -> str | None:
@@ -61,7 +64,9 @@ def enqueue_document(
     """Queues a printout in the caller's transaction: "return", "pickup_slip",
     "pickup_collection", "receipt" ({receipt_no}), "report". None when no printer serves it."""
     if kind not in KINDS or kind in ("drawer", "test"):
-        raise InvalidInput(f"cannot print a document of kind {kind!r}")
+        # A printout must never undo the return or pickup it documents: log, print nothing.
+        log.error("no layout for a document of kind %r; nothing printed", kind)
+        return None
     printer = _printer_for(ctx, kind, payload.get("register"))
     if printer is None:
         return None

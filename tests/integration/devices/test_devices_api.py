@@ -111,3 +111,9 @@ def test_cli_lists_devices_and_prints_a_test_page(tmp_path: Path) -> None:
     assert list((data_dir / "receipts").glob("test-receipt.bin"))
     r = runner.invoke(app, ["devices", "test-print", "nope", "--data-dir", str(data_dir)])
     assert r.exit_code == 2
+
+
+def test_an_unknown_document_kind_never_fails_the_callers_transaction(client: TestClient) -> None:
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    with ctx.db.transaction() as conn:
+        assert service.enqueue_document(conn, ctx, "poem", {"text": "x"}) is None

@@ -175,3 +175,11 @@ def test_a_30_line_receipt_renders_within_5_ms() -> None:
     for _ in range(20):
         render(sale_receipt(sale, STORE, 48), profile)
     assert (time.perf_counter() - start) / 20 < 0.005 * 4  # generous under a shared CPU
+
+
+def test_a_weighed_line_shows_kilograms_and_the_price_per_kg() -> None:
+    sale = sample_sale(1)
+    weighed = SaleLine(2, "VEG-1", "Jabłka", "kg", VatRate.C, 1350, 499, 674, 0, 674)
+    sale = Sale(**{**{f: getattr(sale, f) for f in Sale.__slots__}, "lines": (weighed,)})
+    text = decode(render(sale_receipt(sale, STORE, 48), PrinterProfile())).text
+    assert "1,350 kg x 4,99" in text and "6,74" in text
