@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, ConfigDict
 
 from devices import service
 from edge.api.deps import ActorDep, CtxDep
 from edge.api.schemas import Credentials
 
 router = APIRouter(tags=["devices"])
-Register = Field(pattern=r"^[A-Za-z0-9]{1,8}$")
+RegisterId = Annotated[str, Path(pattern=r"^[A-Za-z0-9]{1,8}$")]
 
 
 class ApprovalIn(BaseModel):
@@ -41,7 +41,7 @@ def reprint(ctx: CtxDep, actor: ActorDep, receipt_no: str) -> dict[str, Any]:
 
 @router.post("/devices/drawers/{register}/open", status_code=202)
 def open_drawer(
-    ctx: CtxDep, actor: ActorDep, register: str, body: ApprovalIn | None = None
+    ctx: CtxDep, actor: ActorDep, register: RegisterId, body: ApprovalIn | None = None
 ) -> dict[str, Any]:
     """Opens the register's cash drawer: a supervisor's session or PIN (`approver`)."""
     return service.open_drawer(ctx, register, actor, _approver(body))
@@ -52,7 +52,7 @@ def print_report(
     ctx: CtxDep,
     actor: ActorDep,
     kind: Literal["x", "z"],
-    register: str | None = None,
+    register: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{1,8}$")] = None,
     body: ApprovalIn | None = None,
 ) -> dict[str, Any]:
     """X report (the day so far) or Z report (closes the day; supervisor)."""

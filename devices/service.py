@@ -97,6 +97,8 @@ def open_drawer(
     ctx: Context, register: str, actor: Actor, approver: tuple[str, str] | None = None
 ) -> dict[str, Any]:
     """A drawer pulse outside a sale: a supervisor's decision (their session or their PIN)."""
+    if register not in ctx.settings.devices.registers:
+        raise NotFound(f"register {register} has no printer with a cash drawer")
     by = approval(ctx, actor, Role.SUPERVISOR, approver, "opening the cash drawer")
     printer = _printer_for(ctx, "drawer", register)
     if printer is None or not ctx.settings.devices.printers[printer].drawer:

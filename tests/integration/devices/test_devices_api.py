@@ -36,6 +36,8 @@ def test_the_drawer_opens_for_a_supervisor_only(client: TestClient, settings: Se
     assert r.status_code == 202, r.text
     supervisor = login(client, "supervisor", "4321")
     assert client.post("/api/v1/devices/drawers/01/open", headers=supervisor).status_code == 202
+    assert client.post("/api/v1/devices/drawers/99/open", headers=supervisor).status_code == 404
+    assert client.post("/api/v1/devices/drawers/a-b/open", headers=supervisor).status_code == 422
     wait_for(lambda: drained(client), what="drawer jobs")
     pulses = [decode(p.read_bytes()) for p in printed(settings, "drawer")]
     assert len(pulses) == 2 and all(d.has("drawer") for d in pulses)
