@@ -1,0 +1,120 @@
+"""Keeps a year of trading small: deletes events the hub acknowledged long ago and receipts
+printed long ago, then returns the freed pages to the file system (incremental vacuum).
+
+Only acknowledged events go (seq <= acked_seq): an event the hub has not confirmed is never
+deleted, however old. The print-job table belongs to the devices part; compaction adapts to it
+if it exists and leaves it alone otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from edge.ops.config import OpsConfig
+from edge.services.context import Context
+from edge.store import outbox
+from edge.store.db import Database, connect
+
+log = logging.getLogger(__name__)
+
+PRINT_JOBS = "print_jobs"
+# States meaning "on paper": a job in any other state (queued, failed, paper out) is kept.
+PRINTED_STATES = ("printed", "done")
+# Newest timestamp column first: when it was printed, else when it was queued.
+PRINT_JOB_TIME_COLUMNS = ("printed_at", "finished_at", "updated_at", "created_at", "at")
+
+
+@dataclass(frozen=True)
+class Compacted:
+    events: int
+    print_jobs: int
+    pages_freed: int
+
+
+def _print_jobs(conn: sqlite3.Connection, cutoff: str) -> int:
+    cols = {r[1] for r in conn.execute(f"PRAGMA table_info({PRINT_JOBS})")}
+    when = next((c for c in PRINT_JOB_TIME_COLUMNS if c in cols), None)
+    if not cols or "status" not in cols or when is None:
+        return 0
+    marks = ",".join("?" * len(PRINTED_STATES))
+    return conn.execute(
+        f"DELETE FROM {PRINT_JOBS} WHERE status IN ({marks}) AND {when} < ?",
+        [*PRINTED_STATES, cutoff],
+    ).rowcount
+
+
+def _vacuum(path: str) -> int:
+    """Incremental vacuum on its own connection (VACUUM cannot run inside a transaction). The
+    first time, switch the file to auto_vacuum=INCREMENTAL (needs one full VACUUM)."""
+    conn = connect(path)
+    try:
+        before = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        if conn.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:
+            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            conn.execute("VACUUM")
+        else:
+            conn.execute("PRAGMA incremental_vacuum").fetchall()
+        after = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        # The WAL holds the moved pages; fold it so the file really shrinks.
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        return max(0, before - after)
+    finally:
+        conn.close()
+
+
+def compact(db: Database, now: datetime, config: OpsConfig) -> Compacted:
+    events_cutoff = (now - timedelta(days=config.outbox_keep_days)).isoformat()
+    jobs_cutoff = (now - timedelta(days=config.print_jobs_keep_days)).isoformat()
+    with db.transaction() as conn:
+        acked = outbox.acked_seq(conn)
+        events = conn.execute(
+            "DELETE FROM outbox WHERE seq <= ? AND at < ?", [acked, events_cutoff]
+        ).rowcount
+        exists = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [PRINT_JOBS]
+        ).fetchone()
+        jobs = _print_jobs(conn, jobs_cutoff) if exists else 0
+    freed = _vacuum(str(db.path))
+    result = Compacted(events, jobs, freed)
+    log.info(
+        "compacted the database",
+        extra={"events": events, "print_jobs": jobs, "pages_freed": freed},
+    )
+    return result
+
+
+class Compactor:
+    """Component: runs `compact` every `ops.compact_interval_s`, in a worker thread so the
+    loop keeps serving (the database serialises it with the node's own writes)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.config: OpsConfig = ctx.settings.ops
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="compaction")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.compact_interval_s)
+            try:
+                await asyncio.to_thread(compact, self.ctx.db, self.ctx.clock(), self.config)
+            except Exception:
+                # Next round retries; a failed compaction loses nothing.
+                log.exception("compaction failed")
+
+
+def compactor(ctx: Context) -> Compactor:
+    return Compactor(ctx)
