@@ -25,6 +25,9 @@ def notify(state: str) -> bool:
         return False
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as sock:
+            # Never block the event loop: a receiver that does not read (its queue holds ~10
+            # datagrams) makes a blocking send hang; drop the message instead.
+            sock.setblocking(False)
             sock.connect(_address(raw))
             sock.sendall(state.encode())
     except OSError as exc:
