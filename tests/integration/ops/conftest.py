@@ -110,15 +110,17 @@ class Cashier:
             while not self.stop.is_set():
                 try:
                     basket = http.post("/api/v1/baskets", headers=headers).json()["id"]
-                    http.post(
+                    added = http.post(
                         f"/api/v1/baskets/{basket}/lines",
                         headers=headers,
                         json={"sku": sku, "qty": 1},
-                    ).raise_for_status()
+                    )
+                    added.raise_for_status()
+                    total = added.json()["total"]
                     r = http.post(
                         f"/api/v1/baskets/{basket}/checkout",
                         headers={**headers, "Idempotency-Key": basket},
-                        json={"tenders": [{"type": "card", "amount": 100_000}]},
+                        json={"tenders": [{"type": "card", "amount": total}]},
                     )
                 except (httpx.HTTPError, KeyError) as exc:
                     self.errors.append(repr(exc))
