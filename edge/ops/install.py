@@ -10,7 +10,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-UNITS = ("store-edge.service", "store-edge-hub.service", "kiosk.service")
+UNITS = (
+    "store-edge.service",
+    "store-edge-hub.service",
+    "kiosk.service",
+    "store-edge-backup.service",
+    "store-edge-backup.timer",
+)
 UDEV_RULES = "99-store-edge-devices.rules"  # written by the devices part
 SYSUSERS = "store-edge.sysusers.conf"
 PLACEHOLDER_BIN = "/opt/store-edge/bin/store-edge"
