@@ -67,9 +67,11 @@ def compact(config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
     """Delete acknowledged events and printed jobs past their retention; vacuum."""
     from edge.cli import context_for
     from edge.ops.compaction import compact as run_compact
+    from edge.ops.compaction import ensure_incremental
 
     ctx = context_for(settings_from(config, data_dir=data_dir))
     try:
+        ensure_incremental(str(ctx.db.path))
         done = run_compact(ctx.db, ctx.clock(), ctx.settings.ops)
     finally:
         ctx.db.close()

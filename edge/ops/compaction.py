@@ -47,17 +47,34 @@ def _print_jobs(conn: sqlite3.Connection, cutoff: str) -> int:
     ).rowcount
 
 
-def _vacuum(path: str) -> int:
-    """Incremental vacuum on its own connection (VACUUM cannot run inside a transaction). The
-    first time, switch the file to auto_vacuum=INCREMENTAL (needs one full VACUUM)."""
+def ensure_incremental(path: str) -> bool:
+    """Switches the file to auto_vacuum=INCREMENTAL (a one-time full VACUUM; returns True when
+    it did). Done when the node starts, before it serves: a VACUUM holds the write lock for as
+    long as it copies the file, which must not happen in the middle of trading."""
     conn = connect(path)
     try:
-        before = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        if conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2:
+            return False
+        conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        log.info("database switched to incremental vacuum")
+        return True
+    finally:
+        conn.close()
+
+
+def _vacuum(path: str) -> int:
+    """Returns free pages to the file system (on its own connection: VACUUM statements cannot
+    run inside a transaction). Cheap: proportional to the pages freed."""
+    conn = connect(path)
+    try:
         if conn.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:
-            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
-            conn.execute("VACUUM")
-        else:
-            conn.execute("PRAGMA incremental_vacuum").fetchall()
+            return 0  # not switched yet (ensure_incremental runs at start-up)
+        before = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        # executescript steps the pragma to completion; Python's execute() steps it once,
+        # which frees a single page.
+        conn.executescript("PRAGMA incremental_vacuum;")
         after = conn.execute("PRAGMA freelist_count").fetchone()[0]
         # The WAL holds the moved pages; fold it so the file really shrinks.
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
@@ -97,6 +114,7 @@ class Compactor:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        await asyncio.to_thread(ensure_incremental, str(self.ctx.db.path))
         self._task = asyncio.create_task(self._run(), name="compaction")
 
     async def stop(self) -> None:

@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from edge.domain.events import Event
-from edge.ops.compaction import Compactor, compact
+from edge.ops.compaction import Compactor, compact, ensure_incremental
 from edge.ops.config import OpsConfig
 from edge.services.context import Context
 from edge.store import outbox
@@ -42,6 +42,9 @@ def test_deletes_old_acknowledged_events_keeps_unacknowledged_and_recent(ctx: Co
         conn.execute(
             "UPDATE sync_state SET value = ? WHERE key = 'acked_seq'", [str(recent_acked[-1])]
         )
+    # The node's start-up (the Compactor component, in the client's lifespan) switched the
+    # file to incremental vacuum; nothing to do a second time.
+    assert ensure_incremental(str(ctx.db.path)) is False
     pages_before = pages(ctx)
 
     done = compact(ctx.db, NOW, OpsConfig(outbox_keep_days=7))
