@@ -114,7 +114,11 @@ class Compactor:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        await asyncio.to_thread(ensure_incremental, str(self.ctx.db.path))
+        try:
+            await asyncio.to_thread(ensure_incremental, str(self.ctx.db.path))
+        except sqlite3.Error:
+            # Busy or out of space: the node must still start; retried at the next start.
+            log.exception("could not switch the database to incremental vacuum")
         self._task = asyncio.create_task(self._run(), name="compaction")
 
     async def stop(self) -> None:
