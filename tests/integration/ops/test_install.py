@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from edge.config import load_settings
 from edge.ops.install import UNITS
 
@@ -52,3 +54,20 @@ def test_install_into_a_root_then_uninstall(tmp_path: Path) -> None:
     assert config.exists() and (root / "var/lib/store-edge").is_dir()
     run("uninstall", "--root", str(root), "--purge")
     assert not config.exists() and not (root / "var/lib/store-edge").exists()
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="needs systemd-analyze")
+def test_installed_units_run_this_store_edge_and_verify(tmp_path: Path) -> None:
+    root = tmp_path / "box"
+    run("install", "--root", str(root))  # ExecStart: the store-edge that ran the install
+    for unit in ("store-edge.service", "store-edge-backup.service", "store-edge-backup.timer"):
+        path = root / "etc/systemd/system" / unit
+        if unit.endswith(".service"):
+            assert f"ExecStart={STORE_EDGE} " in path.read_text()
+        r = subprocess.run(
+            ["systemd-analyze", "verify", "--man=no", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert r.returncode == 0 and not r.stderr.strip(), r.stderr
