@@ -44,8 +44,16 @@ class Watchdog:
 
     async def _run(self) -> None:
         while True:
-            # A quick read on the loop itself: if it blocks for long, so should the ping.
-            if self._healthy():
+            # The read runs in a thread (a busy reader pool must not block the loop); the ping
+            # itself is sent from the loop, so a hung loop still silences it.
+            try:
+                healthy = await asyncio.wait_for(
+                    asyncio.to_thread(self._healthy), timeout=max(self.interval, 1.0)
+                )
+            except TimeoutError:
+                log.error("watchdog: database read took longer than %.1fs", self.interval)
+                healthy = False
+            if healthy:
                 notify("WATCHDOG=1")
             await asyncio.sleep(self.interval)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 from edge.ops import sdnotify
 from edge.ops.watchdog import Watchdog
+from edge.services.context import Context
 from tests.integration.ops.conftest import start_node
 
 
@@ -122,3 +124,36 @@ def test_without_notify_socket_nothing_is_sent_and_no_watchdog_runs(monkeypatch)
     assert sdnotify.watchdog_interval() == pytest.approx(15.0)
     monkeypatch.setenv("WATCHDOG_PID", "1")
     assert sdnotify.watchdog_interval() is None
+
+
+def test_no_ping_while_the_database_does_not_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ctx: Context
+) -> None:
+    sock = notify_socket(tmp_path / "db.sock")
+    sock.settimeout(0.3)
+    monkeypatch.setenv("NOTIFY_SOCKET", str(tmp_path / "db.sock"))
+
+    async def scenario() -> None:
+        dog = Watchdog(ctx, 0.05)
+        await dog.start()
+        await asyncio.sleep(0.4)
+        await dog.stop()
+
+    try:
+        asyncio.run(scenario())
+        assert sock.recv(100) == b"WATCHDOG=1"  # healthy: pings
+        while True:  # drain
+            try:
+                sock.recv(100)
+            except TimeoutError:
+                break
+
+        def broken_read() -> None:
+            raise sqlite3.OperationalError("disk I/O error")  # the storage went away
+
+        monkeypatch.setattr(ctx.db, "read", broken_read)
+        asyncio.run(scenario())
+        with pytest.raises(TimeoutError):
+            sock.recv(100)
+    finally:
+        sock.close()
