@@ -8,12 +8,12 @@ if it exists and leaves it alone otherwise."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from edge.background import Periodic
 from edge.ops.config import OpsConfig
 from edge.services.context import Context
 from edge.store import outbox
@@ -99,14 +99,19 @@ def compact(db: Database, now: datetime, config: OpsConfig) -> Compacted:
     return result
 
 
-class Compactor:
-    """Component: runs `compact` every `ops.compact_interval_s`, in a worker thread so the
-    loop keeps serving (the database serialises it with the node's own writes)."""
+class Compactor(Periodic):
+    """Compacts every `ops.compact_interval_s`; first switches the file to incremental vacuum
+    (once, at start-up, before the node says READY: it holds the write lock)."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.config: OpsConfig = ctx.settings.ops
-        self._task: asyncio.Task[None] | None = None
+        super().__init__(
+            "compaction",
+            lambda: compact(ctx.db, ctx.clock(), self.config),
+            lambda: self.config.compact_interval_s,
+            first_wait=True,
+        )
 
     async def start(self) -> None:
         try:
@@ -114,23 +119,7 @@ class Compactor:
         except sqlite3.Error:
             # Busy or out of space: the node must still start; retried at the next start.
             log.exception("could not switch the database to incremental vacuum")
-        self._task = asyncio.create_task(self._run(), name="compaction")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.config.compact_interval_s)
-            try:
-                await asyncio.to_thread(compact, self.ctx.db, self.ctx.clock(), self.config)
-            except Exception:
-                # Next round retries; a failed compaction loses nothing.
-                log.exception("compaction failed")
+        await super().start()
 
 
 def compactor(ctx: Context) -> Compactor:

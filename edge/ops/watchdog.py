@@ -8,30 +8,25 @@ gone away is restarted too, rather than pinging while it cannot sell."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
+from edge.background import LoopTask
 from edge.ops.sdnotify import notify, watchdog_interval
 from edge.services.context import Context
 
 log = logging.getLogger(__name__)
 
 
-class Watchdog:
+class Watchdog(LoopTask):
+    name = "systemd-watchdog"
+
     def __init__(self, ctx: Context, interval: float) -> None:
+        super().__init__()
         self.ctx, self.interval = ctx, interval
-        self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="systemd-watchdog")
+        await super().start()
         log.info("systemd watchdog pings every %.1fs", self.interval)
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
 
     def _healthy(self) -> bool:
         try:
@@ -42,7 +37,7 @@ class Watchdog:
             return False
         return True
 
-    async def _run(self) -> None:
+    async def run(self) -> None:
         while True:
             # The read runs in a thread (a busy reader pool must not block the loop); the ping
             # itself is sent from the loop, so a hung loop still silences it.
