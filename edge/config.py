@@ -17,6 +17,7 @@ from pydantic_settings import (
 
 from devices.config import DevicesConfig
 from edge.domain.barcodes import VariableMeasureRule
+from sync.config import SyncConfig
 
 
 class _Section(BaseModel):
@@ -78,6 +79,7 @@ class Settings(BaseSettings):
     broker: BrokerConfig = BrokerConfig()
     selling: SellingConfig = SellingConfig()
     devices: DevicesConfig = DevicesConfig()
+    sync: SyncConfig = SyncConfig()
     log_format: Literal["json", "console"] = "json"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

@@ -1,0 +1,114 @@
+"""The sync agent's tables on a node (component `sync`) and its small queries.
+
+`sync_state` (edge's table) holds `acked_seq` (the hub's end-to-end ack), `last_ack_at` and
+`catalogue_version`."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import sqlite_utils
+
+from edge.domain.stock import Level
+from edge.store.migrations import MigrationSet
+
+sync_migrations = MigrationSet("sync")
+
+
+@sync_migrations(1, "commands_and_dead_letters")
+def _commands(db: sqlite_utils.Database) -> None:
+    db.executescript("""
+    -- One row per hub command ever applied (or refused by its handler), written in the same
+    -- transaction as the command's effects: a redelivered command is answered from here.
+    CREATE TABLE sync_commands (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        ack TEXT NOT NULL,
+        applied_at TEXT NOT NULL
+    );
+    -- Messages refused before they could be applied (malformed, unsigned, wrong signature).
+    CREATE TABLE sync_dead_letters (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        payload TEXT NOT NULL
+    );
+    """)
+
+
+def get_state(conn: sqlite3.Connection, key: str, default: str = "") -> str:
+    row = conn.execute("SELECT value FROM sync_state WHERE key = ?", [key]).fetchone()
+    return str(row[0]) if row else default
+
+
+def set_state(conn: sqlite3.Connection, key: str, value: object) -> None:
+    conn.execute(
+        "INSERT INTO sync_state (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, str(value)],
+    )
+
+
+def catalogue_version(conn: sqlite3.Connection) -> int:
+    return int(get_state(conn, "catalogue_version", "0"))
+
+
+def unsent(conn: sqlite3.Connection, after: int, limit: int) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT seq, id, type, at, data FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+        [after, limit],
+    ).fetchall()
+
+
+def max_seq(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT coalesce(max(seq), 0) FROM outbox").fetchone()[0])
+
+
+def dead_letter(conn: sqlite3.Connection, at: str, topic: str, reason: str, payload: bytes) -> None:
+    conn.execute(
+        "INSERT INTO sync_dead_letters (at, topic, reason, payload) VALUES (?, ?, ?, ?)",
+        [at, topic, reason[:500], payload[:65536].decode("utf-8", "replace")],
+    )
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return bool(
+        conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", [name]).fetchone()
+    )
+
+
+def save_nearby(
+    conn: sqlite3.Connection, own_store: str, levels: list[dict[str, Any]], stores: list[dict]
+) -> int:
+    for s in stores:
+        if s.get("store_id") and s["store_id"] != own_store:
+            conn.execute(
+                "INSERT INTO nearby_stores (store_id, name, distance_km) VALUES (?, ?, ?)"
+                " ON CONFLICT (store_id) DO UPDATE SET name = excluded.name,"
+                " distance_km = coalesce(excluded.distance_km, nearby_stores.distance_km)",
+                [s["store_id"], s.get("name", ""), s.get("distance_km")],
+            )
+    rows = [
+        (lv["store_id"], lv["sku"], int(lv["on_hand"]), int(lv["reserved"]), lv["as_of"])
+        for lv in levels
+        if lv.get("store_id") != own_store
+    ]
+    # Only newer news replaces what we have: nearby messages may arrive out of order.
+    conn.executemany(
+        "INSERT INTO nearby_stock (store_id, sku, on_hand, reserved, as_of) VALUES (?,?,?,?,?)"
+        " ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = excluded.on_hand,"
+        " reserved = excluded.reserved, as_of = excluded.as_of"
+        " WHERE excluded.as_of >= nearby_stock.as_of",
+        rows,
+    )
+    return len(rows)
+
+
+def level_of(conn: sqlite3.Connection, sku: str) -> Level:
+    row = conn.execute("SELECT on_hand, reserved FROM stock_levels WHERE sku = ?", [sku]).fetchone()
+    return Level(sku, row[0], row[1]) if row else Level(sku, 0, 0)

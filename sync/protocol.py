@@ -1,0 +1,230 @@
+"""The replication protocol: topics, message schemas (JSON with a schema version), size-bounded
+event batches and signed hub messages. Documented in docs/asyncapi.yaml and docs/sync.md.
+
+Every payload is one JSON object with `v` (schema version). A receiver rejects an unknown major
+version, an oversized payload or a malformed body (logged, dead-lettered, never applied)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Literal, TypeVar
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from edge.signing import sign, verify
+
+SCHEMA_VERSION = 1
+M = TypeVar("M", bound=BaseModel)
+MAX_PAYLOAD_BYTES = 64 * 1024 * 1024  # a 100 000-product snapshot fits; anything bigger is abuse
+DEFAULT_BATCH_EVENTS = 500
+DEFAULT_BATCH_BYTES = 256 * 1024
+
+
+class ProtocolError(ValueError):
+    """A message that must not be applied: malformed, oversized, wrong version or signature."""
+
+
+class Topics:
+    """Every topic of the protocol under one prefix (default `retail/v1`)."""
+
+    def __init__(self, prefix: str = "retail/v1") -> None:
+        self.prefix = prefix.strip("/")
+
+    def store(self, store_id: str, leaf: str) -> str:
+        return f"{self.prefix}/stores/{store_id}/{leaf}"
+
+    def events(self, store_id: str) -> str:
+        return self.store(store_id, "events")
+
+    def acks(self, store_id: str) -> str:
+        return self.store(store_id, "acks")
+
+    def commands(self, store_id: str) -> str:
+        return self.store(store_id, "commands")
+
+    def command_acks(self, store_id: str) -> str:
+        return self.store(store_id, "command-acks")
+
+    def status(self, store_id: str) -> str:
+        return self.store(store_id, "status")
+
+    def catalog_requests(self, store_id: str) -> str:
+        return self.store(store_id, "catalog-requests")
+
+    def store_catalog(self, store_id: str) -> str:
+        """Snapshots go to the one store that asked, not to every store."""
+        return self.store(store_id, "catalog")
+
+    def nearby(self, store_id: str) -> str:
+        return self.store(store_id, "nearby")
+
+    @property
+    def catalog_changes(self) -> str:
+        return f"{self.prefix}/catalog/changes"
+
+    def all_stores(self, leaf: str) -> str:
+        return f"{self.prefix}/stores/+/{leaf}"
+
+    def store_of(self, topic: str) -> tuple[str, str] | None:
+        """(store_id, leaf) of a per-store topic, or None."""
+        head = f"{self.prefix}/stores/"
+        if not topic.startswith(head):
+            return None
+        parts = topic[len(head) :].split("/")
+        if len(parts) != 2 or not parts[0]:
+            return None
+        return parts[0], parts[1]
+
+
+class _Msg(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    v: int = SCHEMA_VERSION
+
+
+class EventRecord(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    seq: int = Field(ge=1)
+    id: str = Field(min_length=1, max_length=64)
+    type: str = Field(min_length=1, max_length=64)
+    at: str
+    data: dict[str, Any]
+
+
+class EventBatch(_Msg):
+    store_id: str
+    events: list[EventRecord] = Field(min_length=1)
+    # What the store reports about itself, for the hub's /stores view.
+    outbox_depth: int = 0
+    sent_at: str | None = None
+
+
+class Ack(_Msg):
+    """Hub → store: every event up to `acked_seq` is applied. `resend_from` asks for a resend
+    (the hub saw a gap)."""
+
+    store_id: str
+    acked_seq: int = Field(ge=0)
+    resend_from: int | None = None
+
+
+class StoreStatus(_Msg):
+    store_id: str
+    online: bool
+    at: str
+    catalogue_version: int = 0
+    outbox_depth: int = 0
+    public_key: str | None = None  # the store's receipt-signing key (PEM), if it has one
+
+
+class Signed(_Msg):
+    """A hub message signed with the hub's Ed25519 key over every field but `signature`."""
+
+    signature: str = ""
+
+    def body(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude={"signature"})
+
+    def signed(self, key: Ed25519PrivateKey) -> Any:
+        return self.model_copy(update={"signature": sign(key, self.body())})
+
+    def check(self, key: Ed25519PublicKey) -> None:
+        if not self.signature:
+            raise ProtocolError("unsigned message")
+        if not verify(key, self.body(), self.signature):
+            raise ProtocolError("bad signature")
+
+
+class Command(Signed):
+    id: str = Field(min_length=1, max_length=64)
+    seq: int = Field(ge=1)
+    store_id: str
+    type: str = Field(min_length=1, max_length=64)
+    issued_at: str
+    data: dict[str, Any]
+
+
+class CommandAck(_Msg):
+    id: str
+    seq: int
+    store_id: str
+    status: Literal["applied", "rejected"]
+    reason: str = ""
+    at: str
+
+
+class CatalogueMessage(Signed):
+    """A versioned catalogue change (`delta`: changes since version-1) or a full `snapshot`.
+    Products use the catalogue file record shape (edge/catalogue_files.ProductRecord)."""
+
+    kind: Literal["delta", "snapshot"]
+    version: int = Field(ge=1)
+    products: list[dict[str, Any]] = []
+    store_keys: dict[str, str] = {}  # store id -> PEM public key (offline-return QR checks)
+    stores: list[dict[str, Any]] = []  # [{store_id, name}] for nearby availability labels
+
+
+class CatalogueRequest(_Msg):
+    store_id: str
+    have: int = 0
+    reason: str = "gap"
+
+
+class NearbyStock(_Msg):
+    """Hub → store: other stores' levels (a full picture or just what changed)."""
+
+    levels: list[dict[str, Any]]  # [{store_id, sku, on_hand, reserved, as_of}]
+    stores: list[dict[str, Any]] = []
+
+
+def encode(msg: BaseModel) -> bytes:
+    return json.dumps(
+        msg.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False
+    ).encode()
+
+
+def decode(payload: bytes, model: type[M]) -> M:
+    """Parses and validates a payload; ProtocolError says why it was refused."""
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise ProtocolError(f"payload of {len(payload)} bytes is over the limit")
+    try:
+        raw = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProtocolError(f"not JSON: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ProtocolError("payload is not a JSON object")
+    if raw.get("v", SCHEMA_VERSION) != SCHEMA_VERSION:
+        raise ProtocolError(f"unsupported schema version {raw.get('v')!r}")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        raise ProtocolError(f"{where}: {first['msg']}") from None
+
+
+def batches(
+    rows: list[EventRecord],
+    max_events: int = DEFAULT_BATCH_EVENTS,
+    max_bytes: int = DEFAULT_BATCH_BYTES,
+) -> list[list[EventRecord]]:
+    """Splits events (in seq order) into batches of at most max_events and about max_bytes
+    of JSON; an event bigger than max_bytes travels alone."""
+    out: list[list[EventRecord]] = []
+    current: list[EventRecord] = []
+    size = 0
+    for row in rows:
+        n = len(row.model_dump_json()) + 1
+        if current and (len(current) >= max_events or size + n > max_bytes):
+            out.append(current)
+            current, size = [], 0
+        current.append(row)
+        size += n
+    if current:
+        out.append(current)
+    return out
+
+
+def iso(at: datetime) -> str:
+    return at.isoformat()

@@ -1,0 +1,41 @@
+"""Events reach the hub exactly once; what the hub knows reaches the other stores."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.integration.sync.brokers import wait_for
+from tests.integration.sync.conftest import NodeFactory, ctx_of, depth, hub_of, sell
+
+SKU = "DAI-011-11"
+
+
+def _level(client: TestClient, sku: str) -> dict:
+    return client.get(f"/api/v1/availability/{sku}").json()
+
+
+def test_a_sale_at_store_a_reaches_the_hub_and_store_b(hub: TestClient, node: NodeFactory) -> None:
+    a, b = node("A"), node("B")
+    wait_for(lambda: depth(ctx_of(a)) == 0 and depth(ctx_of(b)) == 0)
+    status = a.get("/api/v1/sync/status").json()
+    assert status["connected"] is True and status["outbox_depth"] == 0
+    assert status["catalogue_version"] >= 1 and status["last_ack_at"]
+
+    sell(ctx_of(a), SKU, 2)
+    here = ctx_of(a).db.read
+    with here() as conn:
+        own = conn.execute("SELECT on_hand FROM stock_levels WHERE sku = ?", [SKU]).fetchone()[0]
+
+    def hub_sees() -> bool:
+        stores = {s["store_id"]: s for s in hub.get(f"/api/v1/availability/{SKU}").json()["stores"]}
+        return "A" in stores and stores["A"]["on_hand"] == own
+
+    wait_for(hub_sees)
+
+    def b_sees() -> bool:
+        nearby = {n["store_id"]: n for n in _level(b, SKU).get("nearby", [])}
+        return "A" in nearby and nearby["A"]["on_hand"] == own
+
+    wait_for(b_sees, timeout=5)
+    with hub_of(hub).db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM hub_sales").fetchone()[0] == 1
