@@ -41,6 +41,7 @@ from sync.protocol import (
 log = logging.getLogger(__name__)
 
 _AGENTS: dict[int, SyncAgent] = {}
+MAX_RESEND_INTERVAL_S = 300.0
 
 
 def agent_for(ctx: Context) -> SyncAgent | None:
@@ -66,6 +67,7 @@ class SyncAgent:
         self._fresh_connection = False
         self.sent_upto = 0
         self.last_progress = time.monotonic()
+        self.resend_interval = self.cfg.resend_after_s
         self.last_status = 0.0
         self.last_snapshot_request = 0.0
         self.rejected: Counter[str] = Counter()
@@ -177,10 +179,13 @@ class SyncAgent:
             depth = edge_store.max_seq(conn) - acked
         if self.sent_upto < acked:
             self.sent_upto = acked
-        if self.sent_upto > acked and now - self.last_progress > self.cfg.resend_after_s:
+        if self.sent_upto > acked and now - self.last_progress > self.resend_interval:
             log.info("no ack for %.1fs: resending from seq %d", now - self.last_progress, acked + 1)
             self.sent_upto = acked
             self.last_progress = now
+            # A hub that is down would otherwise get the whole window again and again, piling
+            # up in the broker's queue for it: back off until acks come back.
+            self.resend_interval = min(self.resend_interval * 2, MAX_RESEND_INTERVAL_S)
         if self.sent_upto == acked:
             self.last_progress = now  # nothing in flight: the ack clock starts with this send
         while self.sent_upto - acked < self.cfg.inflight_max_events:
@@ -244,6 +249,7 @@ class SyncAgent:
                 edge_store.set_state(conn, "acked_seq", target)
                 edge_store.set_state(conn, "last_ack_at", self.ctx.clock().isoformat())
                 self.last_progress = time.monotonic()
+                self.resend_interval = self.cfg.resend_after_s
                 acked = target
         if ack.resend_from is not None and ack.resend_from - 1 < self.sent_upto:
             self.sent_upto = max(acked, ack.resend_from - 1)

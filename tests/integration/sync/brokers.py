@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import getpass
 import os
 import signal
 import socket
@@ -55,6 +56,9 @@ class Broker:
     def config(self) -> str:
         return (
             f"listener {self.port} 127.0.0.1\n"
+            # Run as whoever runs the tests (as root it would drop to `mosquitto`, which cannot
+            # write its persistence file into the test's directory).
+            f"user {getpass.getuser()}\n"
             f"persistence true\npersistence_location {self.dir}/\n"
             "max_queued_messages 0\nmax_inflight_messages 0\nmax_queued_bytes 0\n"
             f"log_dest file {self.dir}/mosquitto.log\n" + (self.extra or "allow_anonymous true\n")
