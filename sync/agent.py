@@ -71,6 +71,7 @@ class SyncAgent:
         self.last_status = 0.0
         self.last_snapshot_request = 0.0
         self.rejected: Counter[str] = Counter()
+        self.last_catalogue_apply_s: float | None = None
         t = self.topics
         self.link = MqttLink(
             broker.url,
@@ -223,7 +224,9 @@ class SyncAgent:
             elif topic == t.commands(self.store_id):
                 self._command(protocol.decode(payload, Command))
             elif topic in (t.catalog_changes, t.store_catalog(self.store_id)):
-                self._catalogue(protocol.decode(payload, CatalogueMessage))
+                started = time.perf_counter()
+                if self._catalogue(protocol.decode(payload, CatalogueMessage)):
+                    self.last_catalogue_apply_s = time.perf_counter() - started
             elif topic == t.nearby(self.store_id):
                 self._nearby(protocol.decode(payload, NearbyStock))
             else:
@@ -298,29 +301,25 @@ class SyncAgent:
         conn.execute("RELEASE command")
         return "applied", ""
 
-    def _catalogue(self, msg: CatalogueMessage) -> None:
+    def _catalogue(self, msg: CatalogueMessage) -> bool:
+        """Applies a catalogue message; False when it was not needed (old, or past a gap)."""
         msg.check(self.hub_key)
         with self.ctx.db.read() as conn:
             current = edge_store.catalogue_version(conn)
         if msg.kind == "delta" and msg.version <= current:
-            return  # already have it
+            return False  # already have it
         if msg.kind == "delta" and msg.version > current + 1:
             self._request_snapshot(current)
-            return
+            return False
         if msg.kind == "snapshot" and msg.version < current:
-            return
+            return False
         products = products_from(msg.products)  # validated whole before anything changes
         now = self.ctx.clock()
         with self.ctx.db.transaction() as conn:
             if msg.kind == "snapshot":
-                wanted = {p.sku for p in products}
-                stale = [
-                    (r[0],)
-                    for r in conn.execute("SELECT sku FROM products WHERE active = 1")
-                    if r[0] not in wanted
-                ]
-                conn.executemany("UPDATE products SET active = 0 WHERE sku = ?", stale)
-            catalogue_repo.upsert(conn, products, now)
+                edge_store.replace_catalogue(conn, products, now)
+            else:
+                catalogue_repo.upsert(conn, products, now)
             if msg.store_keys and edge_store.has_table(conn, "trusted_keys"):
                 conn.executemany(
                     "INSERT OR REPLACE INTO trusted_keys (key_id, pem) VALUES (?, ?)",
@@ -331,6 +330,7 @@ class SyncAgent:
             edge_store.set_state(conn, "catalogue_version", msg.version)
         log.info("catalogue %s v%d applied (%d products)", msg.kind, msg.version, len(products))
         self.last_status = 0.0  # tell the hub our new version soon
+        return True
 
     def _request_snapshot(self, have: int) -> None:
         now = time.monotonic()

@@ -136,6 +136,11 @@ class MqttLink:
             log.debug("disconnect failed", exc_info=True)
 
     def _run(self) -> None:
+        # paho writes to the socket from the publishing thread unless it believes a network
+        # thread of its own runs (loop_start). Two threads writing parts of a large packet
+        # interleave and corrupt the stream (seen with a 30 MB snapshot), so we tell paho that
+        # this thread is its network thread: publish() then only queues and wakes our select.
+        self.client._thread = threading.current_thread()  # paho 2.x: only read by publish/loop_stop
         props = Properties(PacketTypes.CONNECT)
         props.SessionExpiryInterval = self.session_expiry_s
         while not self._stop.is_set():

@@ -44,6 +44,8 @@ from sync.protocol import (
 
 log = logging.getLogger(__name__)
 MAX_DELTAS = 20  # a store further behind gets a snapshot
+SNAPSHOT_EVERY_S = 60.0
+SNAPSHOT_REQUEST_EVERY_S = 5.0
 
 
 def _now() -> datetime:
@@ -64,6 +66,8 @@ class Hub:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.link: MqttLink | None = None
+        self._snapshots_sent: dict[str, tuple[int, float]] = {}
+        self._greeted: set[str] = set()
         if settings.demo:
             self.seed_demo()
 
@@ -100,9 +104,12 @@ class Hub:
         self._stop.set()
         self.wake.set()
         if self._thread:
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=30)
         if self.link:
             self.link.stop()
+        if self._thread and self._thread.is_alive():
+            log.warning("the hub worker is still busy; leaving its database open")
+            return
         self.db.close()
 
     def _received(self, topic: str, payload: bytes) -> None:
@@ -229,7 +236,7 @@ class Hub:
         if status.store_id != store_id:
             raise ProtocolError(f"status for {status.store_id} on {store_id}'s topic")
         with self.db.transaction() as conn:
-            ensure_store(conn, store_id)
+            was_online = bool(ensure_store(conn, store_id)["online"])
             conn.execute(
                 "UPDATE hub_stores SET online = ?, last_seen = ?, catalogue_version = ?,"
                 " reported_depth = ?, public_key = coalesce(?, public_key) WHERE store_id = ?",
@@ -247,6 +254,7 @@ class Hub:
                 "SELECT applied_seq FROM hub_stores WHERE store_id = ?", [store_id]
             ).fetchone()[0]
         if not status.online:
+            self._greeted.discard(store_id)
             return
         # Whatever the store may have missed while away: our ack, its catalogue, its commands.
         self.publish(
@@ -255,6 +263,10 @@ class Hub:
         if status.catalogue_version < current:
             self.catch_up_catalogue(store_id, status.catalogue_version)
         self.resend_commands(store_id=store_id)
+        if not was_online or store_id not in self._greeted:
+            # Back from an absence (its or ours): the whole picture, not just the news.
+            self._greeted.add(store_id)
+            self.push_nearby_full(store_id)
 
     def on_command_ack(self, store_id: str, ack: CommandAck) -> None:
         if ack.store_id != store_id:
@@ -283,7 +295,7 @@ class Hub:
     def on_catalog_request(self, store_id: str, req: CatalogueRequest) -> None:
         if req.store_id != store_id:
             raise ProtocolError(f"catalogue request for {req.store_id} on {store_id}'s topic")
-        self.send_snapshot(store_id)
+        self.send_snapshot(store_id, requested=True)
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -402,13 +414,7 @@ class Hub:
     def snapshot(self) -> CatalogueMessage:
         with self.db.read() as conn:
             version = self._catalogue_version(conn)
-            skus = [r[0] for r in conn.execute("SELECT sku FROM products ORDER BY sku")]
-            products = []
-            for i in range(0, len(skus), 500):
-                for sku in skus[i : i + 500]:
-                    p = catalogue_repo.get(conn, sku)
-                    if p is not None:
-                        products.append(product_record(p))
+            products = _all_records(conn)
             stores = conn.execute(
                 "SELECT store_id, name, public_key FROM hub_stores ORDER BY store_id"
             ).fetchall()
@@ -424,7 +430,19 @@ class Hub:
         entry = self.settings.stores.get(row["store_id"])
         return (entry.name if entry else "") or row["name"] or row["store_id"]
 
-    def send_snapshot(self, store_id: str) -> None:
+    def send_snapshot(self, store_id: str, *, requested: bool = False) -> None:
+        """Sends the catalogue to one store, at most once per SNAPSHOT_EVERY_S unless the store
+        asked (then at most every few seconds): statuses keep coming while a store is still
+        applying the last one, and a 100 000-product snapshot is tens of MB."""
+        now = time.monotonic()
+        with self.db.read() as conn:
+            version = self._catalogue_version(conn)
+        last = self._snapshots_sent.get(store_id)
+        if last and last[0] == version:
+            wait = SNAPSHOT_REQUEST_EVERY_S if requested else SNAPSHOT_EVERY_S
+            if now - last[1] < wait:
+                return
+        self._snapshots_sent[store_id] = (version, now)
         self.publish(self.topics.store_catalog(store_id), protocol.encode(self.snapshot()))
 
     # -- nearby availability ---------------------------------------------------------------
@@ -442,6 +460,39 @@ class Hub:
                     [store_id],
                 )
             ]
+
+    def hears_about(self, store_id: str) -> list[str]:
+        """The stores whose availability `store_id` is told: configured, else every other."""
+        entry = self.settings.stores.get(store_id)
+        if entry and entry.neighbours:
+            return [s for s in entry.neighbours if s != store_id]
+        if any(e.neighbours for e in self.settings.stores.values()):
+            return []
+        with self.db.read() as conn:
+            return [
+                r[0]
+                for r in conn.execute(
+                    "SELECT store_id FROM hub_stores WHERE store_id != ? ORDER BY store_id",
+                    [store_id],
+                )
+            ]
+
+    def push_nearby_full(self, store_id: str, chunk: int = 5000) -> None:
+        """Everything `store_id` should know about its neighbours (when it comes online)."""
+        others = self.hears_about(store_id)
+        if not others:
+            return
+        marks = ",".join("?" * len(others))
+        with self.db.read() as conn:
+            rows = conn.execute(
+                "SELECT store_id, sku, on_hand, reserved, as_of FROM hub_stock"
+                f" WHERE store_id IN ({marks}) ORDER BY store_id, sku",
+                others,
+            ).fetchall()
+        stores = [{"store_id": s, "name": self._name_of(s)} for s in others]
+        for i in range(0, max(len(rows), 1), chunk):
+            msg = NearbyStock(levels=[dict(r) for r in rows[i : i + chunk]], stores=stores)
+            self.publish(self.topics.nearby(store_id), protocol.encode(msg))
 
     def push_nearby(self, store_id: str, levels: list[dict[str, Any]]) -> None:
         latest = {lv["sku"]: lv for lv in levels}  # a batch may change a SKU many times
@@ -545,3 +596,32 @@ class Hub:
         return [
             {**dict(r), "offline": bool(r["offline"]), "flagged": bool(r["flagged"])} for r in rows
         ]
+
+
+def _all_records(conn) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """Every product as a wire record in one pass (a snapshot of 100 000 products must not take
+    200 000 queries)."""
+    rows = conn.execute(
+        "SELECT p.sku, p.name_pl, p.name_en, p.desc_pl, p.desc_en, p.category, p.price,"
+        " p.currency, p.vat, p.unit, p.image, p.active,"
+        " (SELECT group_concat(code, ' ') FROM barcodes b WHERE b.sku = p.sku) AS codes"
+        " FROM products p ORDER BY p.sku"
+    )
+    return [
+        {
+            "sku": r["sku"],
+            "name_pl": r["name_pl"],
+            "name_en": r["name_en"],
+            "desc_pl": r["desc_pl"],
+            "desc_en": r["desc_en"],
+            "category": r["category"],
+            "price_minor": r["price"],
+            "currency": r["currency"],
+            "vat": r["vat"],
+            "unit": r["unit"],
+            "barcodes": sorted(r["codes"].split()) if r["codes"] else [],
+            "image": r["image"],
+            "active": bool(r["active"]),
+        }
+        for r in rows
+    ]
