@@ -11,6 +11,7 @@ import logging
 import random
 import ssl
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +100,7 @@ class MqttLink:
         self.connected = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._final_info: paho.MQTTMessageInfo | None = None
         self.backoff = Backoff()
         c = paho.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=paho.MQTTv5)
         c.max_inflight_messages_set(max_inflight)
@@ -122,18 +124,28 @@ class MqttLink:
         self._thread.start()
 
     def stop(self, final: tuple[str, bytes] | None = None) -> None:
-        """Publishes `final` (e.g. a retained offline status) if connected, then disconnects."""
+        """Publishes `final` (e.g. a retained offline status) if connected, disconnects
+        cleanly from the network thread, and waits for it."""
+        self._final_info = None
         if final and self.connected:
-            info = self.client.publish(final[0], final[1], qos=QOS, retain=True)
-            if info.rc == MQTTErrorCode.MQTT_ERR_SUCCESS:
-                self.client.loop(0.2)
+            self._final_info = self.client.publish(final[0], final[1], qos=QOS, retain=True)
         self._stop.set()
         if self._thread:
             self._thread.join(timeout=5)
-        try:
-            self.client.disconnect()
-        except Exception:  # best effort on shutdown
-            log.debug("disconnect failed", exc_info=True)
+
+    def _goodbye(self) -> None:
+        """In the network thread: let the last message out, then DISCONNECT (a clean
+        disconnect: the broker does not publish our will, and keeps our session)."""
+        deadline = time.monotonic() + 1.0
+        info = self._final_info
+        while info is not None and not info.is_published() and time.monotonic() < deadline:
+            if self.client.loop(0.05) != MQTTErrorCode.MQTT_ERR_SUCCESS:
+                return
+        self.client.disconnect()
+        while self.client.want_write() and time.monotonic() < deadline:
+            if self.client.loop(0.05) != MQTTErrorCode.MQTT_ERR_SUCCESS:
+                return
+        self.client.loop(0.05)
 
     def _run(self) -> None:
         # paho writes to the socket from the publishing thread unless it believes a network
@@ -156,8 +168,12 @@ class MqttLink:
                 log.info("broker %s:%s unreachable: %s", self.address.host, self.address.port, exc)
                 self._stop.wait(self.backoff.next())
                 continue
-            while not self._stop.is_set():
-                rc = self.client.loop(0.5)
+            while True:
+                rc = self.client.loop(0.2)
+                if self._stop.is_set():
+                    if rc == MQTTErrorCode.MQTT_ERR_SUCCESS:
+                        self._goodbye()
+                    break
                 if rc != MQTTErrorCode.MQTT_ERR_SUCCESS:
                     break
             if self.connected:
