@@ -8,7 +8,6 @@ again after a reconnect or when acks stop coming."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import queue
 import threading
@@ -30,8 +29,6 @@ from sync.protocol import (
     CatalogueRequest,
     Command,
     CommandAck,
-    EventBatch,
-    EventRecord,
     NearbyStock,
     ProtocolError,
     StoreStatus,
@@ -149,12 +146,28 @@ class SyncAgent:
                 self._stop.wait(1.0)
 
     def _step(self) -> None:
+        acks_topic = self.topics.acks(self.store_id)
+        best: Ack | None = None
         while True:
             try:
                 topic, payload = self.inbox.get_nowait()
             except queue.Empty:
                 break
+            if topic == acks_topic:
+                # Acks are cumulative: of a burst, only the highest needs a transaction.
+                try:
+                    ack = protocol.decode(payload, Ack)
+                except ProtocolError as exc:
+                    self._dead_letter(topic, str(exc), payload)
+                    continue
+                if ack.resend_from is not None or ack.store_id != self.store_id:
+                    self._handle(topic, payload)  # a resend request acts at once
+                elif best is None or ack.acked_seq > best.acked_seq:
+                    best = ack
+                continue
             self._handle(topic, payload)
+        if best is not None:
+            self._ack(best)
         if not self.link.connected:
             return
         now = time.monotonic()
@@ -195,24 +208,20 @@ class SyncAgent:
                 rows = edge_store.unsent(conn, self.sent_upto, limit)
             if not rows:
                 return
-            records = [
-                EventRecord(
-                    seq=r["seq"], id=r["id"], type=r["type"], at=r["at"], data=json.loads(r["data"])
-                )
+            events = [
+                (r["seq"], protocol.event_json(r["seq"], r["id"], r["type"], r["at"], r["data"]))
                 for r in rows
             ]
             for batch in protocol.batches(
-                records, self.cfg.batch_max_events, self.cfg.batch_max_bytes
+                events, self.cfg.batch_max_events, self.cfg.batch_max_bytes, size=_size
             ):
-                msg = EventBatch(
-                    store_id=self.store_id,
-                    events=batch,
-                    outbox_depth=depth,
-                    sent_at=self.ctx.clock().isoformat(),
-                )
-                if not self.link.publish(self.topics.events(self.store_id), protocol.encode(msg)):
+                payload = protocol.encode_batch(
+                    self.store_id, [text for _, text in batch], depth,
+                    self.ctx.clock().isoformat(),
+                )  # fmt: skip
+                if not self.link.publish(self.topics.events(self.store_id), payload):
                     return
-                self.sent_upto = batch[-1].seq
+                self.sent_upto = batch[-1][0]
 
     # -- messages from the hub -------------------------------------------------------------
 
@@ -366,6 +375,10 @@ class SyncAgent:
             return path.read_text() if path.is_file() else None
         except OSError:
             return None
+
+
+def _size(event: tuple[int, str]) -> int:
+    return len(event[1])
 
 
 def component(ctx: Context) -> SyncAgent | None:

@@ -7,6 +7,7 @@ version, an oversized payload or a malformed body (logged, dead-lettered, never 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
@@ -17,6 +18,7 @@ from edge.signing import sign, verify
 
 SCHEMA_VERSION = 1
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 MAX_PAYLOAD_BYTES = 64 * 1024 * 1024  # a 100 000-product snapshot fits; anything bigger is abuse
 DEFAULT_BATCH_EVENTS = 500
 DEFAULT_BATCH_BYTES = 256 * 1024
@@ -189,38 +191,59 @@ def decode(payload: bytes, model: type[M]) -> M:
     if len(payload) > MAX_PAYLOAD_BYTES:
         raise ProtocolError(f"payload of {len(payload)} bytes is over the limit")
     try:
-        raw = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ProtocolError(f"not JSON: {exc}") from None
-    if not isinstance(raw, dict):
-        raise ProtocolError("payload is not a JSON object")
-    if raw.get("v", SCHEMA_VERSION) != SCHEMA_VERSION:
-        raise ProtocolError(f"unsupported schema version {raw.get('v')!r}")
-    try:
-        return model.model_validate(raw)
+        # pydantic-core parses and validates in one pass (the hub decodes every batch).
+        msg = model.model_validate_json(payload)
     except ValidationError as exc:
         first = exc.errors()[0]
+        if first["type"] == "json_invalid":
+            raise ProtocolError(f"not JSON: {first['msg']}") from None
+        if first["type"] == "model_type":
+            raise ProtocolError("payload is not a JSON object") from None
         where = ".".join(str(p) for p in first["loc"]) or "body"
         raise ProtocolError(f"{where}: {first['msg']}") from None
+    if getattr(msg, "v", SCHEMA_VERSION) != SCHEMA_VERSION:
+        raise ProtocolError(f"unsupported schema version {getattr(msg, 'v', None)!r}")
+    return msg
+
+
+def event_json(seq: int, id: str, type: str, at: str, data_json: str) -> str:
+    """One event's JSON, splicing in `data` as the outbox already holds it (compact JSON
+    written by edge/store/outbox.py): the drain never parses and re-serialises event data."""
+    return (
+        f'{{"seq":{int(seq)},"id":{json.dumps(id)},"type":{json.dumps(type)},'
+        f'"at":{json.dumps(at)},"data":{data_json}}}'
+    )
+
+
+def encode_batch(store_id: str, events: list[str], outbox_depth: int, sent_at: str) -> bytes:
+    """An EventBatch from pre-encoded events (see event_json); decodes as EventBatch."""
+    head = json.dumps(
+        {"v": SCHEMA_VERSION, "store_id": store_id, "outbox_depth": outbox_depth,
+         "sent_at": sent_at},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )  # fmt: skip
+    return (head[:-1] + ',"events":[' + ",".join(events) + "]}").encode()
 
 
 def batches(
-    rows: list[EventRecord],
+    rows: Sequence[T],
     max_events: int = DEFAULT_BATCH_EVENTS,
     max_bytes: int = DEFAULT_BATCH_BYTES,
-) -> list[list[EventRecord]]:
+    size: Callable[[T], int] = lambda row: len(row) if isinstance(row, str) else 0,
+) -> list[list[T]]:
     """Splits events (in seq order) into batches of at most max_events and about max_bytes
     of JSON; an event bigger than max_bytes travels alone."""
-    out: list[list[EventRecord]] = []
-    current: list[EventRecord] = []
-    size = 0
+    out: list[list[T]] = []
+    current: list[T] = []
+    total = 0
     for row in rows:
-        n = len(row.model_dump_json()) + 1
-        if current and (len(current) >= max_events or size + n > max_bytes):
+        n = size(row) + 1
+        if current and (len(current) >= max_events or total + n > max_bytes):
             out.append(current)
-            current, size = [], 0
+            current, total = [], 0
         current.append(row)
-        size += n
+        total += n
     if current:
         out.append(current)
     return out

@@ -38,17 +38,55 @@ def ensure_store(conn: sqlite3.Connection, store_id: str) -> sqlite3.Row:
     return conn.execute("SELECT * FROM hub_stores WHERE store_id = ?", [store_id]).fetchone()
 
 
+class _Unusable(Exception):
+    """An event of the batch cannot be applied: redo the batch event by event."""
+
+
+_UNUSABLE = (KeyError, TypeError, ValueError, AttributeError, sqlite3.IntegrityError)
+
+
 def apply_batch(
     conn: sqlite3.Connection, store_id: str, events: list[EventRecord], now: str, depth: int
 ) -> Applied:
+    # Fast path: the whole batch at once. If one event's data is unusable, roll the batch back
+    # and apply it again with a savepoint per event, so that event is recorded with its error
+    # and the stream goes on (blocking every later event of the store would be worse).
+    conn.execute("SAVEPOINT batch")
+    try:
+        done = _apply_batch(conn, store_id, events, now, depth, careful=False)
+    except _Unusable:
+        conn.execute("ROLLBACK TO batch")
+        done = _apply_batch(conn, store_id, events, now, depth, careful=True)
+    conn.execute("RELEASE batch")
+    return done
+
+
+class _Writes:
+    """Rows written once per batch instead of once per event."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[object, ...]] = []
+        self.stock: dict[str, tuple[str, str, int, int, str]] = {}
+
+
+def _apply_batch(
+    conn: sqlite3.Connection,
+    store_id: str,
+    events: list[EventRecord],
+    now: str,
+    depth: int,
+    *,
+    careful: bool,
+) -> Applied:
     store = ensure_store(conn, store_id)
     done = Applied(acked_seq=store["applied_seq"])
+    writes = _Writes()
     last_at = store["last_event_at"]
     for ev in sorted(events, key=lambda e: e.seq):
         if ev.seq <= done.acked_seq:
             done.duplicates += 1
         elif ev.seq == done.acked_seq + 1:
-            _apply(conn, store_id, ev, now, done)
+            _apply(conn, store_id, ev, now, done, writes, careful)
             last_at = ev.at
         else:
             conn.execute(
@@ -64,15 +102,30 @@ def apply_batch(
         if row is None:
             break
         ev = EventRecord.model_validate_json(row[0])
-        _apply(conn, store_id, ev, now, done)
+        _apply(conn, store_id, ev, now, done, writes, careful)
         last_at = ev.at
-        conn.execute("DELETE FROM hub_pending WHERE store_id = ? AND seq = ?", [store_id, ev.seq])
     conn.execute(
         "DELETE FROM hub_pending WHERE store_id = ? AND seq <= ?", [store_id, done.acked_seq]
     )
     done.gap = bool(
         conn.execute("SELECT 1 FROM hub_pending WHERE store_id = ? LIMIT 1", [store_id]).fetchone()
     )
+    conn.executemany(
+        "INSERT INTO hub_events (store_id, seq, id, type, at, applied_at, error)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        writes.events,
+    )
+    # Levels are "after the change": within a batch only the last one per SKU matters.
+    conn.executemany(
+        "INSERT INTO hub_stock (store_id, sku, on_hand, reserved, as_of) VALUES (?,?,?,?,?)"
+        " ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = excluded.on_hand,"
+        " reserved = excluded.reserved, as_of = excluded.as_of",
+        list(writes.stock.values()),
+    )
+    done.stock = [
+        {"store_id": r[0], "sku": r[1], "on_hand": r[2], "reserved": r[3], "as_of": r[4]}
+        for r in writes.stock.values()
+    ]
     conn.execute(
         "UPDATE hub_stores SET applied_seq = ?, last_seen = ?, reported_depth = ?,"
         " last_event_at = ?, last_applied_at = ? WHERE store_id = ?",
@@ -82,48 +135,45 @@ def apply_batch(
 
 
 def _apply(
-    conn: sqlite3.Connection, store_id: str, ev: EventRecord, now: str, done: Applied
+    conn: sqlite3.Connection,
+    store_id: str,
+    ev: EventRecord,
+    now: str,
+    done: Applied,
+    writes: _Writes,
+    careful: bool,
 ) -> None:
     error = None
+    levels: list[tuple[str, str, int, int, str]] = []
     handler = HANDLERS.get(ev.type)
-    # A savepoint per event: an event whose data the hub cannot use is recorded with its error
-    # and the stream goes on (blocking every later event of the store would be worse).
-    conn.execute("SAVEPOINT event")
+    if careful:
+        conn.execute("SAVEPOINT event")
     try:
         if handler is None:
             log.info("ignoring event type %s from %s", ev.type, store_id)
         else:
             handler(conn, store_id, ev, done)
-        _stock(conn, store_id, ev, done)
-    except (KeyError, TypeError, ValueError, sqlite3.IntegrityError) as exc:
+        levels = _levels(store_id, ev)
+    except _UNUSABLE as exc:
+        if not careful:
+            raise _Unusable from exc
         conn.execute("ROLLBACK TO event")
         error = f"{type(exc).__name__}: {exc}"
         log.warning("event %s/%d (%s) not applied: %s", store_id, ev.seq, ev.type, error)
-    conn.execute("RELEASE event")
-    conn.execute(
-        "INSERT INTO hub_events (store_id, seq, id, type, at, applied_at, error)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [store_id, ev.seq, ev.id, ev.type, ev.at, now, error],
-    )
+    if careful:
+        conn.execute("RELEASE event")
+    for row in levels:
+        writes.stock[row[1]] = row
+    writes.events.append((store_id, ev.seq, ev.id, ev.type, ev.at, now, error))
     done.acked_seq = ev.seq
     done.applied += 1
 
 
-def _stock(conn: sqlite3.Connection, store_id: str, ev: EventRecord, done: Applied) -> None:
-    levels = ev.data.get("stock") or []
-    rows = [
-        (store_id, str(lv["sku"]), int(lv["on_hand"]), int(lv["reserved"]), ev.at) for lv in levels
+def _levels(store_id: str, ev: EventRecord) -> list[tuple[str, str, int, int, str]]:
+    return [
+        (store_id, str(lv["sku"]), int(lv["on_hand"]), int(lv["reserved"]), ev.at)
+        for lv in ev.data.get("stock") or []
     ]
-    conn.executemany(
-        "INSERT INTO hub_stock (store_id, sku, on_hand, reserved, as_of) VALUES (?,?,?,?,?)"
-        " ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = excluded.on_hand,"
-        " reserved = excluded.reserved, as_of = excluded.as_of",
-        rows,
-    )
-    done.stock.extend(
-        {"store_id": r[0], "sku": r[1], "on_hand": r[2], "reserved": r[3], "as_of": r[4]}
-        for r in rows
-    )
 
 
 def _sale(conn: sqlite3.Connection, store_id: str, ev: EventRecord, done: Applied) -> None:

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from edge.app import create_app
 from edge.config import load_settings
+from sync.hub.service import Hub
 from tests.integration.sync.brokers import Broker, free_port, wait_for
 from tests.integration.sync.conftest import ctx_of, hub_of, sell
 from tests.integration.sync.test_faults import SKUS, _hub_counts, _hub_stock
@@ -35,6 +36,12 @@ def _serve(tmp_path: Path, broker: Broker) -> subprocess.Popen[bytes]:
          "--port", str(free_port())],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
+
+
+def _online(h: Hub) -> bool:
+    with h.db.read() as conn:
+        row = conn.execute("SELECT online FROM hub_stores WHERE store_id = ?", [STORE]).fetchone()
+    return bool(row and row[0])
 
 
 def _store_acked(tmp_path: Path) -> int:
@@ -71,6 +78,8 @@ def test_sigkill_mid_drain_then_restart(tmp_path: Path, hub: TestClient, broker:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(5)
         killed_at = applied()
+        # The broker publishes the node's will when its connection dies.
+        wait_for(lambda: not _online(h), timeout=10)
         assert killed_at < EVENTS, "the kill must land mid-drain"
         proc = _serve(tmp_path, broker)
         wait_for(lambda: applied() == EVENTS, timeout=60)

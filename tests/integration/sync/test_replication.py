@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from sync.agent import agent_for
 from tests.integration.sync.brokers import wait_for
 from tests.integration.sync.conftest import NodeFactory, ctx_of, depth, hub_of, sell
 
@@ -39,3 +40,22 @@ def test_a_sale_at_store_a_reaches_the_hub_and_store_b(hub: TestClient, node: No
     wait_for(b_sees, timeout=5)
     with hub_of(hub).db.read() as conn:
         assert conn.execute("SELECT count(*) FROM hub_sales").fetchone()[0] == 1
+
+
+def test_the_hub_lists_stores_with_their_state_and_sees_them_leave(
+    hub: TestClient, node: NodeFactory
+) -> None:
+    a = node("A")
+    wait_for(lambda: depth(ctx_of(a)) == 0)
+
+    def store_a() -> dict:
+        return {s["store_id"]: s for s in hub.get("/api/v1/stores").json()}.get("A", {})
+
+    wait_for(lambda: store_a().get("online") and store_a().get("catalogue_version") == 1)
+    listed = store_a()
+    assert listed["applied_seq"] == 1 and listed["outbox_depth"] == 0
+    assert listed["last_seen"] and listed["lag_s"] is not None
+    agent = agent_for(ctx_of(a))
+    assert agent is not None
+    agent.stop_sync()  # a clean stop publishes the retained "offline" status
+    wait_for(lambda: store_a().get("online") is False)

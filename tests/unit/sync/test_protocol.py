@@ -19,9 +19,26 @@ def _event(seq: int, size: int = 10) -> EventRecord:
     return EventRecord(seq=seq, id=f"id-{seq}", type="t", at="2026-01-01", data={"x": "y" * size})
 
 
+def _json_size(e: EventRecord) -> int:
+    return len(e.model_dump_json())
+
+
+def test_a_batch_spliced_from_outbox_rows_is_a_valid_event_batch() -> None:
+    texts = [
+        protocol.event_json(1, "u-1", "sale.completed", "2026-01-01T00:00:00+00:00",
+                            '{"receipt_no":"Ż-1","stock":[]}'),
+        protocol.event_json(2, 'u"2', "stock.adjusted", "t", "{}"),
+    ]  # fmt: skip
+    batch = protocol.decode(protocol.encode_batch("A", texts, 7, "now"), EventBatch)
+    assert (batch.store_id, batch.outbox_depth, batch.sent_at) == ("A", 7, "now")
+    assert [e.seq for e in batch.events] == [1, 2]
+    assert batch.events[0].data == {"receipt_no": "Ż-1", "stock": []}
+    assert batch.events[1].id == 'u"2'
+
+
 def test_batches_keep_seq_order_and_respect_both_bounds() -> None:
     events = [_event(i, 1000 if i % 10 == 0 else 10) for i in range(1, 1001)]
-    batches = protocol.batches(events, max_events=50, max_bytes=4096)
+    batches = protocol.batches(events, max_events=50, max_bytes=4096, size=_json_size)
     assert [e.seq for b in batches for e in b] == list(range(1, 1001))
     for b in batches:
         assert len(b) <= 50
@@ -29,7 +46,9 @@ def test_batches_keep_seq_order_and_respect_both_bounds() -> None:
 
 
 def test_an_event_bigger_than_the_byte_bound_travels_alone() -> None:
-    batches = protocol.batches([_event(1), _event(2, 10_000), _event(3)], max_bytes=1024)
+    batches = protocol.batches(
+        [_event(1), _event(2, 10_000), _event(3)], max_bytes=1024, size=_json_size
+    )
     assert [[e.seq for e in b] for b in batches] == [[1], [2], [3]]
 
 
