@@ -93,3 +93,57 @@ def test_sigkill_mid_drain_then_restart(tmp_path: Path, hub: TestClient, broker:
     sales, events = _hub_counts(h, STORE)
     assert (sales, events) == (EVENTS - 1, EVENTS)
     assert _hub_stock(h, STORE) == own
+
+
+def _hub_process(data_dir: Path, broker: Broker) -> subprocess.Popen[bytes]:
+    cli = Path(sys.executable).parent / "store-edge"
+    proc = subprocess.Popen(
+        [str(cli), "hub", "--data-dir", str(data_dir), "--port", str(free_port()),
+         "--broker", broker.url],
+        env={**os.environ, "STORE_EDGE_HUB_LOG_LEVEL": "WARNING",
+             "STORE_EDGE_HUB_COMMAND_RESEND_S": "1"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    wait_for(lambda: (data_dir / "hub.db").exists(), timeout=20)
+    return proc
+
+
+def _hub_applied(data_dir: Path, store_id: str) -> tuple[int, int, int]:
+    """(applied_seq, events, sales) read straight from the hub's database file."""
+    conn = sqlite3.connect(f"file:{data_dir / 'hub.db'}?mode=ro", uri=True, timeout=5)
+    try:
+        seq = conn.execute(
+            "SELECT coalesce(max(applied_seq), 0) FROM hub_stores WHERE store_id = ?", [store_id]
+        ).fetchone()[0]
+        events = conn.execute(
+            "SELECT count(*) FROM hub_events WHERE store_id = ?", [store_id]
+        ).fetchone()[0]
+        sales = conn.execute(
+            "SELECT count(*) FROM hub_sales WHERE store_id = ?", [store_id]
+        ).fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0, 0, 0  # not migrated yet
+    finally:
+        conn.close()
+    return int(seq), int(events), int(sales)
+
+
+def test_hub_killed_mid_stream_and_restarted(tmp_path: Path, node, broker: Broker) -> None:  # type: ignore[no-untyped-def]
+    hub_dir = tmp_path / "hub"
+    hub = _hub_process(hub_dir, broker)
+    try:
+        wait_for(lambda: (hub_dir / "hub.pub").exists(), timeout=20)
+        a = node("A", batch_max_events=2)
+        for i in range(400):
+            sell(ctx_of(a), SKUS[i % 3])
+            if i == 150:
+                wait_for(lambda: _hub_applied(hub_dir, "A")[0] > 0, timeout=20)
+                os.kill(hub.pid, signal.SIGKILL)
+                hub.wait(5)
+                hub = _hub_process(hub_dir, broker)
+        wait_for(lambda: _hub_applied(hub_dir, "A")[0] == 401, timeout=60)
+        _, events, sales = _hub_applied(hub_dir, "A")
+        assert (events, sales) == (401, 400)
+    finally:
+        hub.send_signal(signal.SIGTERM)
+        hub.wait(10)

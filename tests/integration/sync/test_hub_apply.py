@@ -151,3 +151,30 @@ def test_a_kiosk_order_request_becomes_one_order_and_one_command(offline_hub: Hu
     assert [o["request_id"] for o in orders] == ["req-1"]
     assert [c["type"] for c in cmds] == ["order.create"]
     assert '"pickup_code_hash":"scrypt$16384$8$1$00$00"' in cmds[0]["envelope"]
+
+
+def test_order_status_events_drive_the_hub_order(offline_hub: Hub) -> None:
+    from sync.hub.orders import OrderIn
+
+    order = offline_hub.create_order(
+        OrderIn.model_validate(
+            {"store_id": "A", "lines": [{"sku": "DAI-011-11", "qty": 2}],
+             "customer": {"name": "Ewa", "email": "ewa@example.com"}}
+        )
+    )  # fmt: skip
+    assert order["status"] == "sent" and len(order["pickup_code"]) == 6
+    status = EventRecord(
+        seq=1, id=str(uuid.uuid4()), type="order.status", at="2026-01-01T11:00:00+00:00",
+        data={"order_id": order["order_id"], "status": "ready", "shelf": "P-3",
+              "lines": [{"sku": "DAI-011-11", "qty": 2, "reserved": 2, "collected": 0,
+                         "short": 0}],
+              "stock": [{"sku": "DAI-011-11", "on_hand": 10, "reserved": 2}]},
+    )  # fmt: skip
+    offline_hub.on_events("A", EventBatch(store_id="A", events=[status]))
+    got = offline_hub.order(order["order_id"])
+    assert (got["status"], got["shelf"]) == ("ready", "P-3")
+    assert got["lines"][0]["reserved"] == 2
+    assert offline_hub.availability("DAI-011-11")["stores"] == [
+        {"store_id": "A", "on_hand": 10, "reserved": 2, "available": 8,
+         "as_of": "2026-01-01T11:00:00+00:00"}
+    ]  # fmt: skip
