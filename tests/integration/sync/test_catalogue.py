@@ -84,3 +84,39 @@ def test_an_unsigned_catalogue_change_is_refused(
     assert _version(a) == 1
     with ctx_of(a).db.read() as conn:
         assert conn.execute("SELECT price FROM products WHERE sku = ?", [SKU]).fetchone()[0] != 0
+
+
+def test_a_fresh_store_gets_the_hubs_catalogue_by_snapshot_and_can_search_it(
+    tmp_path, broker: Broker, node: NodeFactory
+) -> None:  # type: ignore[no-untyped-def]
+    from edge.domain.barcodes import with_check_digit
+    from edge.domain.catalogue import Product
+    from edge.domain.vat import VatRate
+    from sync.hub.api import create_hub_app
+    from sync.hub.service import Hub
+    from tests.integration.sync.conftest import hub_settings
+
+    hub = Hub(hub_settings(tmp_path / "hub", broker.url, demo=False))
+    hub.import_products(
+        [
+            Product(
+                sku=f"BIG-{i:05d}",
+                names={"pl": f"Rower górski {i}", "en": f"Mountain bike {i}"},
+                price=100_000 + i,
+                vat=VatRate.A,
+                barcodes=(with_check_digit(f"590{i:09d}"),),
+            )
+            for i in range(5000)
+        ]
+    )
+    with TestClient(create_hub_app(hub)):
+        a = node("A")  # seeded its own demo catalogue offline: the snapshot replaces it
+        wait_for(lambda: _version(a) == 1, timeout=30)
+    with ctx_of(a).db.read() as conn:
+        active = conn.execute("SELECT count(*) FROM products WHERE active = 1").fetchone()[0]
+    assert active == 5000  # the demo products the hub does not sell are deactivated
+    found = a.get("/api/v1/products", params={"q": "rower gorski 4321"}).json()
+    assert [p["sku"] for p in found["items"]] == ["BIG-04321"]
+    code = with_check_digit(f"590{1234:09d}")
+    assert a.get(f"/api/v1/lookup/{code}").json()["product"]["sku"] == "BIG-01234"
+    assert a.get("/api/v1/products", params={"q": "mleko"}).json()["items"] == []
