@@ -178,3 +178,22 @@ def test_order_status_events_drive_the_hub_order(offline_hub: Hub) -> None:
         {"store_id": "A", "on_hand": 10, "reserved": 2, "available": 8,
          "as_of": "2026-01-01T11:00:00+00:00"}
     ]  # fmt: skip
+
+
+def test_the_example_hub_config_loads_and_names_neighbours(tmp_path: Path) -> None:
+    from edge.config import load_settings
+    from sync.hub.config import HubSettings
+
+    example = Path(__file__).parents[3] / "deploy" / "hub.example.toml"
+    settings = load_settings(example, {"data_dir": tmp_path / "h"}, settings_cls=HubSettings)  # type: ignore[arg-type]
+    assert settings.broker.url == "mqtts://broker.example:8883"
+    assert settings.stores["S001"].neighbours == ["S002"]
+    hub = Hub(
+        settings.model_copy(update={"broker": settings.broker.model_copy(update={"url": None})})
+    )
+    try:
+        assert hub.hears_about("S001") == ["S002"]
+        assert hub.neighbours_of("S002") == ["S001"]
+        assert hub.hears_about("S999") == []  # configured neighbours: strangers hear nothing
+    finally:
+        hub.db.close()
