@@ -32,9 +32,10 @@ def broker(tmp_path: Path) -> Iterator[Broker]:
 
 
 def hub_settings(data_dir: Path, broker_url: str | None, **extra: object) -> HubSettings:
+    broker = extra.pop("broker", {"url": broker_url})
     return HubSettings(
         data_dir=data_dir,
-        broker={"url": broker_url},
+        broker=broker,  # type: ignore[arg-type]
         command_resend_s=1.0,
         log_format="console",
         **extra,  # type: ignore[arg-type]

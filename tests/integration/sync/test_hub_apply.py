@@ -197,3 +197,16 @@ def test_the_example_hub_config_loads_and_names_neighbours(tmp_path: Path) -> No
         assert hub.hears_about("S999") == []  # configured neighbours: strangers hear nothing
     finally:
         hub.db.close()
+
+
+def test_refused_messages_are_counted_in_the_hubs_metrics(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from sync.hub.api import create_hub_app
+
+    hub = Hub(hub_settings(tmp_path / "hub", None))
+    with TestClient(create_hub_app(hub)) as c:
+        hub.handle(Topics().events("A"), b"{broken")
+        hub.handle(Topics().events("A"), b"{broken again")
+        text = c.get("/metrics").text
+    assert 'store_edge_hub_rejected_messages_total{reason="not JSON"} 2.0' in text
