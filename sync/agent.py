@@ -243,6 +243,11 @@ class SyncAgent:
         except (ProtocolError, DomainError) as exc:
             reason = exc.detail if isinstance(exc, DomainError) else str(exc)
             self._dead_letter(topic, reason, payload)
+        except Exception as exc:
+            # A bug in a handler: nothing was applied (its transaction rolled back) and nothing
+            # acknowledged, so the hub sends it again; keep a record and carry on.
+            log.exception("applying a message on %s failed", topic)
+            self._dead_letter(topic, f"internal error: {exc!r}", payload)
 
     def _dead_letter(self, topic: str, reason: str, payload: bytes) -> None:
         log.warning("refused a message on %s: %s", topic, reason)
