@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from edge.domain.errors import DomainError
 from edge.plugins import CommandHandler, command_handlers
 from edge.services.context import Context
-from edge.signing import load_public_key
+from edge.signing import load_public_key, public_pem
 from edge.store import catalogue_repo, outbox
 from sync import edge_store, protocol
 from sync.catalogue import products_from
@@ -31,6 +31,7 @@ from sync.protocol import (
     CommandAck,
     NearbyStock,
     ProtocolError,
+    StoreKeys,
     StoreStatus,
     Topics,
 )
@@ -79,6 +80,7 @@ class SyncAgent:
                 t.store_catalog(self.store_id),
                 t.nearby(self.store_id),
                 t.catalog_changes,
+                t.catalog_keys,
             ],
             on_message=self._received,
             on_connect=self._connected,
@@ -102,6 +104,9 @@ class SyncAgent:
 
     def start_sync(self) -> None:
         self.handlers = command_handlers()
+        with self.ctx.db.transaction() as conn:
+            # Offline returns check the hub's order confirmations against this row.
+            edge_store.trust_keys(conn, {"hub": public_pem(self.hub_key).decode()})
         _AGENTS[id(self.ctx)] = self
         self.ctx.hooks.after_outbox.append(self.wake.set)
         self._stop.clear()
@@ -238,6 +243,8 @@ class SyncAgent:
                     self.last_catalogue_apply_s = time.perf_counter() - started
             elif topic == t.nearby(self.store_id):
                 self._nearby(protocol.decode(payload, NearbyStock))
+            elif topic == t.catalog_keys:
+                self._store_keys(protocol.decode(payload, StoreKeys))
             else:
                 raise ProtocolError(f"unexpected topic {topic}")
         except (ProtocolError, DomainError) as exc:
@@ -334,11 +341,7 @@ class SyncAgent:
                 edge_store.replace_catalogue(conn, products, now)
             else:
                 catalogue_repo.upsert(conn, products, now)
-            if msg.store_keys and edge_store.has_table(conn, "trusted_keys"):
-                conn.executemany(
-                    "INSERT OR REPLACE INTO trusted_keys (key_id, pem) VALUES (?, ?)",
-                    list(msg.store_keys.items()),
-                )
+            edge_store.trust_keys(conn, msg.store_keys)
             if msg.stores:
                 edge_store.save_nearby(conn, self.store_id, [], msg.stores)
             edge_store.set_state(conn, "catalogue_version", msg.version)
@@ -354,6 +357,11 @@ class SyncAgent:
         log.info("catalogue gap after v%d: asking for a snapshot", have)
         req = CatalogueRequest(store_id=self.store_id, have=have)
         self.link.publish(self.topics.catalog_requests(self.store_id), protocol.encode(req))
+
+    def _store_keys(self, msg: StoreKeys) -> None:
+        msg.check(self.hub_key)
+        with self.ctx.db.transaction() as conn:
+            edge_store.trust_keys(conn, msg.keys)
 
     def _nearby(self, msg: NearbyStock) -> None:
         with self.ctx.db.transaction() as conn:

@@ -83,6 +83,15 @@ def has_table(conn: sqlite3.Connection, name: str) -> bool:
     )
 
 
+def trust_keys(conn: sqlite3.Connection, keys: dict[str, str]) -> None:
+    """Public keys for offline checks (table `trusted_keys`, created by the pickups part's
+    migration; without it there is nothing to check offline and nothing to write)."""
+    if keys and has_table(conn, "trusted_keys"):
+        conn.executemany(
+            "INSERT OR REPLACE INTO trusted_keys (key_id, pem) VALUES (?, ?)", list(keys.items())
+        )
+
+
 def save_nearby(
     conn: sqlite3.Connection, own_store: str, levels: list[dict[str, Any]], stores: list[dict]
 ) -> int:

@@ -66,6 +66,11 @@ class Topics:
     def catalog_changes(self) -> str:
         return f"{self.prefix}/catalog/changes"
 
+    @property
+    def catalog_keys(self) -> str:
+        """Retained: every store's receipt-signing public key, for offline return checks."""
+        return f"{self.prefix}/catalog/keys"
+
     def all_stores(self, leaf: str) -> str:
         return f"{self.prefix}/stores/+/{leaf}"
 
@@ -165,6 +170,11 @@ class CatalogueMessage(Signed):
     products: list[dict[str, Any]] = []
     store_keys: dict[str, str] = {}  # store id -> PEM public key (offline-return QR checks)
     stores: list[dict[str, Any]] = []  # [{store_id, name}] for nearby availability labels
+
+
+class StoreKeys(Signed):
+    keys: dict[str, str]  # store id -> PEM public key
+    at: str
 
 
 class CatalogueRequest(_Msg):

@@ -38,6 +38,7 @@ from sync.protocol import (
     EventBatch,
     NearbyStock,
     ProtocolError,
+    StoreKeys,
     StoreStatus,
     Topics,
 )
@@ -236,7 +237,9 @@ class Hub:
         if status.store_id != store_id:
             raise ProtocolError(f"status for {status.store_id} on {store_id}'s topic")
         with self.db.transaction() as conn:
-            was_online = bool(ensure_store(conn, store_id)["online"])
+            before = ensure_store(conn, store_id)
+            was_online = bool(before["online"])
+            new_key = bool(status.public_key) and status.public_key != before["public_key"]
             conn.execute(
                 "UPDATE hub_stores SET online = ?, last_seen = ?, catalogue_version = ?,"
                 " reported_depth = ?, public_key = coalesce(?, public_key) WHERE store_id = ?",
@@ -253,6 +256,8 @@ class Hub:
             applied = conn.execute(
                 "SELECT applied_seq FROM hub_stores WHERE store_id = ?", [store_id]
             ).fetchone()[0]
+        if new_key:
+            self.publish_store_keys()
         if not status.online:
             self._greeted.discard(store_id)
             return
@@ -267,6 +272,19 @@ class Hub:
             # Back from an absence (its or ours): the whole picture, not just the news.
             self._greeted.add(store_id)
             self.push_nearby_full(store_id)
+
+    def publish_store_keys(self) -> None:
+        """Every store's public key, signed, retained under catalog/: a store that comes
+        online later gets the latest set from the broker."""
+        with self.db.read() as conn:
+            keys = {
+                r[0]: r[1]
+                for r in conn.execute(
+                    "SELECT store_id, public_key FROM hub_stores WHERE public_key IS NOT NULL"
+                )
+            }
+        msg = StoreKeys(keys=keys, at=_now().isoformat()).signed(self.key)
+        self.publish(self.topics.catalog_keys, protocol.encode(msg), retain=True)
 
     def on_command_ack(self, store_id: str, ack: CommandAck) -> None:
         if ack.store_id != store_id:

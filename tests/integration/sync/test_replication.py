@@ -59,3 +59,29 @@ def test_the_hub_lists_stores_with_their_state_and_sees_them_leave(
     assert agent is not None
     agent.stop_sync()  # a clean stop publishes the retained "offline" status
     wait_for(lambda: store_a().get("online") is False)
+
+
+def test_store_keys_and_the_hub_key_reach_the_stores_trusted_keys(
+    tmp_path, hub: TestClient, node: NodeFactory
+) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from edge.signing import generate_key_pair
+
+    (tmp_path / "A").mkdir()
+    generate_key_pair(tmp_path / "A" / "store.key", tmp_path / "A" / "store.pub")
+    # The pickups part's migration creates trusted_keys; stand in for it here.
+    (tmp_path / "B").mkdir()
+    with sqlite3.connect(tmp_path / "B" / "store.db") as conn:
+        conn.execute("CREATE TABLE trusted_keys (key_id TEXT PRIMARY KEY, pem TEXT NOT NULL)")
+    node("A")
+    wait_for(lambda: any(s["store_id"] == "A" for s in hub.get("/api/v1/stores").json()))
+    b = node("B")
+
+    def keys() -> dict[str, str]:
+        with ctx_of(b).db.read() as conn:
+            return {r[0]: r[1] for r in conn.execute("SELECT key_id, pem FROM trusted_keys")}
+
+    wait_for(lambda: {"A", "hub"} <= set(keys()))
+    assert keys()["A"] == (tmp_path / "A" / "store.pub").read_text()
+    assert keys()["hub"] == (tmp_path / "hub" / "hub.pub").read_text()

@@ -113,7 +113,7 @@ def test_the_asyncapi_file_documents_every_topic() -> None:
     for topic in (
         t.events("{store}"), t.acks("{store}"), t.commands("{store}"),
         t.command_acks("{store}"), t.status("{store}"), t.catalog_requests("{store}"),
-        t.store_catalog("{store}"), t.nearby("{store}"), t.catalog_changes,
+        t.store_catalog("{store}"), t.nearby("{store}"), t.catalog_changes, t.catalog_keys,
     ):  # fmt: skip
         assert topic in addresses
         assert topic.removeprefix("retail/v1/") in (DOCS / "sync.md").read_text()
