@@ -31,3 +31,38 @@ def sync_status(ctx: Context) -> dict[str, Any]:
         "catalogue_version": version,
         "dead_letters": dead,
     }
+
+
+class SyncCollector:
+    """Prometheus figures of replication on a node. Register it on the node's metrics
+    (`app.state.metrics.add_collector(SyncCollector(ctx))`)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def collect(self):  # type: ignore[no-untyped-def]
+        from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+        from sync.agent import agent_for
+
+        status = sync_status(self.ctx)
+        yield GaugeMetricFamily(
+            "store_edge_sync_connected", "Connected to the broker", value=int(status["connected"])
+        )
+        yield GaugeMetricFamily(
+            "store_edge_sync_catalogue_version",
+            "Catalogue version",
+            value=status["catalogue_version"],
+        )
+        yield GaugeMetricFamily(
+            "store_edge_sync_dead_letters",
+            "Messages refused and kept",
+            value=status["dead_letters"],
+        )
+        refused = CounterMetricFamily(
+            "store_edge_sync_rejected_messages", "MQTT messages refused", labels=["reason"]
+        )
+        agent = agent_for(self.ctx)
+        for reason, n in agent.rejected.items() if agent else ():
+            refused.add_metric([reason], n)
+        yield refused

@@ -146,3 +146,18 @@ def test_bad_orders_get_problem_json_and_create_nothing(hub: TestClient) -> None
     assert hub.get("/api/v1/orders/O-NOPE").status_code == 404
     with hub_of(hub).db.read() as conn:
         assert conn.execute("SELECT count(*) FROM hub_orders").fetchone()[0] == 0
+
+
+def test_refused_messages_show_in_the_nodes_metrics(
+    hub: TestClient, node: NodeFactory, broker: Broker
+) -> None:
+    from sync.status import SyncCollector
+
+    a = node("A")
+    a.app.state.metrics.add_collector(SyncCollector(ctx_of(a)))  # type: ignore[attr-defined]
+    wait_for(lambda: a.get("/api/v1/sync/status").json()["connected"])
+    _raw_publish(broker, Topics().commands("A"), b"{nope")
+    wait_for(lambda: a.get("/api/v1/sync/status").json()["dead_letters"] == 1)
+    text = a.get("/metrics").text
+    assert 'store_edge_sync_rejected_messages_total{reason="not JSON"} 1.0' in text
+    assert "store_edge_sync_connected 1.0" in text
