@@ -31,6 +31,9 @@ class HubBroker(_Section):
     topic_prefix: str = "retail/v1"
     ca_file: Path | None = None
     client_id: str = "hub"
+    # Several hub workers share the stores' streams through an MQTT 5 shared subscription
+    # (`$share/<group>/...`): give each worker its own client_id and the same group.
+    shared_group: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,32}$")
     session_expiry_s: int = Field(7 * 24 * 3600, ge=0)
 
 

@@ -62,6 +62,7 @@ class Hub:
         self.key = generate_key_pair(settings.data_dir / "hub.key", settings.data_dir / "hub.pub")
         self.topics = Topics(settings.broker.topic_prefix)
         self.rejected: Counter[str] = Counter()
+        self.received: Counter[str] = Counter()  # messages by topic leaf
         self.inbox: queue.SimpleQueue[tuple[str, bytes]] = queue.SimpleQueue()
         self.wake = threading.Event()
         self._stop = threading.Event()
@@ -78,14 +79,15 @@ class Hub:
         b = self.settings.broker
         if b.url:
             t = self.topics
+            share = f"$share/{b.shared_group}/" if b.shared_group else ""
             self.link = MqttLink(
                 b.url,
                 b.client_id,
                 subscriptions=[
-                    t.all_stores("events"),
-                    t.all_stores("status"),
-                    t.all_stores("command-acks"),
-                    t.all_stores("catalog-requests"),
+                    share + t.all_stores("events"),
+                    share + t.all_stores("status"),
+                    share + t.all_stores("command-acks"),
+                    share + t.all_stores("catalog-requests"),
                 ],
                 on_message=self._received,
                 on_connect=self.wake.set,
@@ -149,6 +151,7 @@ class Hub:
             if where is None:
                 raise ProtocolError(f"unexpected topic {topic}")
             store_id, leaf = where
+            self.received[leaf] += 1
             if leaf == "events":
                 self.on_events(store_id, protocol.decode(payload, EventBatch))
             elif leaf == "status":

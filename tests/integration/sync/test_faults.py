@@ -141,3 +141,32 @@ def test_a_lossy_broker_still_delivers_every_event(tmp_path: Path) -> None:
         assert "Outgoing messages are being dropped" in log  # MQTT did lose messages
     finally:
         lossy.stop()
+
+
+def test_two_hub_workers_sharing_the_stream_apply_everything_once(
+    tmp_path: Path, node: NodeFactory, broker: Broker
+) -> None:
+    """MQTT 5 shared subscription: batches of one store are spread over two workers (and so
+    arrive out of order at the shared database); every event is still applied once."""
+    workers = [
+        Hub(
+            hub_settings(
+                tmp_path / "hub",
+                None,
+                broker={"url": broker.url, "client_id": f"hub-{n}", "shared_group": "hub"},
+            )
+        )
+        for n in (1, 2)
+    ]
+    clients = [TestClient(create_hub_app(w)) for w in workers]
+    for c in clients:
+        c.__enter__()
+    try:
+        a = node("A", batch_max_events=3)
+        for i in range(600):
+            sell(ctx_of(a), SKUS[i % 3])
+        _agreed(workers[0], a, "A", 600)
+        assert all(w.received["events"] > 0 for w in workers)  # both took part
+    finally:
+        for c in clients:
+            c.__exit__(None, None, None)
