@@ -64,6 +64,7 @@ class SyncAgent:
         self._stop = threading.Event()
         self._fresh_connection = False
         self.sent_upto = 0
+        self.rewind_to: int | None = None
         self.last_progress = time.monotonic()
         self.resend_interval = self.cfg.resend_after_s
         self.last_status = 0.0
@@ -196,6 +197,11 @@ class SyncAgent:
         with self.ctx.db.read() as conn:
             acked = outbox.acked_seq(conn)
             depth = edge_store.max_seq(conn) - acked
+        if self.rewind_to is not None:
+            if self.sent_upto >= acked:
+                self.rewind_to = None  # the rewound range is out again
+            else:
+                acked = self.rewind_to  # below our own ack: resend from where the hub is
         if self.sent_upto < acked:
             self.sent_upto = acked
         if self.sent_upto > acked and now - self.last_progress > self.resend_interval:
@@ -276,7 +282,17 @@ class SyncAgent:
                 self.resend_interval = self.cfg.resend_after_s
                 acked = target
         if ack.resend_from is not None and ack.resend_from - 1 < self.sent_upto:
-            self.sent_upto = max(acked, ack.resend_from - 1)
+            want = ack.resend_from - 1
+            if want < acked:
+                # The hub lacks events it once acknowledged (its database was restored): send
+                # them again while the outbox still holds them.
+                with self.ctx.db.read() as conn:
+                    oldest = conn.execute("SELECT min(seq) FROM outbox").fetchone()[0]
+                if oldest is not None and oldest <= want + 1:
+                    log.warning("the hub asks again for events from seq %d", want + 1)
+                    self.rewind_to = want
+            floor = acked if self.rewind_to is None else min(acked, self.rewind_to)
+            self.sent_upto = max(floor, want)
             self.last_progress = time.monotonic()
 
     def _command(self, cmd: Command) -> None:

@@ -170,3 +170,25 @@ def test_two_hub_workers_sharing_the_stream_apply_everything_once(
     finally:
         for c in clients:
             c.__exit__(None, None, None)
+
+
+def test_a_hub_restored_from_an_older_backup_gets_the_missing_events_again(
+    hub: TestClient, node: NodeFactory
+) -> None:
+    a = node("A")
+    for i in range(30):
+        sell(ctx_of(a), SKUS[i % 3])
+    h = hub_of(hub)
+    _agreed(h, a, "A", 30)
+    with h.db.transaction() as conn:  # as if restored from a backup taken at seq 11
+        conn.execute("DELETE FROM hub_events WHERE store_id = 'A' AND seq > 11")
+        # seq 1 is the opening stock, seqs 2…11 the first ten sales (hub_sales rowids 1…10)
+        conn.execute(
+            "DELETE FROM hub_sale_lines WHERE receipt_no IN"
+            " (SELECT receipt_no FROM hub_sales WHERE rowid > 10)"
+        )
+        conn.execute("DELETE FROM hub_sales WHERE rowid > 10")
+        conn.execute("UPDATE hub_stores SET applied_seq = 11 WHERE store_id = 'A'")
+    sell(ctx_of(a), SKUS[0])
+    wait_for(lambda: _hub_counts(h, "A")[1] == 32, timeout=20)
+    _agreed(h, a, "A", 31)
