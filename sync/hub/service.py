@@ -17,7 +17,7 @@ from typing import Any
 from edge.catalogue_files import detect_format, parse
 from edge.demo.catalogue import CATEGORIES, demo_products, demo_promotions
 from edge.domain.catalogue import Product
-from edge.domain.errors import DomainError, InvalidInput, NotFound
+from edge.domain.errors import DomainError, InvalidInput
 from edge.signing import generate_key_pair
 from edge.store import catalogue_repo
 from edge.store.db import Database
@@ -25,7 +25,7 @@ from edge.store.migrations import migrate
 from edge.store.schema import edge_migrations
 from sync import protocol
 from sync.catalogue import product_record
-from sync.hub import orders
+from sync.hub import orders, queries
 from sync.hub.apply import Applied, apply_batch, ensure_store
 from sync.hub.config import HubSettings
 from sync.hub.schema import hub_migrations
@@ -435,7 +435,7 @@ class Hub:
     def snapshot(self) -> CatalogueMessage:
         with self.db.read() as conn:
             version = self._catalogue_version(conn)
-            products = _all_records(conn)
+            products = queries.all_product_records(conn)
             stores = conn.execute(
                 "SELECT store_id, name, public_key FROM hub_stores ORDER BY store_id"
             ).fetchall()
@@ -530,55 +530,15 @@ class Hub:
         entry = self.settings.stores.get(store_id)
         return (entry.name if entry else "") or store_id
 
-    # -- queries ----------------------------------------------------------------------------
+    # -- queries (sync/hub/queries.py) ------------------------------------------------------
 
     def availability(self, sku: str) -> dict[str, Any]:
         with self.db.read() as conn:
-            if catalogue_repo.get(conn, sku) is None:
-                raise NotFound(f"no product with SKU {sku}")
-            rows = conn.execute(
-                "SELECT store_id, on_hand, reserved, as_of FROM hub_stock WHERE sku = ?"
-                " ORDER BY store_id",
-                [sku],
-            ).fetchall()
-        return {
-            "sku": sku,
-            "stores": [
-                {**dict(r), "available": max(0, r["on_hand"] - r["reserved"])} for r in rows
-            ],
-        }
+            return queries.availability(conn, sku)
 
     def stores(self) -> list[dict[str, Any]]:
         with self.db.read() as conn:
-            rows = conn.execute("SELECT * FROM hub_stores ORDER BY store_id").fetchall()
-            pending = dict(
-                conn.execute(
-                    "SELECT store_id, count(*) FROM hub_commands WHERE status = 'pending'"
-                    " GROUP BY store_id"
-                ).fetchall()
-            )
-        out = []
-        for r in rows:
-            lag = None
-            if r["last_event_at"] and r["last_applied_at"]:
-                lag = (
-                    datetime.fromisoformat(r["last_applied_at"])
-                    - datetime.fromisoformat(r["last_event_at"])
-                ).total_seconds()
-            out.append(
-                {
-                    "store_id": r["store_id"],
-                    "name": self._store_name(r),
-                    "online": bool(r["online"]),
-                    "last_seen": r["last_seen"],
-                    "applied_seq": r["applied_seq"],
-                    "lag_s": round(lag, 3) if lag is not None else None,
-                    "outbox_depth": r["reported_depth"],
-                    "catalogue_version": r["catalogue_version"],
-                    "pending_commands": pending.get(r["store_id"], 0),
-                }
-            )
-        return out
+            return queries.stores(conn, self._store_name)
 
     def order(self, order_id: str) -> dict[str, Any]:
         with self.db.read() as conn:
@@ -586,63 +546,8 @@ class Hub:
 
     def receipt(self, receipt_no: str) -> dict[str, Any]:
         with self.db.read() as conn:
-            sale = conn.execute(
-                "SELECT * FROM hub_sales WHERE receipt_no = ?", [receipt_no]
-            ).fetchone()
-            if sale is None:
-                raise NotFound(f"no receipt {receipt_no}")
-            lines = conn.execute(
-                "SELECT line_no, sku, qty, unit_price, total, vat, returned FROM hub_sale_lines"
-                " WHERE receipt_no = ? ORDER BY line_no",
-                [receipt_no],
-            ).fetchall()
-        return {
-            "receipt_no": receipt_no,
-            "store_id": sale["store_id"],
-            "at": sale["at"],
-            "currency": sale["currency"],
-            "total": sale["total"],
-            "lines": [dict(ln) for ln in lines],
-            "tenders": json.loads(sale["tenders"]),
-        }
+            return queries.receipt(conn, receipt_no)
 
     def returns(self, flagged: bool | None = None) -> list[dict[str, Any]]:
-        want = None if flagged is None else int(flagged)
         with self.db.read() as conn:
-            rows = conn.execute(
-                "SELECT return_id, store_id, at, original_kind, original_ref, offline, flagged,"
-                " flag_reason FROM hub_returns WHERE (? IS NULL OR flagged = ?) ORDER BY at",
-                [want, want],
-            ).fetchall()
-        return [
-            {**dict(r), "offline": bool(r["offline"]), "flagged": bool(r["flagged"])} for r in rows
-        ]
-
-
-def _all_records(conn) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    """Every product as a wire record in one pass (a snapshot of 100 000 products must not take
-    200 000 queries)."""
-    rows = conn.execute(
-        "SELECT p.sku, p.name_pl, p.name_en, p.desc_pl, p.desc_en, p.category, p.price,"
-        " p.currency, p.vat, p.unit, p.image, p.active,"
-        " (SELECT group_concat(code, ' ') FROM barcodes b WHERE b.sku = p.sku) AS codes"
-        " FROM products p ORDER BY p.sku"
-    )
-    return [
-        {
-            "sku": r["sku"],
-            "name_pl": r["name_pl"],
-            "name_en": r["name_en"],
-            "desc_pl": r["desc_pl"],
-            "desc_en": r["desc_en"],
-            "category": r["category"],
-            "price_minor": r["price"],
-            "currency": r["currency"],
-            "vat": r["vat"],
-            "unit": r["unit"],
-            "barcodes": sorted(r["codes"].split()) if r["codes"] else [],
-            "image": r["image"],
-            "active": bool(r["active"]),
-        }
-        for r in rows
-    ]
+            return queries.returns(conn, flagged)
