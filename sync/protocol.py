@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -257,7 +256,3 @@ def batches(
     if current:
         out.append(current)
     return out
-
-
-def iso(at: datetime) -> str:
-    return at.isoformat()
