@@ -23,9 +23,11 @@ def test_a_price_change_reaches_a_running_store_and_the_next_scan_uses_it(
 ) -> None:
     a = node("A")
     wait_for(lambda: _version(a) == 1)
+    with hub_of(hub).db.read() as conn:
+        barcode = conn.execute("SELECT code FROM barcodes WHERE sku = ?", [SKU]).fetchone()[0]
     csv = (
         "sku,name_pl,price,vat,barcodes\n"
-        f"{SKU},Mleko promocyjne,1.99,C,\n"
+        f"{SKU},Mleko promocyjne,1.99,C,{barcode}\n"
         "NEW-1,Nowy produkt,5.00,A,5901234123457\n"
     )
     r = hub.post("/api/v1/catalog/import", content=csv, headers={"content-type": "text/csv"})
@@ -33,8 +35,8 @@ def test_a_price_change_reaches_a_running_store_and_the_next_scan_uses_it(
     assert r.json() == {"imported": 2, "version": 2}
     wait_for(lambda: _version(a) == 2)
     view = baskets.create_basket(ctx_of(a), CASHIER)
-    view, line = baskets.add_line(ctx_of(a), view.basket.id, sku=SKU)
-    assert line.unit_price == 199
+    view, line = baskets.add_line(ctx_of(a), view.basket.id, code=barcode)  # the next scan
+    assert (line.sku, line.unit_price) == (SKU, 199)
     assert a.get("/api/v1/lookup/5901234123457").json()["product"]["sku"] == "NEW-1"
 
 

@@ -210,3 +210,24 @@ def test_refused_messages_are_counted_in_the_hubs_metrics(tmp_path: Path) -> Non
         hub.handle(Topics().events("A"), b"{broken again")
         text = c.get("/metrics").text
     assert 'store_edge_hub_rejected_messages_total{reason="not JSON"} 2.0' in text
+
+
+def test_cancelling_an_order_sends_a_signed_cancel_command(offline_hub: Hub) -> None:
+    from sync.hub.orders import OrderIn
+    from sync.protocol import Command
+
+    order = offline_hub.create_order(
+        OrderIn.model_validate(
+            {"store_id": "A", "lines": [{"sku": "DAI-011-11", "qty": 1}],
+             "customer": {"name": "Ola", "phone": "+48 500 600 700"}}
+        )
+    )  # fmt: skip
+    offline_hub.cancel_order(order["order_id"], "shopper changed their mind")
+    with offline_hub.db.read() as conn:
+        rows = conn.execute(
+            "SELECT seq, type, envelope FROM hub_commands WHERE store_id = 'A' ORDER BY seq"
+        ).fetchall()
+    assert [(r["seq"], r["type"]) for r in rows] == [(1, "order.create"), (2, "order.cancel")]
+    cancel = Command.model_validate_json(rows[1]["envelope"])
+    cancel.check(offline_hub.key.public_key())
+    assert cancel.data == {"order_id": order["order_id"], "reason": "shopper changed their mind"}
