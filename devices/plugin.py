@@ -6,6 +6,7 @@ from __future__ import annotations
 from devices import service
 from devices.api import router
 from devices.cli import app as cli_app
+from devices.metrics import PrinterCollector
 from devices.runtime import runtime
 from devices.scanners import ScannerManager
 from devices.schema import devices_migrations
@@ -35,5 +36,6 @@ PLUGIN = Plugin(
     setup=setup,
     routers=[router],
     components=[print_worker, scanners],
+    metrics=[PrinterCollector],
     cli=[("devices", cli_app)],
 )

@@ -127,6 +127,8 @@ def create_app(
     for plugin in plugins():
         for router in plugin.routers:
             app.include_router(router, prefix=API_PREFIX)
+        for collector in plugin.metrics:
+            app.state.metrics.add_collector(collector(ctx))
     app.include_router(routes_health.router)  # /healthz etc. also at the root, for systemd/LBs
     app.add_middleware(TimingMiddleware, metrics=app.state.metrics)
     # Outermost, so the timing and every log line of the request carry its id.

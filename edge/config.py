@@ -18,6 +18,7 @@ from pydantic_settings import (
 from devices.config import DevicesConfig
 from edge.domain.barcodes import VariableMeasureRule
 from edge.ops.config import OpsConfig
+from sync.config import SyncConfig
 
 
 class _Section(BaseModel):
@@ -108,6 +109,7 @@ class Settings(BaseSettings):
     pickups: PickupsConfig = PickupsConfig()
     returns: ReturnsConfig = ReturnsConfig()
     ops: OpsConfig = OpsConfig()
+    sync: SyncConfig = SyncConfig()
     log_format: Literal["json", "console"] = "json"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     import typer
     from fastapi import APIRouter
+    from prometheus_client.registry import Collector
 
     from edge.services.context import Context
     from edge.store.migrations import MigrationSet
@@ -47,6 +48,8 @@ class Plugin:
     components: Sequence[ComponentFactory] = ()
     # hub command type (e.g. "order.create") -> handler; the sync agent dispatches to these.
     command_handlers: Mapping[str, CommandHandler] = field(default_factory=dict)
+    # Prometheus collectors of the part's own figures, added to the node's /metrics.
+    metrics: Sequence[Callable[[Context], Collector]] = ()
     # (sub-command name, typer app) pairs added to `store-edge`.
     cli: Sequence[tuple[str, typer.Typer]] = field(default_factory=tuple)
 
@@ -56,6 +59,7 @@ PLUGIN_MODULES: tuple[str, ...] = (
     "edge.pickups_plugin",
     "devices.plugin",
     "edge.ops_plugin",
+    "sync.edge_plugin",
 )
 
 

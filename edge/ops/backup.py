@@ -135,6 +135,13 @@ def _swap(source: Path, db_path: Path, now: datetime) -> Path | None:
         _copy(src, incoming)
     finally:
         src.close()
+    # The sync agent realigns its event numbers with the hub's at its first ack.
+    with contextlib.closing(sqlite3.connect(incoming)) as restored, restored:
+        if restored.execute("SELECT 1 FROM sqlite_master WHERE name = 'sync_state'").fetchone():
+            restored.execute(
+                "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('restored_at', ?)",
+                [now.isoformat()],
+            )
     _fsync(incoming)
     if db_path.exists():
         # Fold a crashed node's WAL into the old file first, so what we keep is complete.

@@ -1,0 +1,1 @@
+"""The hub: the central side of replication (`store-edge hub`)."""

@@ -1,0 +1,138 @@
+"""The hub's HTTP API under /api/v1 (problem+json errors, like the node's)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from pydantic import BaseModel, Field
+
+from edge import __version__
+from edge.api import problems
+from edge.domain.errors import InvalidInput
+from sync.hub.orders import OrderIn
+from sync.hub.service import Hub
+
+router = APIRouter()
+
+
+def get_hub(request: Request) -> Hub:
+    return request.app.state.hub  # type: ignore[no-any-return]
+
+
+HubDep = Annotated[Hub, Depends(get_hub)]
+MAX_IMPORT_BYTES = 256 * 1024 * 1024
+
+
+@router.get("/healthz", tags=["health"])
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.post("/catalog/import", tags=["catalogue"])
+async def catalog_import(request: Request, hub: HubDep) -> dict[str, int]:
+    """CSV or JSON Lines (by Content-Type or the `filename` query), all or nothing; published
+    to every store as the next catalogue version."""
+    data = await request.body()
+    if not data:
+        raise InvalidInput("empty body: send the CSV or JSON Lines file")
+    if len(data) > MAX_IMPORT_BYTES:
+        raise InvalidInput("catalogue file is too large")
+    ctype = request.headers.get("content-type", "")
+    name = request.query_params.get("filename", "")
+    if not name:
+        name = "upload.jsonl" if "json" in ctype else ("upload.csv" if "csv" in ctype else "")
+    return hub.import_catalogue(data, name)
+
+
+@router.post("/orders", status_code=201, tags=["orders"])
+def create_order(order: OrderIn, hub: HubDep) -> dict[str, Any]:
+    """A click & collect order for a store. The pickup code is in this reply only."""
+    return hub.create_order(order)
+
+
+@router.get("/orders/{order_id}", tags=["orders"])
+def get_order(order_id: str, hub: HubDep) -> dict[str, Any]:
+    return hub.order(order_id)
+
+
+class CancelIn(BaseModel):
+    reason: str = Field("cancelled by the shopper", max_length=200)
+
+
+@router.post("/orders/{order_id}/cancel", tags=["orders"])
+def cancel_order(order_id: str, body: CancelIn, hub: HubDep) -> dict[str, Any]:
+    return hub.cancel_order(order_id, body.reason)
+
+
+@router.get("/availability/{sku}", tags=["stock"])
+def availability(sku: str, hub: HubDep) -> dict[str, Any]:
+    return hub.availability(sku)
+
+
+@router.get("/stores", tags=["stores"])
+def stores(hub: HubDep) -> list[dict[str, Any]]:
+    return hub.stores()
+
+
+@router.get("/receipts/{receipt_no}", tags=["sales"])
+def receipt(receipt_no: str, hub: HubDep) -> dict[str, Any]:
+    return hub.receipt(receipt_no)
+
+
+@router.get("/returns", tags=["sales"])
+def returns(hub: HubDep, flagged: Annotated[bool | None, Query()] = None) -> list[dict[str, Any]]:
+    return hub.returns(flagged)
+
+
+class _Collector:
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    def collect(self):  # type: ignore[no-untyped-def]
+        c = CounterMetricFamily(
+            "store_edge_hub_rejected_messages", "MQTT messages refused", labels=["reason"]
+        )
+        for reason, n in self.hub.rejected.items():
+            c.add_metric([reason], n)
+        yield c
+        with self.hub.db.read() as conn:
+            online = conn.execute("SELECT count(*) FROM hub_stores WHERE online = 1").fetchone()[0]
+            pending = conn.execute(
+                "SELECT count(*) FROM hub_commands WHERE status = 'pending'"
+            ).fetchone()[0]
+        yield GaugeMetricFamily("store_edge_hub_stores_online", "Stores online", value=online)
+        yield GaugeMetricFamily(
+            "store_edge_hub_commands_pending", "Commands not yet acknowledged", value=pending
+        )
+
+
+def create_hub_app(hub: Hub, *, run: bool = True) -> FastAPI:
+    """The hub's web app; with `run` its lifespan starts and stops the hub's worker."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if run:
+            hub.start()
+        try:
+            yield
+        finally:
+            if run:
+                hub.stop()
+
+    app = FastAPI(title="Store Edge hub", version=__version__, lifespan=lifespan, redoc_url=None)
+    app.state.hub = hub
+    registry = CollectorRegistry()
+    registry.register(_Collector(hub))  # type: ignore[arg-type]
+    problems.install(app)
+    app.include_router(router, prefix="/api/v1")
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    return app

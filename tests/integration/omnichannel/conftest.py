@@ -1,0 +1,1 @@
+from tests.integration.sync.conftest import broker, hub, node  # noqa: F401  (shared fixtures)

@@ -1,0 +1,118 @@
+"""deploy/mosquitto/acl on a real Mosquitto: a store reaches only its own topics, and the
+protocol works within those rights."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import threading
+import uuid
+from pathlib import Path
+
+import paho.mqtt.client as paho
+from fastapi.testclient import TestClient
+from paho.mqtt.enums import CallbackAPIVersion
+
+from edge.app import create_app
+from edge.config import load_settings
+from sync.hub.api import create_hub_app
+from sync.hub.service import Hub
+from tests.integration.sync.brokers import Broker, wait_for
+from tests.integration.sync.conftest import FAST_SYNC, ctx_of, depth, hub_settings
+
+ACL = Path(__file__).parents[3] / "deploy" / "mosquitto" / "acl"
+USERS = {"hub": "hub-secret", "A": "a-secret", "B": "b-secret"}
+
+
+def _acl_broker(tmp_path: Path) -> Broker:
+    passwd = tmp_path / "passwd"
+    passwd.touch()
+    for user, password in USERS.items():
+        subprocess.run(["mosquitto_passwd", "-b", str(passwd), user, password], check=True)
+    extra = f"allow_anonymous false\npassword_file {passwd}\nacl_file {ACL}\n"
+    return Broker(tmp_path / "broker", extra=extra).start()
+
+
+def _client(broker: Broker, user: str) -> paho.Client:
+    c = paho.Client(
+        CallbackAPIVersion.VERSION2, client_id=f"{user}-{uuid.uuid4().hex[:6]}",
+        protocol=paho.MQTTv5,
+    )  # fmt: skip
+    c.username_pw_set(user, USERS[user])
+    up = threading.Event()
+    c.on_connect = lambda *args: up.set()
+    c.connect("127.0.0.1", broker.port)
+    c.loop_start()
+    assert up.wait(5), f"{user} could not connect"
+    return c
+
+
+def test_a_store_cannot_publish_or_listen_in_another_stores_topics(tmp_path: Path) -> None:
+    broker = _acl_broker(tmp_path)
+    try:
+        got: list[str] = []
+        ready = threading.Event()
+        hub = _client(broker, "hub")
+        hub.on_message = lambda c, u, m: got.append(m.topic)
+        hub.on_subscribe = lambda *a: ready.set()
+        hub.subscribe("retail/v1/stores/+/events", qos=1)
+        assert ready.wait(5)
+        for topic in (
+            "retail/v1/stores/B/events",
+            "retail/v1/stores/B/status",
+            "retail/v1/catalog/changes",
+        ):
+            # A refused QoS 1 publish is not delivered (Mosquitto may also drop the client).
+            intruder = _client(broker, "A")
+            with contextlib.suppress(RuntimeError):
+                intruder.publish(topic, b'{"v":1}', qos=1).wait_for_publish(2)
+            intruder.loop_stop()
+            intruder.disconnect()
+        a = _client(broker, "A")
+        a.publish("retail/v1/stores/A/events", b'{"v":1}', qos=1).wait_for_publish(5)
+        wait_for(lambda: "retail/v1/stores/A/events" in got)
+        assert got == ["retail/v1/stores/A/events"]
+
+        # Mosquitto grants the subscription but checks read rights on delivery: what the hub
+        # sends to B reaches B and never A.
+        heard: dict[str, list[str]] = {"A": [], "B": []}
+        b = _client(broker, "B")
+        for name, c in (("A", a), ("B", b)):
+            c.on_message = lambda c, u, m, name=name: heard[name].append(m.topic)
+            c.subscribe("retail/v1/stores/B/commands", qos=1)
+        import time
+
+        time.sleep(0.3)
+        hub.publish("retail/v1/stores/B/commands", b'{"v":1}', qos=1).wait_for_publish(5)
+        wait_for(lambda: heard["B"])
+        time.sleep(0.2)
+        assert heard == {"A": [], "B": ["retail/v1/stores/B/commands"]}
+        b.loop_stop()
+        b.disconnect()
+        for c in (a, hub):
+            c.loop_stop()
+            c.disconnect()
+    finally:
+        broker.stop()
+
+
+def test_replication_works_with_per_store_credentials(tmp_path: Path) -> None:
+    broker = _acl_broker(tmp_path)
+    try:
+        url = f"mqtt://hub:{USERS['hub']}@127.0.0.1:{broker.port}"
+        h = Hub(hub_settings(tmp_path / "hub", url))
+        node = load_settings(
+            None,
+            {
+                "data_dir": tmp_path / "A",
+                "store": {"id": "A"},
+                "broker": {"url": broker.url, "username": "A", "password": USERS["A"],
+                           "hub_key": tmp_path / "hub" / "hub.pub"},
+                "sync": FAST_SYNC,
+            },
+        )  # fmt: skip
+        with TestClient(create_hub_app(h)), TestClient(create_app(node, ui=False)) as a:
+            wait_for(lambda: depth(ctx_of(a)) == 0)
+            wait_for(lambda: a.get("/api/v1/sync/status").json()["catalogue_version"] == 1)
+    finally:
+        broker.stop()

@@ -1,0 +1,65 @@
+"""`store-edge hub` as a real process: key pair on first start, HTTP API, catalogue import."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.integration.sync.brokers import Broker, free_port, wait_for
+
+CLI = str(Path(sys.executable).parent / "store-edge")
+
+
+def test_hub_process_starts_writes_its_key_and_answers(tmp_path: Path, broker: Broker) -> None:
+    port = free_port()
+    data = tmp_path / "hubdata"
+    proc = subprocess.Popen(
+        [CLI, "hub", "--data-dir", str(data), "--port", str(port), "--broker", broker.url],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+
+        def up() -> bool:
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/api/v1/healthz").status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        wait_for(up, timeout=20, every=0.1)
+        assert (data / "hub.pub").read_text().startswith("-----BEGIN PUBLIC KEY-----")
+        r = httpx.get(f"http://127.0.0.1:{port}/api/v1/availability/DAI-011-11")
+        assert r.status_code == 200 and r.json() == {"sku": "DAI-011-11", "stores": []}
+        r = httpx.get(f"http://127.0.0.1:{port}/api/v1/receipts/NOPE")
+        assert r.status_code == 404
+        assert r.headers["content-type"].startswith("application/problem+json")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(10)
+    # The CLI import adds the next catalogue version to the same hub.
+    catalogue = tmp_path / "c.jsonl"
+    catalogue.write_text('{"sku": "X-1", "name_pl": "Iks", "price": "2,50", "vat": "A"}\n')
+    out = subprocess.run(
+        [CLI, "hub", "import", str(catalogue), "--data-dir", str(data)],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "as catalogue v2" in out.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("sku,name_pl,price,vat\nX-2,Zły,abc,A\n")
+    out = subprocess.run(
+        [CLI, "hub", "import", str(bad), "--data-dir", str(data)],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert out.returncode != 0 and "nothing was imported" in out.stderr
+
+
+def test_a_node_with_a_broker_but_no_hub_key_refuses_to_start(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [CLI, "serve", "--data-dir", str(tmp_path / "n"), "--broker", "mqtt://127.0.0.1:1"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert out.returncode != 0 and "--hub-key" in out.stderr
