@@ -1,0 +1,7 @@
+"""Placeholder."""
+
+from nicegui import ui
+
+
+def kiosk_page() -> None:
+    ui.label("kiosk")

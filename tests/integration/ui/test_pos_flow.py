@@ -1,0 +1,109 @@
+"""A cashier's sale through the till page, as a simulated browser sees it."""
+
+from __future__ import annotations
+
+import pytest
+from nicegui import ui
+
+from edge.store import sales_repo
+
+from .conftest import Node
+
+pytestmark = pytest.mark.anyio
+
+RYE_BREAD = "5900000000000"
+
+
+async def login(node: Node, username: str = "cashier", pin: str = "1234") -> None:
+    user = node.user
+    await user.open("/pos")
+    await user.should_see("Till login")
+    user.find(marker="username").type(username)
+    user.find(marker="pin").type(pin)
+    user.find(marker="login").click()
+
+
+async def test_wrong_pin_is_refused_and_nothing_opens(node: Node) -> None:
+    await login(node, pin="9999")
+    await node.user.should_see("unknown user or wrong PIN")
+    await node.user.should_not_see(marker="scan")
+
+
+def scan(node: Node, code: str) -> None:
+    node.user.find(marker="scan").trigger("keydown", {"key": "Enter", "value": code})
+
+
+def key(node: Node, name: str) -> None:
+    node.user.find(marker="scan").trigger("keydown", {"key": name, "value": ""})
+
+
+def basket_rows(node: Node) -> list[dict]:
+    return node.user.find(ui.table).elements.pop().rows
+
+
+async def test_sale_scan_qty_remove_discount_and_cash_with_change(node: Node) -> None:
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    scan(node, "5901230000011")  # rye bread 5,49
+    scan(node, "5901230000028")  # organic rye bread 7,49
+    scan(node, "no-such-code")
+    await user.should_see("no-such-code:")
+    rows = basket_rows(node)
+    assert [r["name"][:17] for r in rows] == ["Chleb żytni 500 g", "Chleb żytni Eko 5"]
+    assert rows[1]["total"] == "7,49 zł"
+
+    key(node, "F2")  # quantity of the selected (last scanned) line
+    await user.should_see(marker="qty")
+    user.find(marker="qty").clear().type("3").trigger("keydown.enter")
+    await user.should_see("quantity 3 szt.")
+    assert basket_rows(node)[1]["total"] == "22,47 zł"
+
+    key(node, "ArrowUp")
+    key(node, "F8")  # removes the bread, not the organic one
+    await user.should_see("Removed Chleb żytni 500 g")
+    assert [r["total"] for r in basket_rows(node)] == ["22,47 zł"]
+
+    key(node, "F9")
+    await user.should_see(marker="cash")
+    user.find(marker="cash").clear().type("50")
+    await user.should_see("Change 27,53 zł")
+    user.find(marker="pay-cash").click()
+    await user.should_see(marker="change")
+    await user.should_see("CHANGE 27,53 zł")
+    assert basket_rows(node) == []
+
+    with node.ctx.db.read() as conn:
+        receipt_no = conn.execute("SELECT receipt_no FROM sales").fetchone()[0]
+        sale = sales_repo.get(conn, receipt_no)
+    assert sale is not None and sale.total == 2247 and sale.change == 2753
+    assert [(ln.sku, ln.qty) for ln in sale.lines] == [("BAK-001-12", 3)]
+
+
+async def test_big_discount_needs_a_supervisor_pin(node: Node) -> None:
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    scan(node, "5901230000011")
+    key(node, "F4")
+    await user.should_see(marker="disc-percent")
+    user.find(marker="disc-percent").type("50").trigger("keydown.enter")
+    await user.should_see("Supervisor approval")
+    user.find(marker="approver").type("supervisor")
+    user.find(marker="approver-pin").type("4321").trigger("keydown.enter")
+    await user.should_see("Discount on Chleb żytni 500 g")
+    assert basket_rows(node)[0]["total"] == "2,74 zł"  # 5,49 - 2,75 (half rounds up)
+
+
+async def test_card_payment_keeps_its_terminal_reference(node: Node) -> None:
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    scan(node, "5901230000011")
+    user.find(marker="pay").click()
+    await user.should_see(marker="card-ref")
+    user.find(marker="card-ref").type("AUTH-778899").trigger("keydown.enter")
+    await user.should_see("Paid — receipt")
+    with node.ctx.db.read() as conn:
+        row = conn.execute("SELECT * FROM sale_tenders").fetchone()
+    assert row["type"] == "card" and row["reference"] == "AUTH-778899" and row["amount"] == 549
