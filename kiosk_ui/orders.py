@@ -1,0 +1,93 @@
+"""The kiosk's side of click & collect: placing an endless-aisle order and looking one up.
+The services belong to the pickups part (edge.services.pickups); they are imported lazily so a
+node without them shows an honest 'not available' instead of failing."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from edge.domain.errors import NotFound
+from edge.services.context import Context
+from kiosk_ui import runtime
+
+log = logging.getLogger(__name__)
+
+
+class Unavailable(Exception):
+    """The pickups part is not installed on this node."""
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    number: str  # what the shopper quotes: the request id until the hub assigns an order id
+    pickup_code: str
+    queued: bool  # still in the outbox: the hub has not seen it yet
+    printed: bool
+
+
+def _service(name: str) -> Any:
+    fn = runtime.optional("edge.services.pickups", name)
+    if fn is None:
+        raise Unavailable(name)
+    return fn
+
+
+def _print_slip(ctx: Context, payload: dict[str, Any]) -> bool:
+    """Queues the shopper's slip on the kiosk printer; False when there is none to ask."""
+    enqueue = runtime.optional("devices.service", "enqueue_document")
+    if enqueue is None:
+        return False
+    try:
+        with ctx.db.transaction() as conn:
+            enqueue(conn, ctx, "kiosk_order", payload)
+    except Exception:
+        log.exception("could not queue the kiosk order slip")
+        return False
+    return True
+
+
+def place(ctx: Context, lines: list[tuple[str, int]], customer: dict[str, str]) -> Placed:
+    request = _service("request_order")(ctx, lines, customer, True)
+    status = runtime.node_status(ctx)
+    queued = status.sync is None or not status.sync.get("connected", False)
+    number = str(request.request_id)
+    printed = _print_slip(
+        ctx,
+        {
+            "request_id": number,
+            "pickup_code": request.pickup_code,
+            "name": customer.get("name", ""),
+            "lines": [{"sku": sku, "qty": qty} for sku, qty in lines],
+            "queued": queued,
+        },
+    )
+    return Placed(number, request.pickup_code, queued, printed)
+
+
+def status(ctx: Context, number: str) -> str:
+    """The status key of an order (received, ready, ...) or of a request not yet confirmed."""
+    if not number:
+        raise NotFound("no order number given")
+    get_order = _service("get_order")
+    try:
+        return str(get_order(ctx, number).status)
+    except NotFound:
+        pass
+    find = runtime.optional("edge.services.pickups", "list_orders")
+    if find is not None:
+        for order in find(ctx, None, number):
+            if number in (order.order_id, order.request_id):
+                return str(order.status)
+    with ctx.db.read() as conn:
+        try:
+            row = conn.execute(
+                "SELECT 1 FROM order_requests WHERE request_id = ?", [number]
+            ).fetchone()
+        except sqlite3.OperationalError:  # no such table: requests are kept elsewhere
+            row = None
+    if row is not None:
+        return "requested"
+    raise NotFound(f"no order {number}")
