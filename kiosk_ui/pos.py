@@ -153,7 +153,8 @@ class PosScreen:
                         rows=[],
                         row_key="id",
                     )
-                    .props("flat bordered dense hide-bottom virtual-scroll")
+                    .props("flat bordered dense virtual-scroll")
+                    .style("max-height: 62vh")
                     .classes("w-full pos-basket")
                     .mark("basket")
                 )
@@ -240,6 +241,13 @@ class PosScreen:
                 ui.label(f"CHANGE {self.last_sale['change']}").classes(
                     "text-3xl font-bold text-positive"
                 ).mark("change")
+
+    def focus_scan(self) -> None:
+        """Puts the cursor back in the scan field once a dialog has gone."""
+        if self.session is not None and not self.scan.is_deleted:
+            ui.run_javascript(
+                f"setTimeout(() => document.getElementById('c{self.scan.id}')?.focus(), 50)"
+            )
 
     def say(self, text: str, error: bool = False) -> None:
         self.message.text = text
@@ -361,6 +369,7 @@ class PosScreen:
             ui.button("OK", on_click=lambda: dialog.submit(field.value)).props("unelevated")
         value = await dialog
         dialog.delete()
+        self.focus_scan()
         if value is None:
             return
         try:
@@ -397,6 +406,7 @@ class PosScreen:
             ui.button("Approve", on_click=done).props("unelevated").mark("approve")
         result = await dialog
         dialog.delete()
+        self.focus_scan()
         return result
 
     async def open_discount(self) -> None:
@@ -419,6 +429,7 @@ class PosScreen:
             ui.button("Apply", on_click=done).props("unelevated").mark("apply-discount")
         values = await dialog
         dialog.delete()
+        self.focus_scan()
         if values is None:
             return
         try:
@@ -537,6 +548,7 @@ class PosScreen:
                 ).classes("grow").mark("pay-card")
         result = await dialog
         dialog.delete()
+        self.focus_scan()
         if result is None:
             return
         sale = result.sale

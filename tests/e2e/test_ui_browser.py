@@ -1,0 +1,140 @@
+"""The till and the kiosk in real headless Chromium against a node served over HTTP and
+websockets. Saves the screenshots shown in the README under docs/screenshots/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from edge.config import load_settings
+from edge.store import sales_repo
+from kiosk_ui import runtime
+from kiosk_ui.harness import CHROMIUM_ARGS, Served, serve, wait_for_chromium
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    settings = load_settings(None, {"data_dir": tmp_path_factory.mktemp("ui") / "var"})
+    with serve(settings) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    path = wait_for_chromium()
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    p = browser.new_page(viewport={"width": 1366, "height": 800})
+    p.set_default_timeout(TIMEOUT_MS)
+    yield p
+    p.close()
+
+
+def pos_login(page: Page, node: Served) -> None:
+    page.goto(f"{node.url}/pos")
+    page.get_by_label("Username").fill("cashier")
+    page.get_by_label("PIN").fill("1234")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("scan")).to_be_focused()
+
+
+def scan(page: Page, code: str) -> None:
+    """A keyboard-wedge scanner: the code typed fast into the focused field, then Enter."""
+    page.keyboard.type(code, delay=1)
+    page.keyboard.press("Enter")
+
+
+def test_sale_by_keyboard_and_clicks(page: Page, node: Served) -> None:
+    pos_login(page, node)
+    scan(page, "5901230000011")  # rye bread 5,49
+    scan(page, "5901230000028")  # organic rye bread 7,49
+    table = page.locator(".pos-basket")
+    expect(table).to_contain_text("Chleb żytni Eko 500 g")
+    page.keyboard.press("F2")  # quantity of the last line
+    page.get_by_label("Pieces").fill("2")
+    page.keyboard.press("Enter")
+    expect(table).to_contain_text("14,98 zł")
+    expect(page.locator(".pos-total")).to_contain_text("20,47 zł")
+    expect(page.get_by_test_id("scan")).to_be_focused()  # back to the scanner after the dialog
+    page.screenshot(path=str(SHOTS / "pos-sell.png"))
+
+    page.get_by_role("button", name="Pay (F9)").click()
+    cash = page.get_by_label("Cash received")
+    cash.fill("50")
+    expect(page.locator(".pos-tender")).to_contain_text("Change 29,53 zł")
+    page.get_by_role("button", name="Cash (Enter)").click()
+    expect(page.locator(".pos-last")).to_contain_text("CHANGE 29,53 zł")
+    expect(table).to_contain_text("Basket is empty")
+
+    with node.ctx.db.read() as conn:
+        receipt_no = conn.execute("SELECT max(receipt_no) FROM sales").fetchone()[0]
+        sale = sales_repo.get(conn, receipt_no)
+    assert sale is not None and sale.total == 2047 and sale.change == 2953
+
+
+def test_offline_banner_says_what_still_works(page: Page, node: Served) -> None:
+    saved = runtime.providers["sync"]
+    runtime.providers["sync"] = lambda ctx: {
+        "connected": False,
+        "configured": True,
+        "outbox_depth": 14,
+        "oldest_unacked_age_s": 380.0,
+    }
+    try:
+        pos_login(page, node)
+        banner = page.locator(".offline-banner")
+        expect(banner).to_be_visible()
+        expect(banner).to_contain_text("Still working: selling")
+        expect(page.locator(".status-bar")).to_contain_text("offline · 14 waiting")
+        scan(page, "5901230000042")
+        expect(page.locator(".pos-basket")).to_contain_text("Marka własna")
+        page.screenshot(path=str(SHOTS / "pos-offline.png"))
+    finally:
+        runtime.providers["sync"] = saved
+
+
+def test_kiosk_search_and_product_page(page: Page, node: Served) -> None:
+    ctx = node.ctx
+    as_of = (ctx.clock() - timedelta(minutes=12)).isoformat()
+    with ctx.db.transaction() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO nearby_stores VALUES ('S002', 'Kraków Kazimierz', 1.4),"
+            " ('S003', 'Kraków Bronowice', 5.2)"
+        )
+        conn.execute(
+            "INSERT OR REPLACE INTO nearby_stock VALUES ('S002', 'DAI-006-11', 20, 2, ?),"
+            " ('S003', 'DAI-006-11', 0, 0, ?)",
+            [as_of, as_of],
+        )
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.goto(f"{node.url}/kiosk")
+    page.get_by_text("Dotknij ekranu, aby zacząć").click()
+    for ch in "mleko":
+        page.get_by_role("button", name=ch, exact=True).click()
+    results = page.locator(".kiosk-grid")
+    expect(results).to_contain_text("Mleko 2% 1 l")
+    expect(results).not_to_contain_text("Chleb")
+    page.screenshot(path=str(SHOTS / "kiosk-home.png"))
+
+    results.get_by_text("Mleko 2% 1 l", exact=True).click()
+    expect(page.get_by_text("W tym sklepie")).to_be_visible()
+    expect(page.locator("body")).to_contain_text("Kraków Kazimierz · 1.4 km")
+    expect(page.locator("body")).to_contain_text("stan sprzed 12 min")
+    expect(page.locator("body")).to_contain_text("/ l")
+    page.screenshot(path=str(SHOTS / "kiosk-product.png"))
+
+    page.get_by_role("button", name="EN", exact=True).click()
+    expect(page.locator("body")).to_contain_text("In this store")
