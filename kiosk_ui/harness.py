@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
+from nicegui import helpers
 from nicegui.testing.general import nicegui_reset_globals
 
 from edge.app import create_app
@@ -42,9 +43,11 @@ class Served:
 
 @contextlib.contextmanager
 def serve(settings: Settings, timeout: float = 20.0) -> Iterator[Served]:
-    # NiceGUI's app is process-global; start from a clean one so a second node in the same
-    # process (the next test module) does not add middleware to a started app.
-    with nicegui_reset_globals():
+    # NiceGUI's app is process-global; under pytest start from a clean one so a second node in
+    # the same process (the next test module) does not add middleware to a started app. (Its
+    # reset only works under pytest; a benchmark process serves one node.)
+    fresh = nicegui_reset_globals() if helpers.is_pytest() else contextlib.nullcontext()
+    with fresh:
         app = create_app(settings, ui=True, components=[])
         port = free_port()
         server = uvicorn.Server(
