@@ -18,6 +18,9 @@ from edge.services.auth import Actor, Session
 from edge.services.baskets import BasketView
 from edge.services.context import Context
 from kiosk_ui import fmt, runtime, theme
+from kiosk_ui.pos_pickups import PickupsPanel
+from kiosk_ui.pos_returns import ReturnsPanel
+from kiosk_ui.pos_tools import ToolsPanel
 from kiosk_ui.status_bar import StatusBar
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,13 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("F8 / Del", "remove line"),
     ("F9", "pay"),
     ("Esc", "close a dialog"),
+)
+
+MODES = (
+    ("sell", "Sell", "point_of_sale"),
+    ("pickups", "Pickups", "shopping_bag"),
+    ("returns", "Returns", "assignment_return"),
+    ("tools", "Reprint · reports · cash", "receipt_long"),
 )
 
 # Runs in the browser: the scan field never sends keystrokes, only a whole code on Enter (a
@@ -63,6 +73,7 @@ class PosScreen:
         self.view: BasketView | None = None
         self.selected: int | None = None  # line_id
         self.last_sale: dict[str, Any] | None = None
+        self.mode = "sell"
         self.unsubscribe: Callable[[], None] | None = None
 
     # ---- layout -------------------------------------------------------------------------
@@ -83,8 +94,29 @@ class PosScreen:
         with self.body:
             if self.session is None:
                 self._login()
-            else:
+                return
+            self._modes()
+            if self.mode == "sell":
                 self._sell()
+                return
+            self.message = ui.label("").classes("pos-message").mark("message")
+            if self.mode == "pickups":
+                PickupsPanel(self)
+            elif self.mode == "returns":
+                ReturnsPanel(self)
+            else:
+                ToolsPanel(self)
+
+    def _modes(self) -> None:
+        with ui.row().classes("w-full gap-2 pos-modes"):
+            for mode, label, icon in MODES:
+                ui.button(label, icon=icon, on_click=lambda m=mode: self.set_mode(m)).props(
+                    "unelevated" if mode == self.mode else "outline"
+                ).mark(f"mode-{mode}")
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self.render()
 
     def _login(self) -> None:
         with ui.card().classes("pos-login mx-auto mt-12 p-8 gap-4 w-[28rem]"):
@@ -244,7 +276,8 @@ class PosScreen:
 
     def focus_scan(self) -> None:
         """Puts the cursor back in the scan field once a dialog has gone."""
-        if self.session is not None and not self.scan.is_deleted:
+        scan = getattr(self, "scan", None)
+        if self.session is not None and self.mode == "sell" and scan and not scan.is_deleted:
             ui.run_javascript(
                 f"setTimeout(() => document.getElementById('c{self.scan.id}')?.focus(), 50)"
             )
@@ -340,6 +373,8 @@ class PosScreen:
     def _serial_scan(self, result: dict[str, Any]) -> None:
         if self.session is None or self.client.id not in type(self.client).instances:
             return
+        if self.mode != "sell":
+            self.set_mode("sell")  # a scan means the cashier is selling again
         with self.body:
             if result.get("ok") and result.get("code"):
                 self.add_code(str(result["code"]))
