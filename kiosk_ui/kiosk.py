@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import ui
+from nicegui import run, ui
 
 from edge.domain.errors import DomainError, NotFound
 from edge.services import availability, catalogue
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 IDLE_SECONDS = 90.0
 RESULTS = 12
+MIN_SEARCH = 2  # characters
 _ROWS = {
     "pl": ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "ąćęłńóśźż"),
     "en": ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"),
@@ -89,6 +90,7 @@ class KioskScreen:
         self.category: str | None = None
         self.current: ProductView | None = None
         self.search_ms: list[float] = []
+        self.generation = 0  # of searches: only the newest one's results are shown
         self.unsubscribe: Callable[[], None] | None = None
 
     def build(self) -> None:
@@ -204,7 +206,10 @@ class KioskScreen:
         self.category = category
         self.show("home")
 
-    def _on_search(self, text: str | None) -> None:
+    async def _on_search(self, text: str | None) -> None:
+        """Results while the shopper types. One letter matches a tenth of a large catalogue and
+        ranking that is slow, so search starts at two; the query runs off the event loop and
+        only the newest answer is shown (a slow one never overwrites a later keystroke)."""
         self.touch()
         text = (text or "").strip()
         if text.isdigit() and len(text) in (8, 12, 13, 14):
@@ -215,10 +220,17 @@ class KioskScreen:
             else:
                 self.open_product(found.product.sku)
                 return
+        if 0 < len(text) < MIN_SEARCH:
+            return
+        self.generation += 1
+        mine = self.generation
         started = time.perf_counter()
-        views = catalogue.search(self.ctx, text, limit=RESULTS, category=self.category)
+        views = await run.io_bound(
+            catalogue.search, self.ctx, text, limit=RESULTS, category=self.category
+        )
         self.search_ms.append((time.perf_counter() - started) * 1000)
-        self._show_results(views)
+        if mine == self.generation and self.view == "home":
+            self._show_results(views)
 
     def _show_results(self, views: list[ProductView]) -> None:
         self.results.clear()
