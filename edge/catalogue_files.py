@@ -43,6 +43,14 @@ class ProductRecord(BaseModel):
     image: str = Field("", max_length=500)
     active: bool = True
 
+    @field_validator("price", "vat", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: Any) -> Any:
+        # JSON exports carry 12.99 and 23 as numbers; both mean what the text would.
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        return value
+
     @field_validator("barcodes", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:

@@ -65,6 +65,31 @@ class SellingConfig(_Section):
         return [VariableMeasureRule(**v) if isinstance(v, dict) else v for v in value]
 
 
+class HubConfig(_Section):
+    """The hub's HTTP API, for looking up other stores' receipts and online orders at a return.
+    None = no hub: returns of foreign purchases need the signed QR."""
+
+    url: str | None = Field(None, pattern=r"^https?://[^\s]+$")  # e.g. http://hub:8090
+    timeout_s: float = Field(2.0, gt=0, le=30)
+
+
+class PickupsConfig(_Section):
+    expiry_days: int = Field(7, ge=1, le=90)  # when the hub's order carries no expires_at
+    max_code_attempts: int = Field(5, ge=1, le=20)
+    expiry_check_s: float = Field(60.0, gt=0)  # how often uncollected orders are expired
+
+
+class ReturnsConfig(_Section):
+    # Refunds above this (minor units) need a supervisor.
+    approval_above: int = Field(20_000, ge=0)
+    # An online order returned while the hub is unreachable: above this a supervisor approves.
+    offline_online_limit: int = Field(10_000, ge=0)
+    reason_codes: list[str] = Field(
+        default_factory=lambda: ["changed_mind", "defective", "wrong_item", "damaged", "other"],
+        min_length=1,
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="STORE_EDGE_", env_nested_delimiter="__", extra="forbid"
@@ -78,6 +103,9 @@ class Settings(BaseSettings):
     broker: BrokerConfig = BrokerConfig()
     selling: SellingConfig = SellingConfig()
     devices: DevicesConfig = DevicesConfig()
+    hub: HubConfig = HubConfig()
+    pickups: PickupsConfig = PickupsConfig()
+    returns: ReturnsConfig = ReturnsConfig()
     log_format: Literal["json", "console"] = "json"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

@@ -19,7 +19,7 @@ TYPE_BASE = "https://store-edge.dev/problems/"
 
 
 def problem(
-    status: int, code: str, detail: str, instance: str | None = None, **extra: Any
+    status: int, code: str, detail: str, instance: str | None = None, /, **extra: Any
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": TYPE_BASE + code,

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from fractions import Fraction
 from typing import Literal
 
 from edge.domain.barcodes import Scan
 from edge.domain.catalogue import Product, Promotion, Unit
 from edge.domain.errors import BasketClosed, InvalidInput, NotFound
-from edge.domain.money import Money, round_half_up
+from edge.domain.money import Money, div_half_up
 from edge.domain.vat import VatLine, VatRate, breakdown
 
 BasketStatus = Literal["open", "checked_out", "cancelled"]
@@ -54,7 +53,7 @@ class BasketLine:
             return self.fixed_total
         price = self.price_override if self.price_override is not None else self.unit_price
         if self.unit == "kg":
-            return round_half_up(Fraction(price * self.qty, 1000))
+            return div_half_up(price * self.qty, 1000)
         return price * self.qty
 
 
@@ -102,7 +101,7 @@ class Basket:
                 qty = scan.weight_g
             elif scan is not None and scan.price is not None:
                 fixed_total = scan.price
-                qty = max(1, round_half_up(Fraction(scan.price * 1000, max(product.price, 1))))
+                qty = max(1, div_half_up(scan.price * 1000, max(product.price, 1)))
         elif scan is not None and scan.price is not None:
             fixed_total = scan.price * qty
         _check_qty(product.unit, qty)
@@ -216,11 +215,11 @@ def _promo_discount(line: BasketLine, gross: int, promo: Promotion) -> int:
     if line.fixed_total is not None or line.price_override is not None:
         return 0
     if promo.kind == "percent":
-        return round_half_up(Fraction(gross * promo.value, 100))
+        return div_half_up(gross * promo.value, 100)
     if promo.kind == "price":
         cheaper = max(0, line.unit_price - promo.value)
         if line.unit == "kg":
-            return round_half_up(Fraction(cheaper * line.qty, 1000))
+            return div_half_up(cheaper * line.qty, 1000)
         return cheaper * line.qty
     if promo.kind == "multibuy" and line.unit == "pcs" and promo.buy > promo.pay >= 0:
         return (line.qty // promo.buy) * (promo.buy - promo.pay) * line.unit_price
@@ -233,10 +232,10 @@ def apportion(amount: int, weights: Sequence[int]) -> list[int]:
     base = sum(weights)
     if base <= 0 or amount <= 0:
         return [0] * len(weights)
-    raw = [Fraction(amount * w, base) for w in weights]
-    shares = [int(r) for r in raw]
+    parts = [divmod(amount * w, base) for w in weights]
+    shares = [q for q, _ in parts]
     rest = amount - sum(shares)
-    order = sorted(range(len(weights)), key=lambda i: raw[i] - shares[i], reverse=True)
+    order = sorted(range(len(weights)), key=lambda i: parts[i][1], reverse=True)
     for i in order[:rest]:
         shares[i] += 1
     return shares
@@ -257,12 +256,12 @@ def price(
                 if d > best:
                     best, best_promo = d, promo
         after_promo = gross - best
-        manual = round_half_up(Fraction(after_promo * line.discount_percent, 100))
+        manual = div_half_up(after_promo * line.discount_percent, 100)
         manual = min(after_promo, manual + line.discount_amount)
         staged.append((line, gross, best, manual, best_promo))
     net_totals = [g - p - m for _, g, p, m, _ in staged]
     subtotal = sum(net_totals)
-    basket_off = round_half_up(Fraction(subtotal * basket.discount_percent, 100))
+    basket_off = div_half_up(subtotal * basket.discount_percent, 100)
     basket_off = min(subtotal, basket_off + basket.discount_amount)
     shares = apportion(basket_off, net_totals)
     priced = tuple(

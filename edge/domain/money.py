@@ -8,15 +8,23 @@ from fractions import Fraction
 DEFAULT_CURRENCY = "PLN"
 
 
-def round_half_up(value: Fraction | int) -> int:
-    """Rounds to the nearest integer, halves away from zero (the retail and tax convention)."""
-    value = Fraction(value)
-    sign = -1 if value < 0 else 1
-    magnitude = abs(value)
-    whole, rest = divmod(magnitude.numerator, magnitude.denominator)
-    if 2 * rest >= magnitude.denominator:
+def div_half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded to the nearest integer, halves away from zero (the retail
+    and tax convention). Integer arithmetic only: it runs several times per priced line."""
+    if denominator == 0:
+        raise ZeroDivisionError("division by zero")
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    whole, rest = divmod(abs(numerator), denominator)
+    if 2 * rest >= denominator:
         whole += 1
-    return sign * whole
+    return whole if numerator >= 0 else -whole
+
+
+def round_half_up(value: Fraction | int) -> int:
+    """Rounds to the nearest integer, halves away from zero."""
+    value = Fraction(value)
+    return div_half_up(value.numerator, value.denominator)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
-from fractions import Fraction
 
-from edge.domain.money import Money, round_half_up
+from edge.domain.money import Money, div_half_up
 
 
 class VatRate(Enum):
@@ -55,9 +54,7 @@ class VatLine:
 
 
 def vat_of_gross(gross: Money, rate: VatRate) -> Money:
-    return Money(
-        round_half_up(Fraction(gross.amount * rate.percent, 100 + rate.percent)), gross.currency
-    )
+    return Money(div_half_up(gross.amount * rate.percent, 100 + rate.percent), gross.currency)
 
 
 def breakdown(items: Iterable[tuple[VatRate, Money]], currency: str) -> list[VatLine]:

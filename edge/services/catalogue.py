@@ -65,7 +65,7 @@ def find(ctx: Context, conn, code: str) -> tuple[Product, Scan | None]:  # type:
         raise
     product = catalogue_repo.by_code(conn, scan.gtin)
     if product is None:
-        raise UnknownProduct(f"no product with barcode {scan.gtin}", code=scan.gtin)
+        raise UnknownProduct(f"no product with barcode {scan.gtin}", barcode=scan.gtin)
     return product, scan
 
 

@@ -71,7 +71,7 @@ def checkout(
         levels = stock_repo.record(conn, sale.movements(), ref=receipt_no, at=now)
         outbox.append(conn, events.sale_completed(sale, levels), now)
         basket.status = "checked_out"
-        baskets_repo.save(conn, basket, now, receipt_no=receipt_no)
+        baskets_repo.mark_checked_out(conn, basket.id, receipt_no, now)
         for hook in ctx.hooks.on_sale:
             hook(conn, sale)
         if idempotency_key:

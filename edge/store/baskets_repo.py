@@ -74,6 +74,16 @@ def create(conn: sqlite3.Connection, basket: Basket, at: datetime) -> None:
     )
 
 
+def mark_checked_out(
+    conn: sqlite3.Connection, basket_id: str, receipt_no: str, at: datetime
+) -> None:
+    """Closes a paid basket; its lines are already on disk as they were priced."""
+    conn.execute(
+        "UPDATE baskets SET status = 'checked_out', updated_at = ?, receipt_no = ? WHERE id = ?",
+        [at.isoformat(), receipt_no, basket_id],
+    )
+
+
 def save(
     conn: sqlite3.Connection, basket: Basket, at: datetime, receipt_no: str | None = None
 ) -> None:

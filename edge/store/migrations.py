@@ -8,6 +8,7 @@ commits per migration, which would leave a half-upgraded database; hence this sm
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,6 +49,31 @@ class MigrationError(RuntimeError):
     """A migration failed; the database was left as it was."""
 
 
+def _statements(script: str) -> list[str]:
+    """Splits a SQL script into complete statements (sqlite3.complete_statement knows about
+    strings, comments and trigger bodies, so a ';' inside them does not end a statement)."""
+    out, start = [], 0
+    for i, ch in enumerate(script):
+        if ch == ";" and sqlite3.complete_statement(script[start : i + 1]):
+            out.append(script[start : i + 1])
+            start = i + 1
+    if script[start:].strip():
+        out.append(script[start:])
+    return out
+
+
+def _in_transaction(db: sqlite_utils.Database) -> sqlite_utils.Database:
+    """sqlite3's executescript() COMMITs any open transaction first, which would make a failed
+    upgrade half-applied; migrations get an executescript that stays inside ours."""
+
+    def executescript(script: str) -> None:
+        for statement in _statements(script):
+            db.conn.execute(statement)
+
+    db.executescript = executescript  # type: ignore[method-assign]
+    return db
+
+
 def _ensure_table(db: sqlite_utils.Database) -> None:
     db.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -84,7 +110,7 @@ def migrate(database: Database, sets: list[MigrationSet]) -> list[str]:
     current = ""
     try:
         with database.transaction():
-            db = database.utils()
+            db = _in_transaction(database.utils())
             _ensure_table(db)
             for component, m in todo:
                 current = f"{component}:{m.number:04d}_{m.name}"

@@ -235,3 +235,106 @@ def _staff(db: sqlite_utils.Database) -> None:
         value TEXT NOT NULL
     );
     """)
+
+
+@edge_migrations(6, "pickups")
+def _pickups(db: sqlite_utils.Database) -> None:
+    db.executescript("""
+    CREATE TABLE orders (
+        order_id TEXT PRIMARY KEY,
+        request_id TEXT,
+        store_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        customer TEXT NOT NULL,
+        customer_name TEXT NOT NULL DEFAULT '',
+        customer_phone TEXT NOT NULL DEFAULT '',
+        prepaid INTEGER NOT NULL,
+        pickup_code_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        shelf TEXT,
+        code_attempts INTEGER NOT NULL DEFAULT 0,
+        locked INTEGER NOT NULL DEFAULT 0,
+        receipt_no TEXT,
+        extra TEXT NOT NULL DEFAULT '{}',
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX orders_status ON orders (status, expires_at);
+    CREATE INDEX orders_name ON orders (customer_name);
+    CREATE TABLE order_lines (
+        order_id TEXT NOT NULL REFERENCES orders (order_id),
+        line_no INTEGER NOT NULL,
+        sku TEXT NOT NULL,
+        qty INTEGER NOT NULL CHECK (qty > 0),
+        unit_price INTEGER NOT NULL,
+        reserved INTEGER NOT NULL,
+        collected INTEGER NOT NULL DEFAULT 0,
+        short INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (order_id, line_no)
+    );
+    -- Endless-aisle orders taken at the kiosk, queued to the hub as `order.requested` events.
+    CREATE TABLE order_requests (
+        request_id TEXT PRIMARY KEY,
+        lines TEXT NOT NULL,
+        customer TEXT NOT NULL,
+        pickup_code_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """)
+
+
+@edge_migrations(7, "returns")
+def _returns(db: sqlite_utils.Database) -> None:
+    db.executescript("""
+    CREATE TABLE returns (
+        return_id TEXT PRIMARY KEY,
+        original_kind TEXT NOT NULL CHECK (original_kind IN ('sale', 'order', 'none')),
+        original_ref TEXT,
+        original_store TEXT,
+        offline INTEGER NOT NULL DEFAULT 0,
+        currency TEXT NOT NULL,
+        refund_total INTEGER NOT NULL,
+        tenders TEXT NOT NULL,
+        exchange_receipt_no TEXT,
+        register TEXT NOT NULL,
+        cashier TEXT NOT NULL,
+        approved_by TEXT,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX returns_original ON returns (original_kind, original_ref);
+    CREATE TABLE return_lines (
+        return_id TEXT NOT NULL REFERENCES returns (return_id),
+        line_no INTEGER NOT NULL,
+        sku TEXT NOT NULL,
+        qty INTEGER NOT NULL CHECK (qty > 0),
+        unit_price INTEGER NOT NULL,
+        refund INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        disposition TEXT NOT NULL CHECK (disposition IN ('restock', 'damaged', 'inspection')),
+        PRIMARY KEY (return_id, line_no)
+    );
+    -- Public keys whose signatures on receipts and order confirmations this store trusts
+    -- ("hub" or a store id); the sync part writes them from the hub's catalogue messages.
+    CREATE TABLE trusted_keys (
+        key_id TEXT PRIMARY KEY,
+        pem TEXT NOT NULL
+    );
+    """)
+
+
+@edge_migrations(8, "search_prefix_index")
+def _search_prefix(db: sqlite_utils.Database) -> None:
+    # Prefix indexes make the one-to-three-letter prefixes a kiosk sends while the shopper
+    # types as cheap as whole words (measured: "m*" over 100 000 products 8 ms -> 0.1 ms).
+    db.executescript("""
+    CREATE VIRTUAL TABLE products_fts_new USING fts5 (
+        names, descriptions, codes,
+        tokenize = "unicode61 remove_diacritics 2",
+        prefix = '1 2 3'
+    );
+    INSERT INTO products_fts_new (rowid, names, descriptions, codes)
+        SELECT rowid, names, descriptions, codes FROM products_fts;
+    DROP TABLE products_fts;
+    ALTER TABLE products_fts_new RENAME TO products_fts;
+    """)

@@ -1,0 +1,307 @@
+"""Foundation figures: scan-to-line (in-process and over HTTP), checkouts/s beside raw sqlite3
+committing the same rows, FTS search at 100 000 products, cold start and RSS at 100k/300k."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.catalogue_gen import build
+from bench.report import Report, percentile
+from edge.bootstrap import bootstrap
+from edge.config import load_settings
+from edge.domain.tenders import Tender
+from edge.services import auth, baskets, catalogue, checkout
+from edge.services.context import Context
+from edge.store.db import Database
+from edge.store.migrations import migrate
+from edge.store.schema import edge_migrations
+from tests.node import free_port
+
+SCANS = 1000
+CHECKOUTS = 400
+
+
+def _ms(samples: list[float]) -> tuple[float, float]:
+    return percentile(samples, 50) * 1000, percentile(samples, 99) * 1000
+
+
+def _codes(ctx: Context, n: int = 50) -> list[str]:
+    with ctx.db.read() as conn:
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT b.code FROM barcodes b JOIN products p USING (sku)"
+                " WHERE p.unit = 'pcs' ORDER BY b.code LIMIT ?",
+                [n],
+            )
+        ]
+
+
+def scan_in_process(report: Report, ctx: Context) -> None:
+    actor = auth.login(ctx, "cashier", "1234").actor
+    codes, samples = _codes(ctx), []
+    bid = ""
+    for i in range(SCANS):
+        if i % 20 == 0:
+            bid = baskets.create_basket(ctx, actor).basket.id
+        t = time.perf_counter()
+        baskets.add_line(ctx, bid, code=codes[i % len(codes)])
+        samples.append(time.perf_counter() - t)
+    p50, p99 = _ms(samples)
+    report.add("scan_to_line_service_p50", p50, "ms", limit=5.0)
+    report.add("scan_to_line_service_p99", p99, "ms", limit=5.0)
+
+
+def scan_over_http(report: Report, data_dir: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "edge.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait(url, proc)
+        with httpx.Client(base_url=url, timeout=10) as c:
+            token = c.post("/api/v1/sessions", json={"username": "supervisor", "pin": "4321"})
+            h = {"Authorization": f"Bearer {token.json()['token']}"}
+            items = c.get("/api/v1/products", params={"q": "mleko", "limit": 50}).json()["items"]
+            codes = [p["barcodes"][0] for p in items if p["unit"] == "pcs" and p["barcodes"]]
+            samples: list[float] = []
+            bid = ""
+            for i in range(SCANS):
+                if i % 20 == 0:
+                    bid = c.post("/api/v1/baskets", headers=h).json()["id"]
+                t = time.perf_counter()
+                r = c.post(
+                    f"/api/v1/baskets/{bid}/lines", headers=h, json={"code": codes[i % len(codes)]}
+                )
+                samples.append(time.perf_counter() - t)
+                r.raise_for_status()
+    finally:
+        proc.terminate()
+        proc.wait(15)
+    p50, p99 = _ms(samples)
+    report.add("scan_to_line_http_p50", p50, "ms", limit=5.0)
+    report.add("scan_to_line_http_p99", p99, "ms", limit=5.0)
+
+
+def checkouts_per_second(ctx: Context) -> float:
+    actor = auth.login(ctx, "cashier", "1234").actor
+    codes = _codes(ctx, 3)
+    prepared = []
+    for _ in range(CHECKOUTS):
+        view = baskets.create_basket(ctx, actor)
+        for code in codes:
+            view, _line = baskets.add_line(ctx, view.basket.id, code=code)
+        prepared.append((view.basket.id, view.priced.total))
+    t = time.perf_counter()
+    for i, (bid, total) in enumerate(prepared):
+        checkout.checkout(ctx, actor, bid, [Tender("cash", total + 100)], f"bench-{i}")
+    return CHECKOUTS / (time.perf_counter() - t)
+
+
+def raw_sqlite_per_second(path: Path, synchronous: str) -> float:
+    """The limit: the same rows in the same tables (the node's own schema, created by its
+    migrations) and the same transaction shape, written by bare sqlite3 with no application
+    code around them: read the basket, take the receipt number, write the sale, its 3 lines and
+    tender, 3 movements and levels, the outbox event and the idempotency record, close the
+    basket, commit."""
+    migrate(Database(path, synchronous="FULL"), [edge_migrations])
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(f"PRAGMA synchronous={synchronous}")
+    conn.execute("PRAGMA foreign_keys=ON")
+    for i in range(CHECKOUTS):
+        conn.execute(
+            "INSERT INTO baskets (id, register, currency, created_at, updated_at)"
+            " VALUES (?, '01', 'PLN', 't', 't')",
+            [f"b{i}"],
+        )
+        conn.executemany(
+            "INSERT INTO basket_lines (basket_id, line_id, sku, name, unit, vat,"
+            " unit_price, qty) VALUES (?,?,?,'n','pcs','A',100,1)",
+            [(f"b{i}", ln, f"SKU{ln}") for ln in range(3)],
+        )
+    # about the size of a real sale.completed event with three lines
+    payload = json.dumps({"receipt_no": "S001-01-000001", "pad": "x" * 800})
+    t = time.perf_counter()
+    for i in range(CHECKOUTS):
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("SELECT 1 FROM idempotency WHERE key = ?", [f"k{i}"]).fetchone()
+        conn.execute("SELECT * FROM baskets WHERE id = ?", [f"b{i}"]).fetchone()
+        conn.execute("SELECT * FROM basket_lines WHERE basket_id = ?", [f"b{i}"]).fetchall()
+        conn.execute("SELECT * FROM promotions WHERE sku IN ('SKU0','SKU1','SKU2')").fetchall()
+        n = conn.execute(
+            "INSERT INTO registers (register, last_receipt) VALUES ('01', 1)"
+            " ON CONFLICT (register) DO UPDATE SET last_receipt = last_receipt + 1"
+            " RETURNING last_receipt"
+        ).fetchone()[0]
+        rno = f"S001-01-{n:06d}"
+        conn.execute(
+            "INSERT INTO sales (receipt_no, store_id, register, basket_id, cashier, at,"
+            " currency, subtotal, discount, total, change, vat)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [rno, "S001", "01", f"b{i}", "c", "t", "PLN", 300, 0, 300, 0, "[]"],
+        )
+        conn.executemany(
+            "INSERT INTO sale_lines (receipt_no, line_no, sku, name, unit, vat, qty,"
+            " unit_price, gross, discount, total) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [(rno, ln, f"SKU{ln}", "n", "pcs", "A", 1, 100, 100, 0, 100) for ln in range(3)],
+        )
+        conn.executemany(
+            "INSERT INTO sale_tenders (receipt_no, seq, type, amount) VALUES (?,?,?,?)",
+            [(rno, 1, "cash", 400)],
+        )
+        for ln in range(3):
+            conn.execute(
+                "INSERT INTO stock_movements (sku, kind, qty, d_on_hand, d_reserved, ref,"
+                " at) VALUES (?,?,?,?,?,?,?)",
+                [f"SKU{ln}", "sale", 1, -1, 0, rno, "t"],
+            )
+            conn.execute(
+                "INSERT INTO stock_levels (sku, on_hand, reserved, updated_at)"
+                " VALUES (?, -1, 0, 't') ON CONFLICT (sku) DO UPDATE SET"
+                " on_hand = on_hand + excluded.on_hand RETURNING on_hand, reserved",
+                [f"SKU{ln}"],
+            ).fetchone()
+        conn.execute(
+            "INSERT INTO outbox (id, type, at, data) VALUES (?,?,?,?)",
+            [f"u{i}", "sale.completed", "t", payload],
+        )
+        conn.execute(
+            "UPDATE baskets SET status = 'checked_out', updated_at = 't',"
+            " receipt_no = ? WHERE id = ?",
+            [rno, f"b{i}"],
+        )
+        conn.execute(
+            "INSERT INTO idempotency VALUES (?,?,?,?,?,?)",
+            [f"k{i}", "checkout", "h", 201, '{"receipt_no":"x"}', "t"],
+        )
+        conn.execute("COMMIT")
+    rate = CHECKOUTS / (time.perf_counter() - t)
+    conn.close()
+    return rate
+
+
+def search_at_scale(report: Report, data_dir: Path) -> None:
+    ctx = bootstrap(load_settings(None, {"data_dir": data_dir, "demo": False}))
+    try:
+        with ctx.db.read() as conn:
+            names = [
+                r[0]
+                for r in conn.execute("SELECT name_pl FROM products ORDER BY random() LIMIT 40")
+            ]
+        samples = []
+        for name in names:  # every keystroke of a shopper typing the first two words
+            typed = " ".join(name.split()[:2])
+            for k in range(1, len(typed) + 1):
+                t = time.perf_counter()
+                catalogue.search(ctx, typed[:k], limit=20)
+                samples.append(time.perf_counter() - t)
+        p50, p99 = _ms(samples)
+        report.add("search_100k_p50", p50, "ms", limit=20.0)
+        report.add("search_100k_p99", p99, "ms", limit=20.0)
+    finally:
+        ctx.db.close()
+
+
+def _wait(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("node exited during start")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=0.5).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.01)
+    raise TimeoutError("node did not answer /healthz")
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cold_start(report: Report, data_dir: Path, label: str, rss_limit: float | None) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    t = time.perf_counter()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "edge.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait(url, proc)
+        started = time.perf_counter() - t
+        for q in ("mleko", "chleb", "ser", "sok", "piwo"):  # a shopper's first searches
+            httpx.get(f"{url}/api/v1/products", params={"q": q}).raise_for_status()
+        rss = _rss_mb(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(15)
+    report.add(f"cold_start_{label}", started, "s", limit=3.0)
+    report.add(
+        f"rss_{label}",
+        rss,
+        "MB",
+        limit=rss_limit if rss_limit else 200.0,
+        limit_name="target" if rss_limit else "reference",
+    )
+
+
+def run(report: Report) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-foundation-") as tmp:
+        root = Path(tmp)
+        ctx = bootstrap(load_settings(None, {"data_dir": root / "demo"}))
+        try:
+            scan_in_process(report, ctx)
+            ours = checkouts_per_second(ctx)
+        finally:
+            ctx.db.close()
+        raw = raw_sqlite_per_second(root / "raw.db", "FULL")
+        report.add(
+            "checkouts_per_s_full",
+            ours,
+            "1/s",
+            limit=raw,
+            limit_name="raw sqlite3 FULL",
+            higher_is_better=True,
+            ratio=ours / raw,
+        )
+        scan_over_http(report, root / "demo")
+        build(root / "100k", 100_000)
+        search_at_scale(report, root / "100k")
+        cold_start(report, root / "100k", "100k", 200.0)
+        build(root / "300k", 300_000)
+        cold_start(report, root / "300k", "300k", None)

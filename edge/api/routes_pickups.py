@@ -1,0 +1,162 @@
+"""Click & collect at the counter, and endless-aisle orders from the kiosk."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import Field, field_validator
+
+from edge.api.deps import ActorDep, CtxDep
+from edge.api.schemas import Credentials, TenderIn, _In, sale_out
+from edge.domain.pickups import Order
+from edge.domain.tenders import Tender
+from edge.services import pickups
+
+router = APIRouter(tags=["pickups"])
+
+StatusQ = Literal[
+    "received",
+    "picking",
+    "ready",
+    "collected",
+    "partially_collected",
+    "refused",
+    "expired",
+    "cancelled",
+]
+
+
+class SkuQty(_In):
+    sku: str = Field(min_length=1, max_length=64)
+    qty: int = Field(ge=0, le=9999)
+
+
+def _unique(lines: list[SkuQty] | None) -> list[SkuQty] | None:
+    if lines is not None and len({ln.sku for ln in lines}) != len(lines):
+        raise ValueError("give each sku once")
+    return lines
+
+
+class ReadyIn(_In):
+    shelf: str = Field(min_length=1, max_length=32)
+
+
+class CollectIn(_In):
+    code: str = Field(min_length=1, max_length=12, pattern=r"^\s*\d+\s*$")
+    lines: list[SkuQty] | None = Field(None, max_length=200)
+    tenders: list[TenderIn] = Field(default_factory=list, max_length=10)
+
+    _check = field_validator("lines")(_unique)
+
+
+class RefuseIn(_In):
+    code: str = Field(min_length=1, max_length=12, pattern=r"^\s*\d+\s*$")
+
+
+class UnlockIn(_In):
+    approval: Credentials | None = None
+
+
+class Customer(_In):
+    name: str = Field(min_length=1, max_length=100)
+    email: str | None = Field(None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = Field(None, max_length=32, pattern=r"^\+?[0-9 ()-]{6,32}$")
+
+
+class KioskOrderIn(_In):
+    lines: list[SkuQty] = Field(min_length=1, max_length=50)
+    customer: Customer
+    consent: bool
+
+    _check = field_validator("lines")(_unique)
+
+
+def order_out(order: Order) -> dict[str, Any]:
+    return {
+        "order_id": order.order_id,
+        "request_id": order.request_id,
+        "status": order.status,
+        "shelf": order.shelf,
+        "customer": dict(order.customer),
+        "prepaid": order.prepaid,
+        "currency": order.currency,
+        "total": order.total,
+        "amount_due": order.amount_due,
+        "lines": [
+            {
+                "sku": ln.sku,
+                "qty": ln.qty,
+                "unit_price": ln.unit_price,
+                "reserved": ln.reserved,
+                "collected": ln.collected,
+                "short": ln.short,
+            }
+            for ln in order.lines
+        ],
+        "locked": order.locked,
+        "code_attempts": order.code_attempts,
+        "receipt_no": order.receipt_no,
+        "created_at": order.created_at.isoformat(),
+        "expires_at": order.expires_at.isoformat(),
+    }
+
+
+@router.get("/pickups")
+def list_pickups(
+    ctx: CtxDep,
+    _actor: ActorDep,
+    status: StatusQ | None = None,
+    q: str | None = Query(None, max_length=4000, description="order number, name, phone or QR"),
+) -> dict[str, Any]:
+    return {"items": [order_out(o) for o in pickups.list_orders(ctx, status, q)]}
+
+
+@router.get("/pickups/{order_id}")
+def get_pickup(ctx: CtxDep, _actor: ActorDep, order_id: str) -> dict[str, Any]:
+    return order_out(pickups.get_order(ctx, order_id))
+
+
+@router.post("/pickups/{order_id}/picking")
+def start_picking(ctx: CtxDep, actor: ActorDep, order_id: str) -> dict[str, Any]:
+    return order_out(pickups.start_picking(ctx, actor, order_id))
+
+
+@router.post("/pickups/{order_id}/ready")
+def ready(ctx: CtxDep, actor: ActorDep, order_id: str, body: ReadyIn) -> dict[str, Any]:
+    return order_out(pickups.mark_ready(ctx, actor, order_id, body.shelf))
+
+
+@router.post("/pickups/{order_id}/collect")
+def collect(ctx: CtxDep, actor: ActorDep, order_id: str, body: CollectIn) -> dict[str, Any]:
+    """Hands the order over (all of it, or `lines`). Unpaid orders need `tenders`."""
+    lines = {ln.sku: ln.qty for ln in body.lines} if body.lines is not None else None
+    tenders = [Tender(t.type, t.amount, t.reference) for t in body.tenders]
+    done = pickups.collect(ctx, actor, order_id, body.code, lines, tenders)
+    out = order_out(done.order)
+    out["sale"] = sale_out(done.sale) if done.sale else None
+    return out
+
+
+@router.post("/pickups/{order_id}/refuse")
+def refuse(ctx: CtxDep, actor: ActorDep, order_id: str, body: RefuseIn) -> dict[str, Any]:
+    """The shopper came, proved the code and declined everything: stock goes back."""
+    return order_out(pickups.collect(ctx, actor, order_id, body.code, {}).order)
+
+
+@router.post("/pickups/{order_id}/unlock")
+def unlock(ctx: CtxDep, actor: ActorDep, order_id: str, body: UnlockIn) -> dict[str, Any]:
+    approver = (body.approval.username, body.approval.pin) if body.approval else None
+    return order_out(pickups.unlock(ctx, actor, order_id, approver))
+
+
+@router.post("/kiosk/orders", status_code=202)
+def kiosk_order(ctx: CtxDep, body: KioskOrderIn) -> dict[str, Any]:
+    """A shopper's pickup order from the kiosk: queued for the hub (also while offline)."""
+    made = pickups.request_order(
+        ctx,
+        [(ln.sku, ln.qty) for ln in body.lines if ln.qty],
+        body.customer.model_dump(),
+        body.consent,
+    )
+    return {"request_id": made.request_id, "pickup_code": made.pickup_code, "status": "queued"}

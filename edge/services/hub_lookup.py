@@ -1,0 +1,55 @@
+"""Looking up another store's receipt or an online order at the hub (contract §4). Unreachable,
+slow or unconfigured all mean "offline": the caller falls back to the signed QR."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from edge.domain.errors import DomainError, NotFound
+from edge.services.context import Context
+
+log = logging.getLogger(__name__)
+
+
+class HubUnavailable(DomainError):
+    """The hub is configured but cannot answer now (a temporary outage, hence 503)."""
+
+    code = "hub-unavailable"
+    status = 503
+
+
+class NoHub(NotFound):
+    """This node has no hub: a purchase not known locally is simply not found."""
+
+
+def _get(ctx: Context, path: str) -> dict[str, Any] | None:
+    base = ctx.settings.hub.url
+    if not base:
+        raise NoHub("not a purchase of this store (no hub to ask); scan the receipt's QR code")
+    url = base.rstrip("/") + "/api/v1" + path
+    try:
+        r = httpx.get(url, timeout=ctx.settings.hub.timeout_s)
+    except httpx.HTTPError as exc:
+        log.warning("hub lookup %s failed: %s", url, exc)
+        raise HubUnavailable("the hub cannot be reached; scan the receipt's QR code") from None
+    if r.status_code == 404:
+        return None
+    if r.status_code != 200:
+        raise HubUnavailable(f"the hub answered {r.status_code}; scan the receipt's QR code")
+    try:
+        body = r.json()
+    except ValueError:
+        raise HubUnavailable("the hub's answer was not JSON") from None
+    return body if isinstance(body, dict) else None
+
+
+def receipt(ctx: Context, receipt_no: str) -> dict[str, Any] | None:
+    return _get(ctx, f"/receipts/{quote(receipt_no, safe='')}")
+
+
+def order(ctx: Context, order_id: str) -> dict[str, Any] | None:
+    return _get(ctx, f"/orders/{quote(order_id, safe='')}")
