@@ -96,8 +96,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "status_refused": {"pl": "odmowa odbioru", "en": "refused"},
     "status_expired": {"pl": "wygasłe", "en": "expired"},
     "status_cancelled": {"pl": "anulowane", "en": "cancelled"},
-    "status_requested": {"pl": "wysłane do centrali", "en": "sent to head office"},
-    "status_queued": {"pl": "czeka na wysłanie", "en": "waiting to be sent"},
+    "status_requested": {
+        "pl": "przyjęte w sklepie, czeka na potwierdzenie centrali",
+        "en": "received here, waiting for head office to confirm",
+    },
 }
 
 UNITS = {

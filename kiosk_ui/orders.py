@@ -42,11 +42,11 @@ def _print_slip(ctx: Context, payload: dict[str, Any]) -> bool:
         return False
     try:
         with ctx.db.transaction() as conn:
-            enqueue(conn, ctx, "kiosk_order", payload)
+            job = enqueue(conn, ctx, "pickup_slip", payload)
     except Exception:
         log.exception("could not queue the kiosk order slip")
         return False
-    return True
+    return job is not None  # None: no printer serves pickup slips here
 
 
 def place(ctx: Context, lines: list[tuple[str, int]], customer: dict[str, str]) -> Placed:
@@ -56,11 +56,13 @@ def place(ctx: Context, lines: list[tuple[str, int]], customer: dict[str, str]) 
     number = str(request.request_id)
     printed = _print_slip(
         ctx,
-        {
-            "request_id": number,
-            "pickup_code": request.pickup_code,
+        {  # the pickup slip layout (order_id, name, shelf, qr, lines) plus the shopper's code
+            "order_id": number,
+            "qr": number,
             "name": customer.get("name", ""),
+            "shelf": None,
             "lines": [{"sku": sku, "qty": qty} for sku, qty in lines],
+            "pickup_code": request.pickup_code,
             "queued": queued,
         },
     )

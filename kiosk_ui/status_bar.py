@@ -27,7 +27,8 @@ def _device_chips(devices: dict[str, Any] | None) -> list[tuple[str, str, bool]]
         for d in devices.get(group) or []:
             status = str(d.get("status", "unknown"))
             queue = d.get("queue")
-            label = f"{icon} {d.get('name', group)}: {status}"
+            name = d.get("name") or (f"drawer@{d['printer']}" if d.get("printer") else group)
+            label = f"{icon} {name}: {status}"
             if queue:
                 label += f" ({queue} waiting)"
             chips.append((label, str(d.get("last_error") or ""), status in _GOOD))
