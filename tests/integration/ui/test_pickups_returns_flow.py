@@ -106,7 +106,7 @@ async def test_returning_more_than_was_sold_is_refused(node: Node) -> None:
     assert isinstance(qty, ui.number)
     qty.value = 3  # past the field's max, as a hand-edited request would be
     user.find(marker="return-refund").click()
-    await user.should_see(marker="message")
+    await user.should_see("more than was sold minus already returned")
     with node.ctx.db.read() as conn:
         assert conn.execute("SELECT count(*) FROM return_lines").fetchone()[0] == 0
 
