@@ -188,7 +188,7 @@ class KioskScreen:
         self._show_results(catalogue.search(self.ctx, "", limit=RESULTS, category=self.category))
 
     def _categories_panel(self) -> None:
-        with ui.column().classes("w-72 gap-2 shrink-0"):
+        with ui.column().classes("w-72 gap-2 shrink-0 kiosk-cats"):
             ui.label(t("categories", self.lang)).classes("text-2xl font-bold")
             for cat in [{"id": None, "name_pl": "Wszystkie", "name_en": "All"}, *self._cats()]:
                 active = cat["id"] == self.category

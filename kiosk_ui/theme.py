@@ -45,7 +45,12 @@ body { font-size: 22px; }
 .kiosk-grid { display: grid; gap: 16px; width: 100%;
   grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); }
 .q-btn { text-transform: none; }
-@media (orientation: portrait) { .kiosk-split { flex-direction: column !important; } }
+@media (orientation: portrait) {
+  .kiosk-split { flex-direction: column !important; }
+  .kiosk-split > * { width: 100% !important; }
+  .kiosk-cats { display: grid !important; grid-template-columns: repeat(3, 1fr); }
+  .kiosk-cats > .text-2xl { grid-column: 1 / -1; }
+}
 """
 
 

@@ -138,3 +138,22 @@ def test_kiosk_search_and_product_page(page: Page, node: Served) -> None:
 
     page.get_by_role("button", name="EN", exact=True).click()
     expect(page.locator("body")).to_contain_text("In this store")
+
+
+def test_kiosk_fits_a_portrait_screen(browser: Browser, node: Served) -> None:
+    """A kiosk screen mounted upright: nothing wider than the screen, categories below."""
+    page = browser.new_page(viewport={"width": 810, "height": 1440})
+    try:
+        page.goto(f"{node.url}/kiosk")
+        page.get_by_text("Dotknij ekranu, aby zacząć").click()
+        for ch in "sok":
+            page.get_by_role("button", name=ch, exact=True).click()
+        expect(page.locator(".kiosk-grid")).to_contain_text("Sok")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
+        search = page.locator(".kiosk-grid").bounding_box()
+        cats = page.get_by_text("Kategorie", exact=True).bounding_box()
+        assert search is not None and cats is not None and cats["y"] > search["y"]
+        page.screenshot(path=str(SHOTS / "kiosk-portrait.png"))
+    finally:
+        page.close()
