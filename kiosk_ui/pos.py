@@ -63,7 +63,12 @@ _REFOCUS_JS = """(e) => setTimeout(() => {
 
 
 def _error_text(exc: Exception) -> str:
-    return exc.detail if isinstance(exc, DomainError) else "unexpected error; see the node log"
+    """What the cashier reads. Anything but a domain error is a fault of the node: logged with
+    its traceback, and nothing was changed (each service call is one transaction)."""
+    if isinstance(exc, DomainError):
+        return exc.detail
+    log.error("till action failed", exc_info=exc)
+    return "the till could not do that (nothing was changed); try again or call a supervisor"
 
 
 class PosScreen:
@@ -74,6 +79,7 @@ class PosScreen:
         self.selected: int | None = None  # line_id
         self.last_sale: dict[str, Any] | None = None
         self.mode = "sell"
+        self.login_message = ""
         self.unsubscribe: Callable[[], None] | None = None
 
     # ---- layout -------------------------------------------------------------------------
@@ -115,8 +121,24 @@ class PosScreen:
                 ).mark(f"mode-{mode}")
 
     def set_mode(self, mode: str) -> None:
+        if not self._alive():
+            return
         self.mode = mode
         self.render()
+
+    def _alive(self) -> bool:
+        """The session still stands (not expired, not ended, the account not disabled);
+        otherwise back to the login with the reason. The basket stays open on the server."""
+        if self.session is None:
+            return False
+        try:
+            auth.authenticate(self.ctx, self.session.token)
+        except DomainError as exc:
+            self.session, self.login_message = None, exc.detail
+            self._unsubscribe()
+            self.render()
+            return False
+        return True
 
     def _login(self) -> None:
         with ui.card().classes("pos-login mx-auto mt-12 p-8 gap-4 w-[28rem]"):
@@ -128,7 +150,8 @@ class PosScreen:
             user.mark("username")
             pin = ui.input("PIN", password=True).props("outlined inputmode=numeric")
             pin.classes("w-full text-xl").mark("pin")
-            message = ui.label("").classes("text-red-700 text-lg").mark("login-error")
+            message = ui.label(self.login_message).classes("text-red-700 text-lg")
+            message.mark("login-error")
 
             async def submit() -> None:
                 message.text = ""
@@ -292,8 +315,8 @@ class PosScreen:
     def _apply(self, fn: Callable[[], BasketView]) -> bool:
         try:
             self.view = fn()
-        except DomainError as exc:
-            self.say(exc.detail, error=True)
+        except Exception as exc:
+            self.say(_error_text(exc), error=True)
             return False
         self._show_basket()
         return True
@@ -308,11 +331,13 @@ class PosScreen:
         code = code.strip()
         if not code:
             return
+        if not self._alive():
+            return
         try:
             basket_id = self._ensure_basket()
             self.view, line = baskets.add_line(self.ctx, basket_id, code=code)
-        except DomainError as exc:
-            self.say(f"{code}: {exc.detail}", error=True)
+        except Exception as exc:
+            self.say(f"{code}: {_error_text(exc)}", error=True)
             return
         self.selected = line.line_id
         self.say(f"{line.name} — {fmt.qty_text(line.qty, line.unit)}")
@@ -515,6 +540,8 @@ class PosScreen:
 
     # ---- payment ------------------------------------------------------------------------
     async def open_tender(self) -> None:
+        if not self._alive():
+            return
         if self.view is None or not self.view.basket.lines or self.view.basket.status != "open":
             self.say("Nothing to pay yet", error=True)
             return
@@ -556,8 +583,8 @@ class PosScreen:
                     result = await run.io_bound(
                         checkout.checkout, self.ctx, self.actor, self.view.basket.id, tenders, key
                     )
-                except DomainError as exc:
-                    error.text = exc.detail
+                except Exception as exc:  # the dialog stays open; a retry reuses the key
+                    error.text = _error_text(exc)
                     return
                 dialog.submit(result)
 

@@ -107,3 +107,16 @@ async def test_card_payment_keeps_its_terminal_reference(node: Node) -> None:
     with node.ctx.db.read() as conn:
         row = conn.execute("SELECT * FROM sale_tenders").fetchone()
     assert row["type"] == "card" and row["reference"] == "AUTH-778899" and row["amount"] == 549
+
+
+async def test_an_ended_session_goes_back_to_login_and_sells_nothing(node: Node) -> None:
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    with node.ctx.db.transaction() as conn:
+        conn.execute("UPDATE sessions SET expires_at = '2000-01-01T00:00:00+00:00'")
+    scan(node, "5901230000011")
+    await user.should_see("the session has expired; log in again")
+    await user.should_see("Till login")
+    with node.ctx.db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM sales").fetchone()[0] == 0
