@@ -80,6 +80,7 @@ class PosScreen:
         self.last_sale: dict[str, Any] | None = None
         self.mode = "sell"
         self.login_message = ""
+        self.panel: Any = None  # the pickups, returns or tools panel on show
         self.unsubscribe: Callable[[], None] | None = None
 
     # ---- layout -------------------------------------------------------------------------
@@ -107,11 +108,11 @@ class PosScreen:
                 return
             self.message = ui.label("").classes("pos-message").mark("message")
             if self.mode == "pickups":
-                PickupsPanel(self)
+                self.panel = PickupsPanel(self)
             elif self.mode == "returns":
-                ReturnsPanel(self)
+                self.panel = ReturnsPanel(self)
             else:
-                ToolsPanel(self)
+                self.panel = ToolsPanel(self)
 
     def _modes(self) -> None:
         with ui.row().classes("w-full gap-2 pos-modes"):
@@ -398,8 +399,13 @@ class PosScreen:
     def _serial_scan(self, result: dict[str, Any]) -> None:
         if self.session is None or self.client.id not in type(self.client).instances:
             return
+        code = str(result.get("code") or "")
+        if self.mode in ("pickups", "returns") and code:
+            with self.body:  # the shopper's QR or a receipt's code: find the order / purchase
+                background_tasks.create(self.panel.scanned(code))
+            return
         if self.mode != "sell":
-            self.set_mode("sell")  # a scan means the cashier is selling again
+            self.set_mode("sell")  # an item scanned elsewhere: the cashier is selling again
         with self.body:
             if result.get("ok") and result.get("code"):
                 self.add_code(str(result["code"]))

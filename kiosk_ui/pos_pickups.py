@@ -107,6 +107,12 @@ class PickupsPanel:
         if q and len(orders) == 1:
             self.show(orders[0].order_id)
 
+    async def scanned(self, code: str) -> None:
+        """A scanner read the shopper's QR (or an order number's barcode)."""
+        if self.service is not None:
+            self.find.value = code
+            self.refresh()
+
     def _on_row(self, e: Any) -> None:
         row = e.args[1] if isinstance(e.args, list) and len(e.args) > 1 else None
         if isinstance(row, dict) and row.get("id"):

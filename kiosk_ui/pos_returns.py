@@ -25,7 +25,6 @@ def _returns() -> tuple[Any, Any] | None:
     """(the returns service module, its Requested line type), or None if not installed."""
     try:
         from edge.domain.returns import Requested  # type: ignore[attr-defined]
-
         from edge.services import returns  # type: ignore[attr-defined]
     except ImportError:
         return None
@@ -62,6 +61,11 @@ class ReturnsPanel:
                     "Find", icon="search", on_click=lambda: self._find(ref.value or "")
                 ).props("unelevated").mark("return-find")
                 ui.button("No receipt", on_click=self._no_receipt).props("outline")
+
+    async def scanned(self, code: str) -> None:
+        """A scanner read the receipt's QR or number: find that purchase."""
+        if self.service is not None:
+            await self._find(code)
 
     def _kind(self, text: str) -> dict[str, str | None]:
         if text.startswith("SE1."):

@@ -58,6 +58,9 @@ class ToolsPanel:
                         "text-gray-600"
                     )
 
+    async def scanned(self, code: str) -> None:
+        self.screen.say(f"Scanned {code}: switch to Sell to add it to a basket", error=True)
+
     def _button(self, label: str, fn: Callable[..., Any] | None, arg: Any, what: str) -> ui.button:
         button = ui.button(label, on_click=lambda: self._run(fn, arg, what)).props("unelevated")
         if fn is None:
