@@ -54,6 +54,7 @@ class Plugin:
 PLUGIN_MODULES: tuple[str, ...] = (
     # one line per part; keep the order (it is the migration order)
     "edge.pickups_plugin",
+    "devices.plugin",
 )
 
 

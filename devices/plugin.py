@@ -1,0 +1,39 @@
+"""Plugs the devices part into a node: its tables, the print-on-sale hook, the print worker and
+scanner readers, its HTTP routes and `store-edge devices`."""
+
+from __future__ import annotations
+
+from devices import service
+from devices.api import router
+from devices.cli import app as cli_app
+from devices.runtime import runtime
+from devices.scanners import ScannerManager
+from devices.schema import devices_migrations
+from devices.worker import PrintWorker
+from edge.plugins import Component, Plugin
+from edge.services.context import Context
+
+
+def setup(ctx: Context) -> None:
+    rt = runtime(ctx)
+    ctx.hooks.on_sale.append(lambda conn, sale: service.on_sale(ctx, conn, sale))
+    # The checkout commits then calls this: the worker starts on the receipt at once.
+    ctx.hooks.after_outbox.append(rt.wake)
+
+
+def print_worker(ctx: Context) -> Component | None:
+    return PrintWorker(ctx) if ctx.settings.devices.printers else None
+
+
+def scanners(ctx: Context) -> Component | None:
+    return ScannerManager(ctx) if ctx.settings.devices.scanners else None
+
+
+PLUGIN = Plugin(
+    name="devices",
+    migrations=devices_migrations,
+    setup=setup,
+    routers=[router],
+    components=[print_worker, scanners],
+    cli=[("devices", cli_app)],
+)

@@ -1,0 +1,48 @@
+"""The devices part's own tables (its own migration numbering)."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from edge.store.migrations import MigrationSet
+
+devices_migrations = MigrationSet("devices")
+
+
+@devices_migrations(1, "print_jobs")
+def _print_jobs(db: sqlite_utils.Database) -> None:
+    # state: queued -> sending -> done; a job found in `sending` (crash or broken link) goes back
+    # to queued with copy = 1, so it is printed again marked "DUPLIKAT / COPY", never twice plain.
+    db.execute(
+        """CREATE TABLE print_jobs (
+            id INTEGER PRIMARY KEY,
+            printer TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            ref TEXT,
+            payload TEXT NOT NULL,
+            copy INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL DEFAULT 'queued'
+                CHECK (state IN ('queued', 'sending', 'done', 'expired', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_at TEXT NOT NULL,
+            expires_at TEXT,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            done_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX print_jobs_due ON print_jobs (printer, state, id)")
+    db.execute("CREATE INDEX print_jobs_ref ON print_jobs (kind, ref)")
+
+
+@devices_migrations(2, "z_reports")
+def _z_reports(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE z_reports (
+            register TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            totals TEXT NOT NULL,
+            PRIMARY KEY (register, number)
+        )"""
+    )
