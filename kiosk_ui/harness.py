@@ -48,7 +48,7 @@ def serve(settings: Settings, timeout: float = 20.0) -> Iterator[Served]:
     # reset only works under pytest; a benchmark process serves one node.)
     fresh = nicegui_reset_globals() if helpers.is_pytest() else contextlib.nullcontext()
     with fresh:
-        app = create_app(settings, ui=True, components=[])
+        app = create_app(settings, ui=True)  # with its device workers: receipts really print
         port = free_port()
         server = uvicorn.Server(
             uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")

@@ -18,32 +18,33 @@ OFFLINE_TEXT = (
 _GOOD = {"ok", "ready", "online", "idle", "connected"}
 
 
-def _device_chips(devices: dict[str, Any] | None) -> list[tuple[str, str, bool]]:
+def _device_chips(devices: dict[str, Any] | None) -> list[tuple[str, str, str]]:
     """(label, tooltip, healthy) for each printer, drawer and scanner."""
     if devices is None:
-        return [("devices: unknown", "the device layer is not installed", False)]
+        return [("devices: unknown", "the device layer is not installed", "unknown")]
     chips = []
-    for group, icon in (("printers", "🖨"), ("scanners", "⌁"), ("drawers", "▭")):
+    for group, icon in (("printers", "printer"), ("scanners", "scanner"), ("drawers", "drawer")):
         for d in devices.get(group) or []:
             status = str(d.get("status", "unknown"))
             queue = d.get("queue")
-            name = d.get("name") or (f"drawer@{d['printer']}" if d.get("printer") else group)
+            name = d.get("name") or d.get("printer") or group
             label = f"{icon} {name}: {status}"
             if queue:
                 label += f" ({queue} waiting)"
-            chips.append((label, str(d.get("last_error") or ""), status in _GOOD))
-    return chips or [("no devices configured", "", True)]
+            health = "ok" if status in _GOOD else "unknown" if status == "unknown" else "bad"
+            chips.append((label, str(d.get("last_error") or ""), health))
+    return chips or [("no devices configured", "", "ok")]
 
 
-def _sync_chip(sync: dict[str, Any] | None) -> tuple[str, bool]:
+def _sync_chip(sync: dict[str, Any] | None) -> tuple[str, str]:
     if sync is None:
-        return "sync: unknown", False
+        return "sync: unknown", "unknown"
     if not sync.get("configured", True):
-        return "sync: no hub configured", True
+        return "sync: no hub configured", "unknown"
     depth = sync.get("outbox_depth") or 0
     if sync.get("connected"):
-        return (f"online · {depth} to send" if depth else "online · all sent"), True
-    return f"offline · {depth} waiting", False
+        return (f"online · {depth} to send" if depth else "online · all sent"), "ok"
+    return f"offline · {depth} waiting", "bad"
 
 
 class StatusBar:
@@ -62,22 +63,22 @@ class StatusBar:
 
     def refresh(self) -> None:
         status = runtime.node_status(self.ctx)
-        sync_label, sync_ok = _sync_chip(status.sync)
+        sync_label, sync_health = _sync_chip(status.sync)
         devices = _device_chips(status.devices)
-        key = (sync_label, sync_ok, tuple(devices), status.offline)
+        key = (sync_label, sync_health, tuple(devices), status.offline)
         if key == self.last:
             return  # nothing changed: send nothing to the browser
         self.last = key
         self.chips.clear()
         with self.chips:
-            self._chip(sync_label, "", sync_ok).mark("sync-state")
-            for label, tip, ok in devices:
-                self._chip(label, tip, ok)
+            self._chip(sync_label, "", sync_health).mark("sync-state")
+            for label, tip, health in devices:
+                self._chip(label, tip, health)
         self.banner.set_visibility(status.offline)
 
     @staticmethod
-    def _chip(label: str, tip: str, ok: bool) -> ui.label:
-        chip = ui.label(label).classes("status-chip " + ("chip-ok" if ok else "chip-bad"))
+    def _chip(label: str, tip: str, health: str) -> ui.label:
+        chip = ui.label(label).classes(f"status-chip chip-{health}")
         if tip:
             chip.tooltip(tip)
         return chip

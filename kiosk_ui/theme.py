@@ -10,6 +10,7 @@ body { background: #f4f6f8; }
 .status-chip { padding: 2px 10px; border-radius: 999px; font-size: 0.85rem; }
 .chip-ok { background: #065f46; color: #ecfdf5; }
 .chip-bad { background: #b45309; color: #fffbeb; }
+.chip-unknown { background: #4b5563; color: #f3f4f6; }
 .offline-banner { background: #b91c1c; color: white; font-size: 1.05rem; font-weight: 600;
   padding: 10px 16px; border-radius: 8px; }
 kbd { background: #fff; border: 1px solid #cbd5e1; border-bottom-width: 2px; border-radius: 4px;

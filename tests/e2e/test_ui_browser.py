@@ -3,6 +3,7 @@ websockets. Saves the screenshots shown in the README under docs/screenshots/.""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -83,6 +84,17 @@ def test_sale_by_keyboard_and_clicks(page: Page, node: Served) -> None:
         receipt_no = conn.execute("SELECT max(receipt_no) FROM sales").fetchone()[0]
         sale = sales_repo.get(conn, receipt_no)
     assert sale is not None and sale.total == 2047 and sale.change == 2953
+    # The receipt was printed by the devices part's sale hook, with nothing asked of the till.
+    deadline = time.monotonic() + 10
+    while True:
+        with node.ctx.db.read() as conn:
+            job = conn.execute(
+                "SELECT state FROM print_jobs WHERE kind = 'receipt' AND ref = ?", [receipt_no]
+            ).fetchone()
+        if (job and job[0] == "done") or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert job is not None and job[0] == "done"
 
 
 def test_offline_banner_says_what_still_works(page: Page, node: Served) -> None:

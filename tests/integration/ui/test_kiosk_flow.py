@@ -87,3 +87,14 @@ async def test_inactivity_returns_to_attract_and_forgets_the_search(node: Node) 
     user.find(marker="attract").click()
     await user.should_see(marker="search")
     assert not user.find(marker="search").elements.pop().value
+
+
+async def test_price_check_by_the_kiosk_scanner_opens_the_product(node: Node) -> None:
+    from devices import scans
+
+    user = node.user
+    await user.open("/kiosk")
+    await user.should_see(marker="attract")
+    scans.deliver(node.ctx, "kiosk", "5901230000028")
+    await user.should_see(marker="product-name")
+    await user.should_see("Chleb żytni Eko 500 g")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from nicegui import ui
 
@@ -120,3 +122,19 @@ async def test_an_ended_session_goes_back_to_login_and_sells_nothing(node: Node)
     await user.should_see("Till login")
     with node.ctx.db.read() as conn:
         assert conn.execute("SELECT count(*) FROM sales").fetchone()[0] == 0
+
+
+async def test_serial_scanner_scans_reach_the_basket(node: Node) -> None:
+    """The register's serial scanner (devices part) feeds the same path as the wedge input."""
+    from devices import scans
+
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    scans.deliver(node.ctx, "01", "5901230000011\r")
+    await user.should_see("Chleb żytni 500 g — 1 szt.")
+    scans.deliver(node.ctx, "01", "5901230000012")  # bad check digit
+    await user.should_see("check digit")
+    scans.deliver(node.ctx, "02", "5901230000028")  # another register's scanner
+    await asyncio.sleep(0.2)
+    assert [r["name"] for r in basket_rows(node)] == ["Chleb żytni 500 g"]
