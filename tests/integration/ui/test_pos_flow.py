@@ -138,3 +138,31 @@ async def test_serial_scanner_scans_reach_the_basket(node: Node) -> None:
     scans.deliver(node.ctx, "02", "5901230000028")  # another register's scanner
     await asyncio.sleep(0.2)
     assert [r["name"] for r in basket_rows(node)] == ["Chleb żytni 500 g"]
+
+
+async def test_reprint_and_x_and_z_reports(node: Node) -> None:
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    scan(node, "5901230000011")
+    user.find(marker="pay").click()
+    await user.should_see(marker="pay-cash")
+    user.find(marker="pay-cash").click()  # exact cash
+    await user.should_see("Paid — receipt")
+    user.find(marker="mode-tools").click()
+    await user.should_see(marker="reprint-no")
+    user.find(marker="reprint").click()  # the last receipt is filled in
+    await user.should_see("Reprint done on receipt")
+    user.find(marker="report-x").click()
+    await user.should_see("X report")
+    user.find(marker="report-z").click()  # a cashier needs a supervisor for the Z
+    await user.should_see("Supervisor approval")
+    user.find(marker="approver").type("supervisor")
+    user.find(marker="approver-pin").type("4321").trigger("keydown.enter")
+    await user.should_see("Z report no. 1")
+    with node.ctx.db.read() as conn:
+        kinds = [r[0] for r in conn.execute("SELECT kind FROM print_jobs ORDER BY id")]
+        copies = conn.execute("SELECT count(*) FROM print_jobs WHERE copy = 1").fetchone()[0]
+    # the sale: its receipt and a drawer pulse for the cash; then the copy and both reports
+    assert sorted(kinds) == ["drawer", "receipt", "receipt", "report", "report"]
+    assert copies == 1
