@@ -614,6 +614,9 @@ class PosScreen:
                 ui.button("Card", icon="credit_card", on_click=pay_card).props(
                     "unelevated size=lg"
                 ).classes("grow").mark("pay-card")
+        # The amount is pre-filled with the total and selected: Enter pays exact cash, typing
+        # the note handed over replaces it.
+        ui.run_javascript(f"setTimeout(() => document.getElementById('c{cash.id}')?.select(), 150)")
         result = await dialog
         dialog.delete()
         self.focus_scan()

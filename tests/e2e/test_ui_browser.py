@@ -114,6 +114,15 @@ def test_offline_banner_says_what_still_works(page: Page, node: Served) -> None:
         scan(page, "5901230000042")
         expect(page.locator(".pos-basket")).to_contain_text("Marka własna")
         page.screenshot(path=str(SHOTS / "pos-offline.png"))
+        # Selling goes on offline, from the keyboard alone: F9, the note handed over, Enter.
+        page.keyboard.press("F9")
+        expect(page.get_by_label("Cash received")).to_be_focused()
+        page.wait_for_function(  # the pre-filled amount is selected: typing replaces it
+            "() => document.activeElement.selectionEnd > document.activeElement.selectionStart"
+        )
+        page.keyboard.type("10")
+        page.keyboard.press("Enter")
+        expect(page.locator(".pos-last")).to_contain_text("CHANGE 5,61 zł")
     finally:
         runtime.providers["sync"] = saved
 
