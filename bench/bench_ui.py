@@ -90,15 +90,18 @@ def grow_catalogue(ctx: Context, total: int) -> int:
         return catalogue_repo.upsert(conn, extra, ctx.clock())
 
 
-# Runs in the page: taps one key of the on-screen keyboard and resolves when the results change.
-_KEY_JS = """async (ch) => {
+# Runs in the page: taps one key of the on-screen keyboard and resolves when the results grid
+# answers the query typed so far (its data-q), whether or not the cards had to change.
+_KEY_JS = """async ([ch, typed]) => {
   const grid = document.querySelector('.kiosk-grid');
   const key = [...document.querySelectorAll('.kiosk-keyboard button')]
       .find(b => b.textContent.trim() === ch);
   return await new Promise((resolve) => {
     const t0 = performance.now();
-    const obs = new MutationObserver(() => { obs.disconnect(); resolve(performance.now() - t0); });
-    obs.observe(grid, {childList: true, subtree: true, characterData: true});
+    const obs = new MutationObserver(() => {
+      if (grid.dataset.q === typed) { obs.disconnect(); resolve(performance.now() - t0); }
+    });
+    obs.observe(grid, {attributes: true, attributeFilter: ['data-q']});
     key.click();
     setTimeout(() => { obs.disconnect(); resolve(-1); }, 5000);
   });
@@ -122,12 +125,12 @@ def _kiosk_search(report: Report, url: str, ctx: Context) -> None:
         page.wait_for_selector(".kiosk-keyboard")
         for word in WORDS:
             page.get_by_role("button", name="Wyczyść").click()
-            page.wait_for_timeout(100)
+            page.wait_for_function("document.querySelector('.kiosk-grid').dataset.q === ''")
             for i, ch in enumerate(word):
                 if i + 1 < MIN_SEARCH:  # the kiosk waits for a second letter
                     page.locator(".kiosk-keyboard button", has_text=ch).first.click()
                     continue
-                ms = page.evaluate(_KEY_JS, ch)
+                ms = page.evaluate(_KEY_JS, [ch, word[: i + 1]])
                 if ms < 0:
                     raise RuntimeError(f"no results shown for {word[: i + 1]!r}")
                 browser_ms.append(ms)

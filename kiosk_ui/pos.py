@@ -157,13 +157,16 @@ class PosScreen:
             async def submit() -> None:
                 message.text = ""
                 try:
-                    self.session = await run.io_bound(
+                    session = await run.io_bound(
                         auth.login, self.ctx, (user.value or "").strip(), pin.value or ""
                     )
                 except DomainError as exc:
                     pin.value = ""
                     message.text = exc.detail
                     return
+                if session is None:  # the node is stopping
+                    return
+                self.session = session
                 self._subscribe_scanner()
                 self.render()
 
@@ -517,21 +520,23 @@ class PosScreen:
     async def _with_approval(
         self, do: Callable[[tuple[str, str] | None], BasketView], what: str, done: str
     ) -> None:
+        """Runs a restricted change; when the service asks for a supervisor, asks for their
+        PIN at the till and runs it again with it."""
         try:
-            self.view = await run.io_bound(do, None)
-        except ApprovalRequired as exc:
-            approver = await self.approve(exc.detail)
-            if approver is None:
-                self.say("Not approved; nothing changed", error=True)
-                return
             try:
-                self.view = await run.io_bound(do, approver)
-            except DomainError as exc2:
-                self.say(exc2.detail, error=True)
-                return
-        except DomainError as exc:
-            self.say(exc.detail, error=True)
+                view = await run.io_bound(do, None)
+            except ApprovalRequired as exc:
+                approver = await self.approve(exc.detail)
+                if approver is None:
+                    self.say(f"Not approved; nothing changed ({what})", error=True)
+                    return
+                view = await run.io_bound(do, approver)
+        except Exception as exc:
+            self.say(_error_text(exc), error=True)
             return
+        if view is None:  # the node is stopping
+            return
+        self.view = view
         self._show_basket()
         self.say(done)
 
@@ -591,6 +596,9 @@ class PosScreen:
                     )
                 except Exception as exc:  # the dialog stays open; a retry reuses the key
                     error.text = _error_text(exc)
+                    return
+                if result is None:  # the node is stopping; the same key makes a retry safe
+                    error.text = "the till is restarting; press pay again in a moment"
                     return
                 dialog.submit(result)
 
