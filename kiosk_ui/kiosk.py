@@ -416,7 +416,9 @@ class KioskScreen:
             ui.label(
                 t("slip_printed" if placed.printed else "slip_not_printed", self.lang)
             ).classes("text-xl")
-            ui.button(t("home", self.lang), on_click=self.reset).props("unelevated size=xl")
+            ui.button(t("home", self.lang), icon="home", on_click=self.reset).props(
+                "unelevated size=xl color=teal-9"
+            )
 
     # ---- order status -------------------------------------------------------------------
     def _status(self) -> None:

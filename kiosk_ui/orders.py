@@ -20,12 +20,20 @@ class Unavailable(Exception):
     """The pickups part is not installed on this node."""
 
 
+SHORT = 8  # characters of the request id a shopper reads out or types
+
+
 @dataclass(frozen=True, slots=True)
 class Placed:
-    number: str  # what the shopper quotes: the request id until the hub assigns an order id
+    request_id: str
     pickup_code: str
     queued: bool  # still in the outbox: the hub has not seen it yet
     printed: bool
+
+    @property
+    def number(self) -> str:
+        """What the shopper quotes (the slip's QR carries the whole request id)."""
+        return self.request_id[:SHORT].upper()
 
 
 def _service(name: str) -> Any:
@@ -70,7 +78,10 @@ def place(ctx: Context, lines: list[tuple[str, int]], customer: dict[str, str]) 
 
 
 def status(ctx: Context, number: str) -> str:
-    """The status key of an order (received, ready, ...) or of a request not yet confirmed."""
+    """The status key of an order (received, ready, ...) or "requested" for a kiosk request the
+    hub has not confirmed yet. `number` is an order id, a request id, or its first 8 characters
+    as printed on the slip."""
+    number = number.strip()
     if not number:
         raise NotFound("no order number given")
     get_order = _service("get_order")
@@ -78,15 +89,17 @@ def status(ctx: Context, number: str) -> str:
         return str(get_order(ctx, number).status)
     except NotFound:
         pass
-    find = runtime.optional("edge.services.pickups", "list_orders")
-    if find is not None:
-        for order in find(ctx, None, number):
-            if number in (order.order_id, order.request_id):
-                return str(order.status)
+    prefix = number.lower()
+    if len(prefix) < SHORT:
+        raise NotFound(f"no order {number}")
+    list_orders = _service("list_orders")
+    for order in list_orders(ctx, None, None):
+        if order.order_id == number or (order.request_id or "").startswith(prefix):
+            return str(order.status)
     with ctx.db.read() as conn:
         try:
             row = conn.execute(
-                "SELECT 1 FROM order_requests WHERE request_id = ?", [number]
+                "SELECT 1 FROM order_requests WHERE request_id LIKE ? || '%'", [prefix]
             ).fetchone()
         except sqlite3.OperationalError:  # no such table: requests are kept elsewhere
             row = None

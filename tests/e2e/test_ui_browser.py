@@ -178,3 +178,29 @@ def test_kiosk_fits_a_portrait_screen(browser: Browser, node: Served) -> None:
         page.screenshot(path=str(SHOTS / "kiosk-portrait.png"))
     finally:
         page.close()
+
+
+def test_kiosk_order_for_pickup_on_the_touch_keyboard(page: Page, node: Served) -> None:
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.goto(f"{node.url}/kiosk")
+    page.get_by_text("Dotknij ekranu, aby zacząć").click()
+    for ch in "5901230000035":  # typed on the on-screen keyboard: a barcode opens the product
+        page.locator(".kiosk-keyboard button", has_text=ch).first.click()
+    expect(page.get_by_text("Chleb żytni Premium 500 g")).to_be_visible()
+    page.get_by_role("button", name="Zamów z odbiorem tutaj").click()
+
+    def touch_type(text: str) -> None:
+        for ch in text:
+            page.locator(".kiosk-keyboard button", has_text=ch).first.click()
+
+    page.get_by_label("Imię i nazwisko").click()
+    touch_type("ewa")
+    page.get_by_label("Telefon").click()
+    touch_type("600200300")
+    expect(page.get_by_label("Imię i nazwisko")).to_have_value("ewa")
+    expect(page.get_by_label("Telefon")).to_have_value("600200300")
+    page.get_by_text("Zgadzam się na kontakt").click()
+    page.get_by_role("button", name="Złóż zamówienie").click()
+    expect(page.locator("body")).to_contain_text("zamówienie jest zapisane w sklepie")
+    expect(page.locator("body")).to_contain_text("Kod odbioru")
+    page.screenshot(path=str(SHOTS / "kiosk-order.png"))
