@@ -489,9 +489,12 @@ class PosScreen:
             amount = ui.input("or amount off (e.g. 2,50)").props("outlined").mark("disc-amount")
             price = ui.input("or new unit price (supervisor)").props("outlined")
             price.mark("disc-price")
+            whole = ui.checkbox("Whole basket instead of this line").mark("disc-basket")
 
             def done() -> None:
-                dialog.submit((percent.value or "", amount.value or "", price.value or ""))
+                dialog.submit(
+                    (percent.value or "", amount.value or "", price.value or "", whole.value)
+                )
 
             for f in (percent, amount, price):
                 f.on("keydown.enter", done)
@@ -508,14 +511,20 @@ class PosScreen:
         except (ValueError, InvalidInput):
             self.say("Type a whole percentage, or an amount like 2,50", error=True)
             return
-        bid, lid = self.view.basket.id, line.line_id
+        bid, lid, basket_wide = self.view.basket.id, line.line_id, bool(values[3])
+        if basket_wide and new_price is not None:
+            self.say("A new price is for one line; untick 'whole basket'", error=True)
+            return
 
         def do(approver: tuple[str, str] | None) -> BasketView:
+            if basket_wide:
+                return baskets.discount_basket(self.ctx, self.actor, bid, pct, amt, approver)
             if new_price is not None:
                 return baskets.override_price(self.ctx, self.actor, bid, lid, new_price, approver)
             return baskets.discount_line(self.ctx, self.actor, bid, lid, pct, amt, approver)
 
-        await self._with_approval(do, "a discount or price change", f"Discount on {line.name}")
+        what = "the whole basket" if basket_wide else line.name
+        await self._with_approval(do, "a discount or price change", f"Discount on {what}")
 
     async def _with_approval(
         self, do: Callable[[tuple[str, str] | None], BasketView], what: str, done: str

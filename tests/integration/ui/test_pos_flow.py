@@ -166,3 +166,28 @@ async def test_reprint_and_x_and_z_reports(node: Node) -> None:
     # the sale: its receipt and a drawer pulse for the cash; then the copy and both reports
     assert sorted(kinds) == ["drawer", "receipt", "receipt", "report", "report"]
     assert copies == 1
+
+
+async def test_small_basket_discount_by_the_cashier_and_manual_price_by_a_supervisor(
+    node: Node,
+) -> None:
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    scan(node, "5901230000011")  # 5,49
+    scan(node, "5901230000028")  # 7,49
+    key(node, "F4")
+    await user.should_see(marker="disc-basket")
+    user.find(marker="disc-basket").click()
+    user.find(marker="disc-percent").type("10").trigger("keydown.enter")  # within the limit
+    await user.should_see("Discount on the whole basket")
+    assert user.find(marker="total").elements.pop().text == "11,68 zł"  # 12,98 - 1,30
+
+    key(node, "F4")  # a manual price always needs a supervisor
+    await user.should_see(marker="disc-price")
+    user.find(marker="disc-price").type("1,00").trigger("keydown.enter")
+    await user.should_see("Supervisor approval")
+    user.find(marker="approver").type("supervisor")
+    user.find(marker="approver-pin").type("0000").trigger("keydown.enter")
+    await user.should_see("unknown user or wrong PIN")
+    assert user.find(marker="total").elements.pop().text == "11,68 zł"  # nothing changed
