@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import background_tasks, run, ui
+from nicegui import app, background_tasks, run, ui
 
 from edge.domain.errors import ApprovalRequired, DomainError, InvalidInput
 from edge.domain.tenders import Tender
@@ -48,6 +48,7 @@ MODES = (
 # keyboard-wedge scanner types 13 characters in ~20 ms) and the shortcut keys.
 _SCAN_KEYS_JS = """(e) => {
   const keys = ['Enter', 'F2', 'F4', 'F8', 'F9', 'ArrowUp', 'ArrowDown', 'Delete'];
+  if (e.key === 'F5') { e.preventDefault(); return; }  // no reload in the middle of a sale
   if (!keys.includes(e.key)) return;
   e.preventDefault();
   const value = e.target.value;
@@ -89,6 +90,53 @@ class PosScreen:
         self.client = ui.context.client
         self.status = StatusBar(self.ctx, pos=True)
         self.body = ui.column().classes("w-full p-4 gap-4")
+        self.render()
+        background_tasks.create(self._resume(), name="pos-resume")
+
+    # ---- surviving a reload -------------------------------------------------------------
+    def _tab(self) -> Any | None:
+        """This browser tab's storage (kept on the server across a reload of the page)."""
+        try:
+            with self.client:
+                return app.storage.tab
+        except (RuntimeError, AssertionError, KeyError):
+            return None
+
+    def _remember(self, **values: str | None) -> None:
+        tab = self._tab()
+        if tab is None:
+            return
+        for key, value in values.items():
+            if value is None:
+                tab.pop(f"pos_{key}", None)
+            else:
+                tab[f"pos_{key}"] = value
+
+    async def _resume(self) -> None:
+        """After a reload (F5, a crashed tab) the cashier is still logged in and the open
+        basket is still on screen, as long as the session stands."""
+        try:
+            await self.client.connected(timeout=10)
+        except TimeoutError:
+            return
+        tab = self._tab()
+        if tab is None or self.session is not None or not tab.get("pos_token"):
+            return
+        token = str(tab["pos_token"])
+        try:
+            actor = auth.authenticate(self.ctx, token)
+        except DomainError:
+            self._remember(token=None, basket=None)
+            return
+        self.session = Session(token, actor, self.ctx.clock())
+        basket_id = tab.get("pos_basket")
+        if basket_id:
+            try:
+                view = baskets.get_basket(self.ctx, str(basket_id))
+            except DomainError:
+                view = None
+            self.view = view if view is not None and view.basket.status == "open" else None
+        self._subscribe_scanner()
         self.render()
 
     @property
@@ -136,6 +184,7 @@ class PosScreen:
             auth.authenticate(self.ctx, self.session.token)
         except DomainError as exc:
             self.session, self.login_message = None, exc.detail
+            self._remember(token=None)
             self._unsubscribe()
             self.render()
             return False
@@ -167,6 +216,7 @@ class PosScreen:
                 if session is None:  # the node is stopping
                     return
                 self.session = session
+                self._remember(token=session.token)
                 self._subscribe_scanner()
                 self.render()
 
@@ -329,6 +379,7 @@ class PosScreen:
     def _ensure_basket(self) -> str:
         if self.view is None or self.view.basket.status != "open":
             self.view = baskets.create_basket(self.ctx, self.actor)
+            self._remember(basket=self.view.basket.id)
         return self.view.basket.id
 
     def add_code(self, code: str) -> None:
@@ -555,6 +606,7 @@ class PosScreen:
         bid = self.view.basket.id
         if self._apply(lambda: baskets.cancel_basket(self.ctx, bid)):
             self.view = None
+            self._remember(basket=None)
             self._show_basket()
             self.say("Basket cancelled")
 
@@ -646,6 +698,7 @@ class PosScreen:
             "change": fmt.money(sale.change, cur) if sale.change else "",
         }
         self.view = None
+        self._remember(basket=None)
         self._show_basket()
         self._show_last_sale()
         self.say(f"Paid — receipt {sale.receipt_no}")
@@ -654,6 +707,7 @@ class PosScreen:
         if self.session is not None:
             background_tasks.create(run.io_bound(auth.logout, self.ctx, self.session.token))
         self._unsubscribe()
+        self._remember(token=None, basket=None)
         self.session = None
         self.render()
 

@@ -204,3 +204,15 @@ def test_kiosk_order_for_pickup_on_the_touch_keyboard(page: Page, node: Served) 
     expect(page.locator("body")).to_contain_text("zamówienie jest zapisane w sklepie")
     expect(page.locator("body")).to_contain_text("Kod odbioru")
     page.screenshot(path=str(SHOTS / "kiosk-order.png"))
+
+
+def test_a_reload_keeps_the_login_and_the_open_basket(page: Page, node: Served) -> None:
+    pos_login(page, node)
+    scan(page, "5901230000035")  # premium rye bread
+    expect(page.locator(".pos-basket")).to_contain_text("Chleb żytni Premium 500 g")
+    page.keyboard.press("F5")  # swallowed in the scan field: no reload mid-sale
+    page.reload()  # the browser's own reload (or a crashed tab) still keeps the sale
+    expect(page.get_by_test_id("scan")).to_be_visible()
+    expect(page.locator(".pos-basket")).to_contain_text("Chleb żytni Premium 500 g")
+    scan(page, "5901230000035")
+    expect(page.locator(".pos-basket")).to_contain_text("2 szt.")
