@@ -9,6 +9,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -61,43 +63,22 @@ def scan_in_process(report: Report, ctx: Context) -> None:
 
 
 def scan_over_http(report: Report, data_dir: Path) -> None:
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "edge.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data_dir),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait(url, proc)
-        with httpx.Client(base_url=url, timeout=10) as c:
-            token = c.post("/api/v1/sessions", json={"username": "supervisor", "pin": "4321"})
-            h = {"Authorization": f"Bearer {token.json()['token']}"}
-            items = c.get("/api/v1/products", params={"q": "mleko", "limit": 50}).json()["items"]
-            codes = [p["barcodes"][0] for p in items if p["unit"] == "pcs" and p["barcodes"]]
-            samples: list[float] = []
-            bid = ""
-            for i in range(SCANS):
-                if i % 20 == 0:
-                    bid = c.post("/api/v1/baskets", headers=h).json()["id"]
-                t = time.perf_counter()
-                r = c.post(
-                    f"/api/v1/baskets/{bid}/lines", headers=h, json={"code": codes[i % len(codes)]}
-                )
-                samples.append(time.perf_counter() - t)
-                r.raise_for_status()
-    finally:
-        proc.terminate()
-        proc.wait(15)
+    samples: list[float] = []
+    with _serve(data_dir) as (url, _pid), httpx.Client(base_url=url, timeout=10) as c:
+        token = c.post("/api/v1/sessions", json={"username": "supervisor", "pin": "4321"})
+        h = {"Authorization": f"Bearer {token.json()['token']}"}
+        items = c.get("/api/v1/products", params={"q": "mleko", "limit": 50}).json()["items"]
+        codes = [p["barcodes"][0] for p in items if p["unit"] == "pcs" and p["barcodes"]]
+        bid = ""
+        for i in range(SCANS):
+            if i % 20 == 0:
+                bid = c.post("/api/v1/baskets", headers=h).json()["id"]
+            t = time.perf_counter()
+            r = c.post(
+                f"/api/v1/baskets/{bid}/lines", headers=h, json={"code": codes[i % len(codes)]}
+            )
+            samples.append(time.perf_counter() - t)
+            r.raise_for_status()
     p50, p99 = _ms(samples)
     report.add("scan_to_line_http_p50", p50, "ms", limit=5.0)
     report.add("scan_to_line_http_p99", p99, "ms", limit=5.0)
@@ -243,41 +224,32 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def cold_start(report: Report, data_dir: Path, label: str, rss_limit: float | None) -> None:
+@contextmanager
+def _serve(data_dir: Path) -> Iterator[tuple[str, int]]:
+    """`store-edge serve` in a child process; yields its URL and pid once /healthz answers."""
     port = free_port()
+    cmd = [sys.executable, "-m", "edge.cli", "serve", "--port", str(port), "--data-dir",
+           str(data_dir)]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    t = time.perf_counter()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "edge.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data_dir),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
         _wait(url, proc)
-        started = time.perf_counter() - t
-        for q in ("mleko", "chleb", "ser", "sok", "piwo"):  # a shopper's first searches
-            httpx.get(f"{url}/api/v1/products", params={"q": q}).raise_for_status()
-        rss = _rss_mb(proc.pid)
+        yield url, proc.pid
     finally:
         proc.terminate()
         proc.wait(15)
+
+
+def cold_start(report: Report, data_dir: Path, label: str, rss_limit: float | None) -> None:
+    t = time.perf_counter()
+    with _serve(data_dir) as (url, pid):
+        started = time.perf_counter() - t
+        for q in ("mleko", "chleb", "ser", "sok", "piwo"):  # a shopper's first searches
+            httpx.get(f"{url}/api/v1/products", params={"q": q}).raise_for_status()
+        rss = _rss_mb(pid)
     report.add(f"cold_start_{label}", started, "s", limit=3.0)
-    report.add(
-        f"rss_{label}",
-        rss,
-        "MB",
-        limit=rss_limit if rss_limit else 200.0,
-        limit_name="target" if rss_limit else "reference",
-    )
+    report.add(f"rss_{label}", rss, "MB", limit=rss_limit if rss_limit else 200.0,
+               limit_name="target" if rss_limit else "reference")  # fmt: skip
 
 
 def run(report: Report) -> None:

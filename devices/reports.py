@@ -41,6 +41,8 @@ def totals(conn: sqlite3.Connection, register: str, now: datetime, currency: str
     change = sum(r["change"] for r in rows)
     if "cash" in tenders:
         tenders["cash"] -= change  # the report shows what stayed in the drawer
+    refunds = _refunds(conn, register, since, until)
+    cash = tenders.get("cash", 0) - refunds["tenders"].get("cash", 0)
     return {
         "register": register,
         "currency": currency,
@@ -51,8 +53,26 @@ def totals(conn: sqlite3.Connection, register: str, now: datetime, currency: str
         "discount": sum(r["discount"] for r in rows),
         "vat": [{"rate": k, "gross": v[0], "vat": v[1]} for k, v in sorted(vat.items())],
         "tenders": tenders,
-        "cash": tenders.get("cash", 0),
+        "returns": refunds["count"],
+        "refunded": refunds["total"],
+        "refund_tenders": refunds["tenders"],
+        "cash": cash,
     }
+
+
+def _refunds(conn: sqlite3.Connection, register: str, since: str, until: str) -> dict[str, Any]:
+    """Returns taken at this register in the period: what was paid back, and how."""
+    tenders: dict[str, int] = {}
+    count = total = 0
+    for refund_total, paid in conn.execute(
+        "SELECT refund_total, tenders FROM returns WHERE register = ? AND at > ? AND at <= ?",
+        [register, since, until],
+    ):
+        count += 1
+        total += refund_total
+        for kind, amount, _reference in json.loads(paid):
+            tenders[kind] = tenders.get(kind, 0) + amount
+    return {"count": count, "total": total, "tenders": tenders}
 
 
 def record_z(conn: sqlite3.Connection, register: str, now: datetime, data: dict[str, Any]) -> int:

@@ -71,7 +71,13 @@ def enqueue_document(
     if printer is None:
         return None
     ref = payload.get("receipt_no") or payload.get("return_id") or payload.get("order_id")
-    return _add(conn, ctx, printer, kind, dict(payload), ref=str(ref) if ref else None)
+    ref = str(ref) if ref else None
+    refund = payload.get("refund") or {}
+    cash_out = any(t.get("type") == "cash" for t in refund.get("tenders", ()))
+    if kind == "return" and cash_out and ctx.settings.devices.printers[printer].drawer:
+        # Cash leaves the drawer: it opens with the refund, as it does for a cash sale.
+        _add(conn, ctx, printer, "drawer", {"register": payload.get("register")}, ref=ref)
+    return _add(conn, ctx, printer, kind, dict(payload), ref=ref)
 
 
 def _queued(ctx: Context, job_id: int | None, printer: str | None) -> dict[str, Any]:

@@ -77,6 +77,11 @@ def report(data: Mapping[str, Any], store: StoreHeader, width: int) -> Document:
     for kind_, amount in sorted((data.get("tenders") or {}).items()):
         label = TENDER_NAMES.get(kind_, kind_)
         doc.append(Text(columns(label, money(int(amount), currency), width)))
+    if data.get("returns"):
+        doc.append(Text(columns("Zwroty", str(data["returns"]), width)))
+        for kind_, amount in sorted((data.get("refund_tenders") or {}).items()):
+            label = f"Zwrot {TENDER_NAMES.get(kind_, kind_)}"
+            doc.append(Text(columns(label, money(-int(amount), currency), width)))
     doc.append(
         Text(columns("Gotówka w szufladzie", money(int(data.get("cash", 0)), currency), width))
     )

@@ -20,6 +20,7 @@ from edge.api import (
     routes_sales,
     routes_sessions,
 )
+from edge.api.request_id import RequestIdMiddleware
 from edge.bootstrap import bootstrap
 from edge.config import Settings
 from edge.metrics import Metrics
@@ -128,6 +129,8 @@ def create_app(
             app.include_router(router, prefix=API_PREFIX)
     app.include_router(routes_health.router)  # /healthz etc. also at the root, for systemd/LBs
     app.add_middleware(TimingMiddleware, metrics=app.state.metrics)
+    # Outermost, so the timing and every log line of the request carry its id.
+    app.add_middleware(RequestIdMiddleware)
     if ui:
         from kiosk_ui import mount
 

@@ -107,10 +107,13 @@ def serve(
     if settings.broker.hub_key and not Path(settings.broker.hub_key).is_file():
         fail(f"broker.hub_key: {settings.broker.hub_key} does not exist")
     from edge.app import create_app
+    from edge.ops.server import NotifyingServer
 
     ctx = context_for(settings)
     web = create_app(settings, ctx=ctx)
-    server = uvicorn.Server(
+    # Tells systemd READY=1 once serving; SIGTERM: requests in flight finish (up to 10 s, within
+    # the unit's TimeoutStopSec), then the lifespan stops components and closes the database.
+    server = NotifyingServer(
         uvicorn.Config(
             web,
             host=settings.http.host,
@@ -198,7 +201,8 @@ def _add_plugin_commands() -> None:
 
     for plugin in plugins():
         for name, sub in plugin.cli:
-            app.add_typer(sub, name=name)
+            # An empty name adds the sub-app's commands at the top level.
+            app.add_typer(sub, name=name or None)
 
 
 def main() -> None:

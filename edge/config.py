@@ -17,6 +17,7 @@ from pydantic_settings import (
 
 from devices.config import DevicesConfig
 from edge.domain.barcodes import VariableMeasureRule
+from edge.ops.config import OpsConfig
 
 
 class _Section(BaseModel):
@@ -106,6 +107,7 @@ class Settings(BaseSettings):
     hub: HubConfig = HubConfig()
     pickups: PickupsConfig = PickupsConfig()
     returns: ReturnsConfig = ReturnsConfig()
+    ops: OpsConfig = OpsConfig()
     log_format: Literal["json", "console"] = "json"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

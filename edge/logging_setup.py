@@ -9,6 +9,14 @@ import sys
 import structlog
 
 
+def _drop_color_message(
+    _logger: object, _name: str, event: structlog.types.EventDict
+) -> structlog.types.EventDict:
+    # uvicorn adds an ANSI-coloured copy of each message; noise in the journal.
+    event.pop("color_message", None)
+    return event
+
+
 def configure(fmt: str = "json", level: str = "INFO") -> None:
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
@@ -16,6 +24,7 @@ def configure(fmt: str = "json", level: str = "INFO") -> None:
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.stdlib.ExtraAdder(),
+        _drop_color_message,
     ]
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer(ensure_ascii=False)

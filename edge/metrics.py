@@ -3,9 +3,12 @@ one process); figures that live in the database are read at scrape time."""
 
 from __future__ import annotations
 
+import importlib
+import logging
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -13,6 +16,8 @@ from prometheus_client.registry import Collector
 
 from edge.services.context import Context
 from edge.store import outbox
+
+log = logging.getLogger(__name__)
 
 
 class StoreCollector(Collector):
@@ -48,10 +53,57 @@ class StoreCollector(Collector):
         )
 
 
+def _optional(module: str, function: str, ctx: Context) -> dict[str, Any] | None:
+    """A status function of a part that may not be installed (sync, devices), or None. A part
+    whose status fails must not break the scrape of everything else."""
+    try:
+        fn = getattr(importlib.import_module(module), function)
+    except (ImportError, AttributeError):
+        return None
+    try:
+        return fn(ctx)
+    except Exception:
+        log.warning("%s.%s failed during a metrics scrape", module, function, exc_info=True)
+        return None
+
+
+class PartsCollector(Collector):
+    """Sync connection and printer state, from the sync and devices parts when present."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def collect(self) -> Iterable[Metric]:
+        sync = _optional("sync.status", "sync_status", self.ctx)
+        if sync is not None:
+            yield GaugeMetricFamily(
+                "store_edge_sync_connected",
+                "1 when the sync agent is connected to the broker",
+                value=1 if sync.get("connected") else 0,
+            )
+        devices = _optional("devices.service", "devices_status", self.ctx)
+        if devices is not None:
+            up = GaugeMetricFamily(
+                "store_edge_printer_up",
+                "1 when the printer reports ready; its status is a label",
+                labels=["printer", "kind", "status"],
+            )
+            queue = GaugeMetricFamily(
+                "store_edge_printer_queue", "Print jobs waiting", labels=["printer"]
+            )
+            for p in devices.get("printers", []):
+                name, status = str(p.get("name")), str(p.get("status"))
+                up.add_metric([name, str(p.get("kind")), status], 1 if status == "ready" else 0)
+                queue.add_metric([name], float(p.get("queue") or 0))
+            yield up
+            yield queue
+
+
 class Metrics:
     def __init__(self, ctx: Context) -> None:
         self.registry = CollectorRegistry()
         self.registry.register(StoreCollector(ctx))
+        self.registry.register(PartsCollector(ctx))
         self.request_seconds = Histogram(
             "store_edge_http_request_duration_seconds",
             "HTTP request latency",

@@ -4,13 +4,12 @@ migrations 6+ (edge/store/schema.py), so it brings no migration set of its own."
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import sqlite3
 from typing import Any
 
 from edge.api import routes_pickups, routes_returns
+from edge.background import Periodic
 from edge.plugins import Plugin
 from edge.services import pickups, signed_qr
 from edge.services.context import Context
@@ -26,32 +25,17 @@ def _order_cancel(conn: sqlite3.Connection, ctx: Context, data: dict[str, Any]) 
     pickups.cancel_order(conn, ctx, data)
 
 
-class ExpiryWorker:
+def _expire(ctx: Context) -> None:
+    expired = pickups.expire_due(ctx)
+    if expired:
+        log.info("expired uncollected pickup orders", extra={"orders": expired})
+
+
+def expiry_worker(ctx: Context) -> Periodic:
     """Every `pickups.expiry_check_s` seconds, expires uncollected orders (stock released)."""
-
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="pickup-expiry")
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                expired = await asyncio.to_thread(pickups.expire_due, self.ctx)
-                if expired:
-                    log.info("expired uncollected pickup orders", extra={"orders": expired})
-            except Exception:
-                log.exception("expiring pickup orders failed; will retry")
-            await asyncio.sleep(self.ctx.settings.pickups.expiry_check_s)
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    return Periodic(
+        "pickup-expiry", lambda: _expire(ctx), lambda: ctx.settings.pickups.expiry_check_s
+    )
 
 
 def _setup(ctx: Context) -> None:
@@ -62,6 +46,6 @@ PLUGIN = Plugin(
     name="pickups",
     setup=_setup,
     routers=[routes_pickups.router, routes_returns.router],
-    components=[ExpiryWorker],
+    components=[expiry_worker],
     command_handlers={"order.create": _order_create, "order.cancel": _order_cancel},
 )

@@ -55,6 +55,7 @@ PLUGIN_MODULES: tuple[str, ...] = (
     # one line per part; keep the order (it is the migration order)
     "edge.pickups_plugin",
     "devices.plugin",
+    "edge.ops_plugin",
 )
 
 

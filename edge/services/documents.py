@@ -23,18 +23,3 @@ def enqueue(conn: sqlite3.Connection, ctx: Context, kind: str, payload: dict[str
         return False
     fn(conn, ctx, kind, payload)
     return True
-
-
-def open_drawer(ctx: Context, actor: Any) -> None:
-    """Pulses the register's cash drawer for a cash refund, if this node drives one. Called
-    after the commit; a drawer problem never undoes the refund."""
-    try:
-        from devices import service  # type: ignore[attr-defined]
-
-        fn = service.open_drawer
-    except (ImportError, AttributeError):
-        return
-    try:
-        fn(ctx, actor.register, actor)
-    except Exception:
-        log.warning("could not open the cash drawer for a refund", exc_info=True)

@@ -329,15 +329,18 @@ def create_return(
             return_id, ctx.store_id, now, original, planned, tenders, levels, exchange_receipt
         )
         outbox.append(conn, event, now)
-        documents.enqueue(conn, ctx, "return", {**event.data, "cashier": actor.username})
+        documents.enqueue(
+            conn,
+            ctx,
+            "return",
+            {**event.data, "cashier": actor.username, "register": actor.register},
+        )
         if idempotency_key:
             idempotency.remember(
                 conn, idempotency_key, "return", req_hash, {"return_id": return_id}, now
             )
         result = _view(conn, return_id)
     ctx.hooks.outbox_written()
-    if any(t.type == "cash" for t in tenders):
-        documents.open_drawer(ctx, actor)
     return result
 
 

@@ -45,12 +45,19 @@ def test_the_drawer_opens_for_a_supervisor_only(client: TestClient, settings: Se
 
 def test_x_and_z_reports_add_up_the_days_sales(client: TestClient, settings: Settings) -> None:
     cashier = login(client)
-    sell(client, cashier, tender="cash")
+    cash_sale = sell(client, cashier, tender="cash")
     sell(client, cashier, tender="card")
+    r = client.post("/api/v1/returns", headers=cashier, json={
+        "receipt_no": cash_sale["receipt_no"],
+        "lines": [{"sku": "DAI-006-11", "qty": 1, "reason": "changed_mind",
+                   "disposition": "restock"}]})  # fmt: skip
+    assert r.status_code == 201, r.text
     r = client.post("/api/v1/devices/reports/x", headers=cashier)
     assert r.status_code == 202, r.text
     x = r.json()["report"]
     assert x["sales"] == 2 and x["total"] == 2 * 778 and x["tenders"] == {"cash": 778, "card": 778}
+    # the cash refund left the drawer
+    assert x["returns"] == 1 and x["refunded"] == 389 and x["cash"] == 778 - 389
     assert client.post("/api/v1/devices/reports/z", headers=cashier).status_code == 403
     z = client.post("/api/v1/devices/reports/z", headers=login(client, "supervisor", "4321"))
     assert z.status_code == 202 and z.json()["report"]["number"] == 1
@@ -59,7 +66,7 @@ def test_x_and_z_reports_add_up_the_days_sales(client: TestClient, settings: Set
     assert client.post("/api/v1/devices/reports/q", headers=cashier).status_code == 422
     wait_for(lambda: drained(client), what="reports")
     texts = [decode(p.read_bytes()).text for p in printed(settings, "report")]
-    assert any("RAPORT Z nr 1" in t for t in texts)
+    assert any("RAPORT Z nr 1" in t and "Zwroty" in t for t in texts)
 
 
 def test_documents_from_other_parts_print_in_their_transaction(

@@ -495,22 +495,25 @@ def test_an_exchange_for_less_refunds_the_difference(client: TestClient, ctx: Co
 
 
 def test_the_return_receipt_is_queued_in_the_returns_transaction(
-    client: TestClient, ctx: Context, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, ctx: Context
 ) -> None:
-    import sys
-    import types
-
-    jobs: list[tuple[str, bool, dict[str, Any]]] = []
-    fake = types.ModuleType("devices.service")
-    fake.enqueue_document = lambda conn, _ctx, kind, payload: jobs.append(  # type: ignore[attr-defined]
-        (kind, conn.in_transaction, payload)
-    )
-    monkeypatch.setitem(sys.modules, "devices.service", fake)
     h = login(client)
     sale = sell(client, h, [(A, 1)], [{"type": "cash", "amount": 549}])
     r = client.post(
         f"{API}/returns", json={"receipt_no": sale["receipt_no"], "lines": [ret(A, 1)]}, headers=h
     )
     assert r.status_code == 201
-    assert [(k, t) for k, t, _ in jobs] == [("return", True)]
-    assert jobs[0][2]["return_id"] == r.json()["return_id"]
+    with ctx.db.read() as conn:
+        jobs = conn.execute(
+            "SELECT kind FROM print_jobs WHERE ref = ? ORDER BY id", [r.json()["return_id"]]
+        ).fetchall()
+    # a cash refund: the drawer opens and the return receipt prints, committed with the return
+    assert [j[0] for j in jobs] == ["drawer", "return"]
+    bad = client.post(
+        f"{API}/returns", json={"receipt_no": sale["receipt_no"], "lines": [ret(A, 5)]}, headers=h
+    )
+    assert bad.status_code >= 400
+    with ctx.db.read() as conn:
+        assert (
+            conn.execute("SELECT count(*) FROM print_jobs WHERE kind = 'return'").fetchone()[0] == 1
+        )

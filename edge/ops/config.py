@@ -1,0 +1,19 @@
+"""Settings of the ops part (`[ops]` in the TOML file, STORE_EDGE_OPS__* in the environment)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class OpsConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # Where `store-edge backup` writes (default: <data_dir>/backups) and how many it keeps.
+    backup_dir: Path | None = None
+    backup_keep: int = Field(7, ge=1, le=1000)
+    # Compaction: how often, and how long acknowledged events / printed jobs are kept.
+    compact_interval_s: float = Field(3600.0, ge=1.0)
+    outbox_keep_days: int = Field(7, ge=0)
+    print_jobs_keep_days: int = Field(30, ge=0)

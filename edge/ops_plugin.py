@@ -1,0 +1,17 @@
+"""The ops part: systemd watchdog, node lock, scheduled compaction, and the backup / restore /
+compact / install / uninstall commands."""
+
+from __future__ import annotations
+
+from edge.ops.cli import ops_app
+from edge.ops.compaction import compactor
+from edge.ops.nodelock import node_lock_component
+from edge.ops.watchdog import watchdog
+from edge.plugins import Plugin
+
+PLUGIN = Plugin(
+    name="ops",
+    components=[node_lock_component, watchdog, compactor],
+    # "" = commands at the top level (`store-edge backup`, not `store-edge ops backup`).
+    cli=[("", ops_app)],
+)

@@ -1,0 +1,149 @@
+"""A real `store-edge serve` process on a free port, and a cashier doing checkouts over HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+STORE_EDGE = Path(sys.executable).parent / "store-edge"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Node:
+    proc: subprocess.Popen[bytes]
+    url: str
+    data_dir: Path
+    log: Path
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "store.db"
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"node exited: {self.log.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("node did not become ready")
+
+    def stop(self, timeout: float = 30) -> None:
+        """SIGTERM, as systemd sends it; asserts a clean, complete shutdown in time. (uvicorn
+        re-raises SIGTERM once shut down, so the status is -SIGTERM, which systemd counts as
+        a clean exit, or 0.)"""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout)
+        assert code in (0, -signal.SIGTERM), self.log.read_text()[-3000:]
+        assert "Application shutdown complete." in self.log.read_text()
+
+
+def start_node(tmp_path: Path, env: dict[str, str] | None = None) -> Node:
+    port = free_port()
+    data_dir = tmp_path / "var"
+    log = tmp_path / "node.log"
+    inherited = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC")}
+    full_env = {**inherited, **(env or {})}
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(STORE_EDGE), "serve", "--port", str(port), "--data-dir", str(data_dir)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=full_env,
+            cwd=tmp_path,
+        )
+    return Node(proc, f"http://127.0.0.1:{port}", data_dir, log)
+
+
+@pytest.fixture
+def node(tmp_path: Path) -> Iterator[Node]:
+    n = start_node(tmp_path)
+    try:
+        n.wait_ready()
+        yield n
+    finally:
+        if n.proc.poll() is None:
+            n.proc.kill()
+            n.proc.wait(10)
+
+
+@dataclass
+class Cashier:
+    """Checks out one-line baskets in a loop on its own thread; remembers every receipt that
+    got a 2xx, and when it got it."""
+
+    url: str
+    receipts: list[tuple[float, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    stop: threading.Event = field(default_factory=threading.Event)
+    thread: threading.Thread | None = None
+
+    def _loop(self) -> None:
+        with httpx.Client(base_url=self.url, timeout=15) as http:
+            token = http.post(
+                "/api/v1/sessions", json={"username": "cashier", "pin": "1234"}
+            ).json()["token"]
+            headers = {"Authorization": f"Bearer {token}"}
+            sku = http.get("/api/v1/products", params={"q": "chleb"}).json()["items"][0]["sku"]
+            while not self.stop.is_set():
+                try:
+                    basket = http.post("/api/v1/baskets", headers=headers).json()["id"]
+                    added = http.post(
+                        f"/api/v1/baskets/{basket}/lines",
+                        headers=headers,
+                        json={"sku": sku, "qty": 1},
+                    )
+                    added.raise_for_status()
+                    total = added.json()["total"]
+                    r = http.post(
+                        f"/api/v1/baskets/{basket}/checkout",
+                        headers={**headers, "Idempotency-Key": basket},
+                        json={"tenders": [{"type": "card", "amount": total}]},
+                    )
+                except (httpx.HTTPError, KeyError) as exc:
+                    self.errors.append(repr(exc))
+                    return  # the node went away
+                if r.is_success:
+                    self.receipts.append((time.monotonic(), r.json()["receipt_no"]))
+                else:
+                    self.errors.append(f"{r.status_code} {r.text}")
+                    return
+
+    def start(self) -> Cashier:
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+        return self
+
+    def wait_for(self, n: int, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.receipts) < n:
+            assert time.monotonic() < deadline, f"only {len(self.receipts)} sales: {self.errors}"
+            assert self.thread and self.thread.is_alive(), self.errors
+            time.sleep(0.05)
+
+    def join(self, timeout: float = 30) -> None:
+        self.stop.set()
+        if self.thread:
+            self.thread.join(timeout)

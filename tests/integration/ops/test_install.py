@@ -1,0 +1,73 @@
+"""`store-edge install --root DIR` lays out a Debian box; uninstall removes it but keeps data."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from edge.config import load_settings
+from edge.ops.install import UNITS
+
+STORE_EDGE = Path(sys.executable).parent / "store-edge"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(STORE_EDGE), *args], capture_output=True, text=True, timeout=60, check=True
+    )
+
+
+def test_install_into_a_root_then_uninstall(tmp_path: Path) -> None:
+    root = tmp_path / "box"
+    run("install", "--root", str(root), "--store-id", "S042", "--binary", "/usr/bin/store-edge")
+    config = root / "etc/store-edge/config.toml"
+    settings = load_settings(config)  # the skeleton is a valid config
+    assert settings.store.id == "S042" and not settings.demo
+    assert str(settings.data_dir) == "/var/lib/store-edge"
+    assert (root / "var/lib/store-edge").is_dir()
+    assert oct((root / "var/lib/store-edge").stat().st_mode & 0o777) == "0o750"
+    for unit in UNITS:
+        text = (root / "etc/systemd/system" / unit).read_text()
+        assert "/opt/store-edge/bin" not in text
+    node_unit = (root / "etc/systemd/system/store-edge.service").read_text()
+    assert "ExecStart=/usr/bin/store-edge serve --config /etc/store-edge/config.toml" in node_unit
+    assert (root / "usr/lib/sysusers.d/store-edge.sysusers.conf").is_file()
+    if shutil.which("systemd-sysusers"):
+        passwd = (root / "etc/passwd").read_text()
+        group = (root / "etc/group").read_text()
+        assert "store-edge:" in passwd and "/usr/sbin/nologin" in passwd
+        assert any(
+            line.startswith("dialout:") and "store-edge" in line for line in group.splitlines()
+        )
+    # A second install keeps an edited config.
+    config.write_text(config.read_text().replace('name = "Store"', 'name = "Edited"'))
+    out = run("install", "--root", str(root)).stdout
+    assert "kept /etc/store-edge/config.toml" in out
+    assert 'name = "Edited"' in config.read_text()
+
+    run("uninstall", "--root", str(root))
+    assert not (root / "etc/systemd/system/store-edge.service").exists()
+    assert config.exists() and (root / "var/lib/store-edge").is_dir()
+    run("uninstall", "--root", str(root), "--purge")
+    assert not config.exists() and not (root / "var/lib/store-edge").exists()
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="needs systemd-analyze")
+def test_installed_units_run_this_store_edge_and_verify(tmp_path: Path) -> None:
+    root = tmp_path / "box"
+    run("install", "--root", str(root))  # ExecStart: the store-edge that ran the install
+    for unit in ("store-edge.service", "store-edge-backup.service", "store-edge-backup.timer"):
+        path = root / "etc/systemd/system" / unit
+        if unit.endswith(".service"):
+            assert f"ExecStart={STORE_EDGE} " in path.read_text()
+        r = subprocess.run(
+            ["systemd-analyze", "verify", "--man=no", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert r.returncode == 0 and not r.stderr.strip(), r.stderr

@@ -1,0 +1,121 @@
+"""Request ids in logs and headers; /metrics; /healthz and /readyz."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import types
+
+import pytest
+from fastapi.testclient import TestClient
+
+from edge.logging_setup import configure
+from edge.store.migrations import MigrationSet
+from tests.conftest import login
+
+
+def test_request_id_is_echoed_or_generated_and_logged(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure("json", "INFO")
+    try:
+        r = client.get("/api/v1/products", headers={"X-Request-ID": "till-01.abc"})
+        assert r.headers["x-request-id"] == "till-01.abc"
+        generated = client.get("/healthz").headers["x-request-id"]
+        assert len(generated) == 32
+        # A header that is not a sane id (log injection) is replaced.
+        bad = client.get("/healthz", headers={"X-Request-ID": '"}, {"forged": 1' + "x" * 80})
+        assert len(bad.headers["x-request-id"]) == 32
+
+        @client.app.get("/boom-log")  # type: ignore[attr-defined]
+        def _log_something() -> dict[str, str]:
+            logging.getLogger("edge.test").warning("inside a request")
+            return {}
+
+        client.get("/boom-log", headers={"X-Request-ID": "req-42"})
+        lines = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
+        inside = [x for x in lines if x.get("event") == "inside a request"]
+        assert inside and inside[0]["request_id"] == "req-42"
+        assert inside[0]["level"] == "warning" and "timestamp" in inside[0]
+    finally:
+        logging.getLogger().handlers.clear()
+
+
+def test_metrics_show_sales_outbox_and_latency(client: TestClient) -> None:
+    headers = login(client)
+    basket = client.post("/api/v1/baskets", headers=headers).json()["id"]
+    sku = client.get("/api/v1/products", params={"q": "chleb"}).json()["items"][0]["sku"]
+    total = client.post(
+        f"/api/v1/baskets/{basket}/lines", headers=headers, json={"sku": sku, "qty": 1}
+    ).json()["total"]
+    r = client.post(
+        f"/api/v1/baskets/{basket}/checkout",
+        headers=headers,
+        json={"tenders": [{"type": "card", "amount": total}]},
+    )
+    assert r.status_code == 201
+    text = client.get("/metrics").text
+    assert "store_edge_sales 1.0" in text
+    assert "store_edge_outbox_depth" in text and "store_edge_outbox_oldest_age_seconds" in text
+    assert (
+        'store_edge_http_request_duration_seconds_bucket{le="0.5",method="POST",'
+        'route="/baskets/{basket_id}/checkout",status="201"} 1.0'
+    ) in text
+    assert client.get("/api/v1/metrics").status_code == 200
+
+
+def test_healthz_and_readyz(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["status"] == "ready"
+
+
+def test_readyz_is_503_while_a_migration_is_pending(client: TestClient) -> None:
+    extra = MigrationSet("future")
+
+    @extra(1, "not_yet")
+    def _later(db) -> None:  # type: ignore[no-untyped-def]
+        db.execute("CREATE TABLE later (x)")
+
+    client.app.state.migration_sets = [*client.app.state.migration_sets, extra]  # type: ignore[attr-defined]
+    r = client.get("/readyz")
+    assert r.status_code == 503
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert "1 migrations pending" in r.json()["detail"]
+
+
+def test_readyz_is_503_when_the_database_is_not_writable(client: TestClient) -> None:
+    client.app.state.ctx.db.close()  # type: ignore[attr-defined]
+    r = client.get("/readyz")
+    assert r.status_code == 503 and "not writable" in r.json()["detail"]
+
+
+def test_metrics_show_sync_and_printer_state_from_the_parts(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parts' own status functions (contract 5) feed the scrape; stand-ins here so the test
+    does not depend on their state."""
+    sync_status = types.ModuleType("sync.status")
+    sync_status.sync_status = lambda ctx: {"connected": True, "outbox_depth": 0}  # type: ignore[attr-defined]
+    devices_service = types.ModuleType("devices.service")
+    devices_service.devices_status = lambda ctx: {  # type: ignore[attr-defined]
+        "printers": [
+            {"name": "till", "kind": "usb", "status": "ready", "queue": 0, "last_error": None},
+            {"name": "back", "kind": "tcp", "status": "offline", "queue": 3, "last_error": "x"},
+        ]
+    }
+    monkeypatch.setitem(sys.modules, "sync.status", sync_status)
+    monkeypatch.setitem(sys.modules, "devices.service", devices_service)
+    text = client.get("/metrics").text
+    assert "store_edge_sync_connected 1.0" in text
+    assert 'store_edge_printer_up{kind="usb",printer="till",status="ready"} 1.0' in text
+    assert 'store_edge_printer_up{kind="tcp",printer="back",status="offline"} 0.0' in text
+    assert 'store_edge_printer_queue{printer="back"} 3.0' in text
+
+    def broken(ctx: object) -> dict[str, object]:
+        raise RuntimeError("agent not started")
+
+    sync_status.sync_status = broken  # type: ignore[attr-defined]
+    r = client.get("/metrics")
+    assert r.status_code == 200 and "store_edge_sync_connected" not in r.text
