@@ -153,6 +153,7 @@ class PosScreen:
             self._modes()
             if self.mode == "sell":
                 self._sell()
+                self.focus_scan()  # a browser honours `autofocus` once per page only
                 return
             self.message = ui.label("").classes("pos-message").mark("message")
             if self.mode == "pickups":

@@ -10,6 +10,7 @@ from nicegui import run, ui
 
 from edge.domain.errors import AccountLocked, DomainError, InvalidInput
 from edge.domain.tenders import Tender
+from edge.services import catalogue
 from kiosk_ui import fmt, runtime
 
 if TYPE_CHECKING:
@@ -34,6 +35,13 @@ def _pickups() -> Any | None:
     except ImportError:
         return None
     return pickups
+
+
+def _name(ctx: Any, sku: str) -> str:
+    try:
+        return catalogue.get_product(ctx, sku).product.name("pl")
+    except DomainError:
+        return sku
 
 
 def _due(order: Any) -> int:
@@ -135,11 +143,12 @@ class PickupsPanel:
             ui.label(f"Status: {_STATUS.get(order.status, order.status)}").mark("pickup-status")
             for ln in order.lines:
                 short = f" · {ln.short} short" if ln.short else ""
-                ui.label(f"{ln.sku} × {ln.qty} (reserved {ln.reserved}{short})").classes(
-                    "text-gray-700"
-                )
+                ui.label(
+                    f"{_name(self.ctx, ln.sku)} × {ln.qty} (reserved {ln.reserved}{short})"
+                ).classes("text-gray-700")
             if order.status in ("received", "picking"):
-                shelf = ui.input("Shelf location", value=order.shelf or "").props("outlined")
+                shelf = ui.input("Shelf location", value=order.shelf or "")
+                shelf.props("outlined stack-label").classes("w-full")
                 shelf.mark("pickup-shelf")
                 ui.button(
                     "Ready on shelf",
@@ -147,12 +156,13 @@ class PickupsPanel:
                     on_click=lambda: self._ready(order.order_id, shelf.value or ""),
                 ).props("unelevated").mark("pickup-ready")
             if order.status == "ready" and not order.locked:
-                code = ui.input("Pickup code (6 digits)").props("outlined inputmode=numeric")
+                code = ui.input("Pickup code (6 digits)").classes("w-full text-xl")
+                code.props("outlined stack-label inputmode=numeric autofocus")
                 code.mark("pickup-code")
                 due = 0 if order.prepaid else _due(order)
                 if due:
                     ui.label(f"To pay now: {fmt.money(due, cur)}").classes("text-lg font-bold")
-                card = ui.input("Card reference (empty = cash)").props("outlined")
+                card = ui.input("Card reference (empty = cash)").props("outlined stack-label")
                 card.classes("w-full" if due else "hidden")
 
                 async def hand_over() -> None:

@@ -108,7 +108,8 @@ class ReturnsPanel:
 
     def step_lines(self, title: str, lines: list[tuple[str, int, int]]) -> None:
         """lines: (sku, returnable qty, refund of one) of the purchase; none without receipt."""
-        reasons = list(self.ctx.settings.returns.reason_codes)  # type: ignore[attr-defined]
+        codes = list(self.ctx.settings.returns.reason_codes)  # type: ignore[attr-defined]
+        reasons = {code: code.replace("_", " ") for code in codes}
         self.box.clear()
         rows: list[tuple[str, Any, Any, Any]] = []
         with self.box:
@@ -127,7 +128,7 @@ class ReturnsPanel:
                         )
                     qty = ui.number("Qty", value=0, min=0, max=most or None, format="%d")
                     qty.classes("w-24").mark(f"return-qty-{sku}")
-                    reason = ui.select(reasons, value=reasons[0]).classes("w-40")
+                    reason = ui.select(reasons, value=codes[0]).classes("w-44")
                     disp = ui.select(DISPOSITIONS, value="restock").classes("w-44")
                     rows.append((sku, qty, reason, disp))
 
@@ -148,7 +149,8 @@ class ReturnsPanel:
                     add_row(found.product.sku, 0, found.product.price)
 
                 code.on("keydown.enter", scanned)
-            card = ui.input("Card terminal reference of the refund (if to card)").props("outlined")
+            card = ui.input("Card terminal reference of the refund (if to card)")
+            card.props("outlined stack-label").classes("w-full max-w-xl")
             ui.button(
                 "Refund",
                 icon="currency_exchange",

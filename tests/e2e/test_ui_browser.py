@@ -216,3 +216,53 @@ def test_a_reload_keeps_the_login_and_the_open_basket(page: Page, node: Served) 
     expect(page.locator(".pos-basket")).to_contain_text("Chleb żytni Premium 500 g")
     scan(page, "5901230000035")
     expect(page.locator(".pos-basket")).to_contain_text("2 szt.")
+
+
+def test_pickup_handed_over_and_a_return_refunded(page: Page, node: Served) -> None:
+    from edge import signing
+    from edge.services import pickups
+
+    with node.ctx.db.transaction() as conn:
+        pickups.create_order(
+            conn,
+            node.ctx,
+            {
+                "order_id": "WEB-2002",
+                "store_id": node.ctx.store_id,
+                "lines": [{"sku": "DAI-006-12", "qty": 2, "unit_price": 529}],
+                "currency": "PLN",
+                "customer": {"name": "Piotr Zieliński", "email": "piotr@example.com"},
+                "prepaid": True,
+                "pickup_code_hash": signing.hash_pickup_code("731904"),
+            },
+        )
+    pos_login(page, node)
+    page.get_by_role("button", name="Pickups").click()
+    page.get_by_text("WEB-2002").click()
+    page.get_by_label("Shelf location").fill("B-07")
+    page.get_by_role("button", name="Ready on shelf").click()
+    expect(page.locator(".pos-message")).to_contain_text("ready on shelf B-07")
+    page.get_by_label("Pickup code (6 digits)").fill("731904")
+    page.screenshot(path=str(SHOTS / "pos-pickups.png"))
+    page.keyboard.press("Enter")
+    expect(page.locator(".pos-message")).to_contain_text("Order WEB-2002 handed over")
+    assert pickups.get_order(node.ctx, "WEB-2002").status == "collected"
+
+    # A return of the last sale made at this till (the receipt number from the tools screen).
+    page.get_by_role("button", name="Sell").click()
+    expect(page.get_by_test_id("scan")).to_be_focused()
+    scan(page, "5901230000011")
+    expect(page.locator(".pos-basket")).to_contain_text("Chleb żytni 500 g")
+    page.keyboard.press("F9")
+    expect(page.get_by_label("Cash received")).to_be_focused()
+    page.keyboard.press("Enter")  # exact cash
+    expect(page.locator(".pos-last")).to_contain_text("Last sale")
+    receipt_no = page.locator(".pos-last").inner_text().split()[2]
+    page.get_by_role("button", name="Returns").click()
+    page.get_by_placeholder("Receipt number, order number").fill(receipt_no)
+    page.keyboard.press("Enter")
+    page.get_by_label("Qty").fill("1")
+    page.screenshot(path=str(SHOTS / "pos-return.png"))
+    page.get_by_role("button", name="Refund").click()
+    expect(page.locator("body")).to_contain_text("Refund 5,49 zł")
+    expect(page.locator("body")).to_contain_text("cash: 5,49 zł")
