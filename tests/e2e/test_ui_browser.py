@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from edge import signing
 from edge.config import load_settings
+from edge.services import pickups
 from edge.store import sales_repo
 from kiosk_ui import runtime
 from kiosk_ui.harness import CHROMIUM_ARGS, Served, serve, wait_for_chromium
@@ -219,9 +221,6 @@ def test_a_reload_keeps_the_login_and_the_open_basket(page: Page, node: Served) 
 
 
 def test_pickup_handed_over_and_a_return_refunded(page: Page, node: Served) -> None:
-    from edge import signing
-    from edge.services import pickups
-
     with node.ctx.db.transaction() as conn:
         pickups.create_order(
             conn,

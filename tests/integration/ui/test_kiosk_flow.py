@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from nicegui import ui
 
+from devices import scans
+
 from .conftest import Node
 
 pytestmark = pytest.mark.anyio
@@ -90,8 +92,6 @@ async def test_inactivity_returns_to_attract_and_forgets_the_search(node: Node) 
 
 
 async def test_price_check_by_the_kiosk_scanner_opens_the_product(node: Node) -> None:
-    from devices import scans
-
     user = node.user
     await user.open("/kiosk")
     await user.should_see(marker="attract")

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from nicegui import ui
 
+from devices import scans
 from edge import signing
 from edge.domain.tenders import Tender
-from edge.services import auth, baskets, checkout, pickups
+from edge.services import auth, baskets, checkout, pickups, signed_qr
 
 from .conftest import Node
 from .test_pos_flow import login
@@ -143,3 +144,17 @@ async def test_kiosk_order_for_pickup_is_queued_with_honest_wording(node: Node) 
     await user.should_see("czeka na potwierdzenie centrali")
     user.find(marker="status-number").clear().type("nope").trigger("keydown.enter")
     await user.should_see("Nie znaleziono zamówienia")
+
+
+async def test_return_found_by_scanning_the_receipts_signed_qr(node: Node) -> None:
+    """The receipt's QR read by the register's serial scanner while the Returns screen shows."""
+    receipt_no = _sale(node)
+    qr = signed_qr.signed_receipt_qr(node.ctx, receipt_no)
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    user.find(marker="mode-returns").click()
+    await user.should_see(marker="return-ref")
+    scans.deliver(node.ctx, "01", qr)
+    await user.should_see(f"{receipt_no} (sale)")
+    await user.should_see(marker="return-qty-BAK-001-11")

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 from nicegui import ui
 
+from devices import scans
 from edge.store import sales_repo
 
 from .conftest import Node
@@ -126,8 +127,6 @@ async def test_an_ended_session_goes_back_to_login_and_sells_nothing(node: Node)
 
 async def test_serial_scanner_scans_reach_the_basket(node: Node) -> None:
     """The register's serial scanner (devices part) feeds the same path as the wedge input."""
-    from devices import scans
-
     user = node.user
     await login(node)
     await user.should_see(marker="scan")
