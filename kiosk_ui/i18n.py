@@ -1,0 +1,118 @@
+"""The kiosk's words in Polish and English. Keys are short names; a missing English text falls
+back to Polish so a shopper never sees a key."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "touch": {"pl": "Dotknij ekranu, aby zacząć", "en": "Touch the screen to start"},
+    "welcome": {"pl": "Witamy!", "en": "Welcome!"},
+    "attract_lines": {
+        "pl": "Sprawdź cenę • Znajdź produkt • Zamów z odbiorem w sklepie",
+        "en": "Check a price • Find a product • Order for pickup here",
+    },
+    "search": {"pl": "Szukaj produktu lub zeskanuj kod", "en": "Search or scan a product"},
+    "categories": {"pl": "Kategorie", "en": "Categories"},
+    "results": {"pl": "Wyniki", "en": "Results"},
+    "no_results": {"pl": "Nic nie znaleziono", "en": "Nothing found"},
+    "home": {"pl": "Start", "en": "Home"},
+    "back": {"pl": "Wstecz", "en": "Back"},
+    "price": {"pl": "Cena", "en": "Price"},
+    "per": {"pl": "za", "en": "per"},
+    "pcs": {"pl": "szt.", "en": "pc"},
+    "promotion": {"pl": "Promocja", "en": "Promotion"},
+    "vat_incl": {"pl": "cena z VAT", "en": "incl. VAT"},
+    "stock_here": {"pl": "W tym sklepie", "en": "In this store"},
+    "stock_nearby": {"pl": "W sklepach w pobliżu", "en": "In nearby stores"},
+    "in_stock": {"pl": "dostępne: {n}", "en": "available: {n}"},
+    "out_of_stock": {"pl": "brak na półce", "en": "not on the shelf"},
+    "live": {"pl": "stan bieżący", "en": "live figure"},
+    "as_of": {"pl": "stan sprzed {n} {u}", "en": "as of {n} {u} ago"},
+    "no_nearby": {
+        "pl": "Brak informacji o innych sklepach",
+        "en": "No figures from other stores yet",
+    },
+    "order_pickup": {"pl": "Zamów z odbiorem tutaj", "en": "Order for pickup here"},
+    "order_status": {"pl": "Status zamówienia", "en": "Order status"},
+    "order_no": {"pl": "Numer zamówienia", "en": "Order number"},
+    "check": {"pl": "Sprawdź", "en": "Check"},
+    "name": {"pl": "Imię i nazwisko", "en": "Name"},
+    "phone": {"pl": "Telefon", "en": "Phone"},
+    "email": {"pl": "E-mail", "en": "E-mail"},
+    "qty": {"pl": "Ilość", "en": "Quantity"},
+    "consent": {
+        "pl": "Zgadzam się na kontakt w sprawie tego zamówienia (SMS lub e-mail).",
+        "en": "I agree to be contacted about this order (text or e-mail).",
+    },
+    "place_order": {"pl": "Złóż zamówienie", "en": "Place order"},
+    "need_contact": {
+        "pl": "Podaj imię oraz telefon lub e-mail i zaznacz zgodę.",
+        "en": "Give your name, a phone number or e-mail, and tick the consent.",
+    },
+    "order_sent": {
+        "pl": "Zamówienie przyjęte. Powiadomimy Cię, gdy będzie gotowe do odbioru.",
+        "en": "Order received. We will let you know when it is ready to collect.",
+    },
+    "order_queued": {
+        "pl": "Brak połączenia z centralą: zamówienie jest zapisane w sklepie i zostanie "
+        "wysłane automatycznie. Dostępność potwierdzimy SMS-em lub e-mailem.",
+        "en": "No connection to head office: your order is saved in this store and will be "
+        "sent automatically. We will confirm availability by text or e-mail.",
+    },
+    "slip_printed": {
+        "pl": "Weź wydrukowany kwit z numerem zamówienia i kodem odbioru.",
+        "en": "Take the printed slip with your order number and pickup code.",
+    },
+    "slip_not_printed": {
+        "pl": "Zapisz numer zamówienia i kod odbioru — drukarka jest niedostępna.",
+        "en": "Write down your order number and pickup code — the printer is unavailable.",
+    },
+    "pickup_code": {"pl": "Kod odbioru", "en": "Pickup code"},
+    "ordering_unavailable": {
+        "pl": "Zamawianie jest chwilowo niedostępne. Zapytaj obsługę.",
+        "en": "Ordering is not available right now. Please ask a member of staff.",
+    },
+    "status_unknown": {
+        "pl": "Nie znaleziono zamówienia o tym numerze.",
+        "en": "No order with that number.",
+    },
+    "status_unavailable": {
+        "pl": "Sprawdzanie zamówień jest chwilowo niedostępne.",
+        "en": "Order lookup is not available right now.",
+    },
+    "scan_unknown": {"pl": "Nie znamy tego kodu", "en": "Unknown barcode"},
+    "offline": {
+        "pl": "Tryb offline: ceny i stan w tym sklepie są aktualne, inne sklepy — z opóźnieniem.",
+        "en": "Offline: prices and stock here are current; other stores may be out of date.",
+    },
+    "space": {"pl": "spacja", "en": "space"},
+    "clear": {"pl": "Wyczyść", "en": "Clear"},
+    "all": {"pl": "Wszystkie", "en": "All"},
+    "more": {"pl": "Więcej", "en": "More"},
+    "status_received": {"pl": "przyjęte", "en": "received"},
+    "status_picking": {"pl": "w kompletacji", "en": "being picked"},
+    "status_ready": {"pl": "gotowe do odbioru", "en": "ready to collect"},
+    "status_collected": {"pl": "odebrane", "en": "collected"},
+    "status_partially_collected": {"pl": "odebrane częściowo", "en": "partly collected"},
+    "status_refused": {"pl": "odmowa odbioru", "en": "refused"},
+    "status_expired": {"pl": "wygasłe", "en": "expired"},
+    "status_cancelled": {"pl": "anulowane", "en": "cancelled"},
+    "status_requested": {
+        "pl": "przyjęte w sklepie, czeka na potwierdzenie centrali",
+        "en": "received here, waiting for head office to confirm",
+    },
+}
+
+UNITS = {
+    "s": {"pl": "s", "en": "s"},
+    "min": {"pl": "min", "en": "min"},
+    "h": {"pl": "godz.", "en": "h"},
+    "d": {"pl": "dni", "en": "days"},
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    entry = TEXTS.get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry["pl"]
+    return text.format(**values) if values else text

@@ -1,0 +1,192 @@
+"""A cashier's sale through the till page, as a simulated browser sees it."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from nicegui import ui
+
+from devices import scans
+from edge.store import sales_repo
+
+from .conftest import Node
+
+pytestmark = pytest.mark.anyio
+
+RYE_BREAD = "5900000000000"
+
+
+async def login(node: Node, username: str = "cashier", pin: str = "1234") -> None:
+    user = node.user
+    await user.open("/pos")
+    await user.should_see("Till login")
+    user.find(marker="username").type(username)
+    user.find(marker="pin").type(pin)
+    user.find(marker="login").click()
+
+
+async def test_wrong_pin_is_refused_and_nothing_opens(node: Node) -> None:
+    await login(node, pin="9999")
+    await node.user.should_see("unknown user or wrong PIN")
+    await node.user.should_not_see(marker="scan")
+
+
+def scan(node: Node, code: str) -> None:
+    node.user.find(marker="scan").trigger("keydown", {"key": "Enter", "value": code})
+
+
+def key(node: Node, name: str) -> None:
+    node.user.find(marker="scan").trigger("keydown", {"key": name, "value": ""})
+
+
+def basket_rows(node: Node) -> list[dict]:
+    return node.user.find(ui.table).elements.pop().rows
+
+
+async def test_sale_scan_qty_remove_discount_and_cash_with_change(node: Node) -> None:
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    scan(node, "5901230000011")  # rye bread 5,49
+    scan(node, "5901230000028")  # organic rye bread 7,49
+    scan(node, "no-such-code")
+    await user.should_see("no-such-code:")
+    rows = basket_rows(node)
+    assert [r["name"][:17] for r in rows] == ["Chleb żytni 500 g", "Chleb żytni Eko 5"]
+    assert rows[1]["total"] == "7,49 zł"
+
+    key(node, "F2")  # quantity of the selected (last scanned) line
+    await user.should_see(marker="qty")
+    user.find(marker="qty").clear().type("3").trigger("keydown.enter")
+    await user.should_see("quantity 3 szt.")
+    assert basket_rows(node)[1]["total"] == "22,47 zł"
+
+    key(node, "ArrowUp")
+    key(node, "F8")  # removes the bread, not the organic one
+    await user.should_see("Removed Chleb żytni 500 g")
+    assert [r["total"] for r in basket_rows(node)] == ["22,47 zł"]
+
+    key(node, "F9")
+    await user.should_see(marker="cash")
+    user.find(marker="cash").clear().type("50")
+    await user.should_see("Change 27,53 zł")
+    user.find(marker="pay-cash").click()
+    await user.should_see(marker="change")
+    await user.should_see("CHANGE 27,53 zł")
+    assert basket_rows(node) == []
+
+    with node.ctx.db.read() as conn:
+        receipt_no = conn.execute("SELECT receipt_no FROM sales").fetchone()[0]
+        sale = sales_repo.get(conn, receipt_no)
+    assert sale is not None and sale.total == 2247 and sale.change == 2753
+    assert [(ln.sku, ln.qty) for ln in sale.lines] == [("BAK-001-12", 3)]
+
+
+async def test_big_discount_needs_a_supervisor_pin(node: Node) -> None:
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    scan(node, "5901230000011")
+    key(node, "F4")
+    await user.should_see(marker="disc-percent")
+    user.find(marker="disc-percent").type("50").trigger("keydown.enter")
+    await user.should_see("Supervisor approval")
+    user.find(marker="approver").type("supervisor")
+    user.find(marker="approver-pin").type("4321").trigger("keydown.enter")
+    await user.should_see("Discount on Chleb żytni 500 g")
+    assert basket_rows(node)[0]["total"] == "2,74 zł"  # 5,49 - 2,75 (half rounds up)
+
+
+async def test_card_payment_keeps_its_terminal_reference(node: Node) -> None:
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    scan(node, "5901230000011")
+    user.find(marker="pay").click()
+    await user.should_see(marker="card-ref")
+    user.find(marker="card-ref").type("AUTH-778899").trigger("keydown.enter")
+    await user.should_see("Paid — receipt")
+    with node.ctx.db.read() as conn:
+        row = conn.execute("SELECT * FROM sale_tenders").fetchone()
+    assert row["type"] == "card" and row["reference"] == "AUTH-778899" and row["amount"] == 549
+
+
+async def test_an_ended_session_goes_back_to_login_and_sells_nothing(node: Node) -> None:
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    with node.ctx.db.transaction() as conn:
+        conn.execute("UPDATE sessions SET expires_at = '2000-01-01T00:00:00+00:00'")
+    scan(node, "5901230000011")
+    await user.should_see("the session has expired; log in again")
+    await user.should_see("Till login")
+    with node.ctx.db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM sales").fetchone()[0] == 0
+
+
+async def test_serial_scanner_scans_reach_the_basket(node: Node) -> None:
+    """The register's serial scanner (devices part) feeds the same path as the wedge input."""
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    scans.deliver(node.ctx, "01", "5901230000011\r")
+    await user.should_see("Chleb żytni 500 g — 1 szt.")
+    scans.deliver(node.ctx, "01", "5901230000012")  # bad check digit
+    await user.should_see("check digit")
+    scans.deliver(node.ctx, "02", "5901230000028")  # another register's scanner
+    await asyncio.sleep(0.2)
+    assert [r["name"] for r in basket_rows(node)] == ["Chleb żytni 500 g"]
+
+
+async def test_reprint_and_x_and_z_reports(node: Node) -> None:
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    scan(node, "5901230000011")
+    user.find(marker="pay").click()
+    await user.should_see(marker="pay-cash")
+    user.find(marker="pay-cash").click()  # exact cash
+    await user.should_see("Paid — receipt")
+    user.find(marker="mode-tools").click()
+    await user.should_see(marker="reprint-no")
+    user.find(marker="reprint").click()  # the last receipt is filled in
+    await user.should_see("Reprint done on receipt")
+    user.find(marker="report-x").click()
+    await user.should_see("X report")
+    user.find(marker="report-z").click()  # a cashier needs a supervisor for the Z
+    await user.should_see("Supervisor approval")
+    user.find(marker="approver").type("supervisor")
+    user.find(marker="approver-pin").type("4321").trigger("keydown.enter")
+    await user.should_see("Z report no. 1")
+    with node.ctx.db.read() as conn:
+        kinds = [r[0] for r in conn.execute("SELECT kind FROM print_jobs ORDER BY id")]
+        copies = conn.execute("SELECT count(*) FROM print_jobs WHERE copy = 1").fetchone()[0]
+    # the sale: its receipt and a drawer pulse for the cash; then the copy and both reports
+    assert sorted(kinds) == ["drawer", "receipt", "receipt", "report", "report"]
+    assert copies == 1
+
+
+async def test_small_basket_discount_by_the_cashier_and_manual_price_by_a_supervisor(
+    node: Node,
+) -> None:
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    scan(node, "5901230000011")  # 5,49
+    scan(node, "5901230000028")  # 7,49
+    key(node, "F4")
+    await user.should_see(marker="disc-basket")
+    user.find(marker="disc-basket").click()
+    user.find(marker="disc-percent").type("10").trigger("keydown.enter")  # within the limit
+    await user.should_see("Discount on the whole basket")
+    assert user.find(marker="total").elements.pop().text == "11,68 zł"  # 12,98 - 1,30
+
+    key(node, "F4")  # a manual price always needs a supervisor
+    await user.should_see(marker="disc-price")
+    user.find(marker="disc-price").type("1,00").trigger("keydown.enter")
+    await user.should_see("Supervisor approval")
+    user.find(marker="approver").type("supervisor")
+    user.find(marker="approver-pin").type("0000").trigger("keydown.enter")
+    await user.should_see("unknown user or wrong PIN")
+    assert user.find(marker="total").elements.pop().text == "11,68 zł"  # nothing changed
