@@ -10,12 +10,12 @@ from devices.layout import Document, StoreHeader
 from devices.queue_repo import Job
 from devices.receipts import return_receipt, sale_receipt
 from devices.render import drawer_job, render
-from devices.slips import pickup_slip, report, self_test_page
+from devices.slips import cash_slip, pickup_slip, report, self_test_page
 from edge.services.context import Context
 from edge.store import catalogue_repo, sales_repo
 
 PICKUP_KINDS = ("pickup_slip", "pickup_collection")
-KINDS = ("receipt", "return", "report", "test", "drawer", *PICKUP_KINDS)
+KINDS = ("receipt", "return", "report", "test", "drawer", "cash", *PICKUP_KINDS)
 
 
 class BadJob(Exception):
@@ -56,6 +56,8 @@ def layout(ctx: Context, job: Job, printer: str, profile: PrinterProfile) -> Doc
                            qr_code=profile.qr)  # fmt: skip
     if job.kind == "report":
         return report(p, store, width)
+    if job.kind == "cash":
+        return cash_slip(p, store, width, copy=job.copy)
     if job.kind == "test":
         return self_test_page(store, printer, profile)
     raise BadJob(f"unknown document kind {job.kind!r}")

@@ -42,7 +42,15 @@ def totals(conn: sqlite3.Connection, register: str, now: datetime, currency: str
     if "cash" in tenders:
         tenders["cash"] -= change  # the report shows what stayed in the drawer
     refunds = _refunds(conn, register, since, until)
-    cash = tenders.get("cash", 0) - refunds["tenders"].get("cash", 0)
+    moved = dict(
+        conn.execute(
+            "SELECT kind, sum(amount) FROM cash_movements WHERE register = ? AND at > ?"
+            " AND at <= ? GROUP BY kind",
+            [register, since, until],
+        ).fetchall()
+    )
+    cash_in, cash_out = moved.get("in", 0), moved.get("out", 0)
+    cash = tenders.get("cash", 0) - refunds["tenders"].get("cash", 0) + cash_in - cash_out
     return {
         "register": register,
         "currency": currency,
@@ -56,6 +64,8 @@ def totals(conn: sqlite3.Connection, register: str, now: datetime, currency: str
         "returns": refunds["count"],
         "refunded": refunds["total"],
         "refund_tenders": refunds["tenders"],
+        "cash_in": cash_in,
+        "cash_out": cash_out,
         "cash": cash,
     }
 

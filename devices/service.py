@@ -74,8 +74,10 @@ def enqueue_document(
     ref = str(ref) if ref else None
     refund = payload.get("refund") or {}
     cash_out = any(t.get("type") == "cash" for t in refund.get("tenders", ()))
-    if kind == "return" and cash_out and ctx.settings.devices.printers[printer].drawer:
-        # Cash leaves the drawer: it opens with the refund, as it does for a cash sale.
+    drawer = ctx.settings.devices.printers[printer].drawer
+    if drawer and (kind == "cash" or (kind == "return" and cash_out)):
+        # Cash goes in or out: the drawer opens with the refund or the movement, as it does for
+        # a cash sale.
         _add(conn, ctx, printer, "drawer", {"register": payload.get("register")}, ref=ref)
     return _add(conn, ctx, printer, kind, dict(payload), ref=ref)
 

@@ -36,6 +36,10 @@ def pickup_slip(
         doc.append(Text(columns("Klient", str(data["name"]), width)))
     if data.get("shelf"):
         doc.append(Text(columns("Półka", str(data["shelf"]), width), bold=True))
+    if data.get("pickup_code"):
+        # A kiosk order's slip is the shopper's only copy of the code they collect with.
+        doc.append(Text("Kod odbioru / Pickup code", "center"))
+        doc.append(Text(str(data["pickup_code"]), "center", bold=True, double=True))
     if data.get("by"):
         doc.append(Text(columns("Wydał(a)", str(data["by"]), width)))
     doc.append(rule(width))
@@ -48,6 +52,27 @@ def pickup_slip(
         doc.append(Barcode(code[:40]))
         if qr_code:
             doc.append(QR(code))
+    return doc + _trailer(width, copy)
+
+
+def cash_slip(
+    data: Mapping[str, Any], store: StoreHeader, width: int, *, copy: bool = False
+) -> Document:
+    """From `edge.services.cash.move_cash`: a signed-for record of cash in or out."""
+    title = "WPŁATA / CASH IN" if data.get("kind") == "in" else "WYPŁATA / CASH OUT"
+    doc = header(store, width, title, copy)
+    currency = str(data.get("currency", "PLN"))
+    doc.append(Text(money(int(data.get("amount", 0)), currency), "center", bold=True, double=True))
+    doc.append(Text(columns("Kasa", str(data.get("register", "")), width)))
+    doc.append(Text(columns("Data", str(data.get("at", ""))[:16].replace("T", " "), width)))
+    if data.get("reason"):
+        doc.append(Text(columns("Tytuł", str(data["reason"]), width)))
+    doc.append(Text(columns("Kasjer", str(data.get("by", "")), width)))
+    if data.get("approved_by"):
+        doc.append(Text(columns("Zatwierdził(a)", str(data["approved_by"]), width)))
+    doc.append(rule(width))
+    doc.append(Text("Podpis / Signature:"))
+    doc.append(Text(""))
     return doc + _trailer(width, copy)
 
 
@@ -77,6 +102,10 @@ def report(data: Mapping[str, Any], store: StoreHeader, width: int) -> Document:
     for kind_, amount in sorted((data.get("tenders") or {}).items()):
         label = TENDER_NAMES.get(kind_, kind_)
         doc.append(Text(columns(label, money(int(amount), currency), width)))
+    if data.get("cash_in"):
+        doc.append(Text(columns("Wpłaty", money(int(data["cash_in"]), currency), width)))
+    if data.get("cash_out"):
+        doc.append(Text(columns("Wypłaty", money(-int(data["cash_out"]), currency), width)))
     if data.get("returns"):
         doc.append(Text(columns("Zwroty", str(data["returns"]), width)))
         for kind_, amount in sorted((data.get("refund_tenders") or {}).items()):

@@ -15,6 +15,7 @@ from edge import __version__
 from edge.api import (
     problems,
     routes_baskets,
+    routes_cash,
     routes_catalogue,
     routes_health,
     routes_sales,
@@ -122,6 +123,7 @@ def create_app(
         routes_sessions.router,
         routes_baskets.router,
         routes_sales.router,
+        routes_cash.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     for plugin in plugins():

@@ -1,5 +1,5 @@
 """The till's back-office corner: reprint a receipt, X and Z reports, open the drawer, cash in
-and out. These are the devices part's services (devices.service), imported lazily; a node
+and out. Printing is the devices part's (devices.service), imported lazily; a node
 without them says so instead of failing."""
 
 from __future__ import annotations
@@ -10,13 +10,11 @@ from typing import TYPE_CHECKING, Any
 from nicegui import run, ui
 
 from edge.domain.errors import ApprovalRequired, DomainError, InvalidInput
+from edge.services import cash
 from kiosk_ui import fmt, runtime
 
 if TYPE_CHECKING:
     from kiosk_ui.pos import PosScreen
-
-# Cash in/out has no service in the contracts yet; whichever name the devices part picks.
-_CASH_NAMES = ("cash_movement", "cash_in_out")
 
 
 class ToolsPanel:
@@ -26,7 +24,6 @@ class ToolsPanel:
         self.reprint = runtime.optional(svc, "reprint")
         self.report = runtime.optional(svc, "print_report")
         self.drawer = runtime.optional(svc, "open_drawer")
-        self.cash = next((f for n in _CASH_NAMES if (f := runtime.optional(svc, n))), None)
         with ui.column().classes("w-full gap-4 max-w-3xl").mark("tools"):
             with ui.card().classes("w-full gap-2"):
                 ui.label("Reprint a receipt (marked COPY)").classes("text-xl font-bold")
@@ -49,14 +46,15 @@ class ToolsPanel:
                     self._button("Open drawer", self.drawer, None, "drawer").mark("drawer")
                     amount = ui.input("Amount (e.g. 200,00)").props("outlined")
                     amount.classes("w-48").mark("cash-amount")
+                    reason = ui.input("Reason (float, bank drop…)").props("outlined")
+                    reason.classes("w-64").mark("cash-reason")
                     for kind, label in (("in", "Cash in"), ("out", "Cash out")):
                         ui.button(
-                            label, on_click=lambda k=kind: self._cash(k, amount.value or "")
-                        ).props("outline").set_enabled(self.cash is not None)
-                if self.cash is None:
-                    ui.label("Cash in/out is not available on this node yet.").classes(
-                        "text-gray-600"
-                    )
+                            label,
+                            on_click=lambda k=kind: self._cash(
+                                k, amount.value or "", reason.value or ""
+                            ),
+                        ).props("outline").mark(f"cash-{kind}")
 
     async def scanned(self, code: str) -> None:
         self.screen.say(f"Scanned {code}: switch to Sell to add it to a basket", error=True)
@@ -112,14 +110,30 @@ class ToolsPanel:
                     shown = fmt.money(value, cur) if key not in ("sales", "count") else value
                     ui.label(f"{key}: {shown}")
 
-    async def _cash(self, kind: str, text: str) -> None:
-        if self.cash is None:
-            return
+    async def _cash(self, kind: str, text: str, reason: str) -> None:
+        actor = self.screen.actor
         try:
             amount = fmt.parse_amount(text)
-            await run.io_bound(
-                self.cash, self.ctx, self.screen.actor.register, self.screen.actor, kind, amount
-            )
+
+            def call(approver: tuple[str, str] | None) -> Any:
+                return cash.move_cash(
+                    self.ctx,
+                    actor,
+                    actor.register,
+                    kind,
+                    amount,
+                    reason,
+                    approver,  # type: ignore[arg-type]
+                )
+
+            try:
+                await run.io_bound(call, None)
+            except ApprovalRequired as exc:
+                approver = await self.screen.approve(exc.detail)
+                if approver is None:
+                    self.screen.say("Not approved", error=True)
+                    return
+                await run.io_bound(call, approver)
         except (DomainError, InvalidInput) as exc:
             self.screen.say(exc.detail, error=True)
             return

@@ -338,3 +338,23 @@ def _search_prefix(db: sqlite_utils.Database) -> None:
     DROP TABLE products_fts;
     ALTER TABLE products_fts_new RENAME TO products_fts;
     """)
+
+
+@edge_migrations(9, "cash_movements")
+def _cash_movements(db: sqlite_utils.Database) -> None:
+    # Cash put into or taken out of a drawer outside a sale (float, bank drop, petty cash): the
+    # X/Z report's drawer figure needs them to match what a supervisor counts.
+    db.executescript("""
+    CREATE TABLE cash_movements (
+        id INTEGER PRIMARY KEY,
+        register TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('in', 'out')),
+        amount INTEGER NOT NULL CHECK (amount > 0),
+        currency TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        by_user TEXT NOT NULL,
+        approved_by TEXT,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX cash_movements_register_at ON cash_movements (register, at);
+    """)

@@ -190,3 +190,28 @@ async def test_small_basket_discount_by_the_cashier_and_manual_price_by_a_superv
     user.find(marker="approver-pin").type("0000").trigger("keydown.enter")
     await user.should_see("unknown user or wrong PIN")
     assert user.find(marker="total").elements.pop().text == "11,68 zł"  # nothing changed
+
+
+async def test_cash_in_then_cash_out_approved_by_a_supervisor(node: Node) -> None:
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    user.find(marker="mode-tools").click()
+    await user.should_see(marker="cash-amount")
+    user.find(marker="cash-amount").type("200,00")
+    user.find(marker="cash-reason").type("float")
+    user.find(marker="cash-in").click()
+    await user.should_see("Cash in: 200,00")
+    user.find(marker="cash-amount").clear().type("50")
+    user.find(marker="cash-out").click()  # a cashier needs a supervisor to take cash out
+    await user.should_see("Supervisor approval")
+    user.find(marker="approver").type("supervisor")
+    user.find(marker="approver-pin").type("4321").trigger("keydown.enter")
+    await user.should_see("Cash out: 50,00")
+    with node.ctx.db.read() as conn:
+        moves = conn.execute(
+            "SELECT kind, amount, approved_by FROM cash_movements ORDER BY id"
+        ).fetchall()
+        kinds = [r[0] for r in conn.execute("SELECT kind FROM print_jobs ORDER BY id")]
+    assert [tuple(m) for m in moves] == [("in", 20000, None), ("out", 5000, "supervisor")]
+    assert kinds == ["drawer", "cash", "drawer", "cash"]
