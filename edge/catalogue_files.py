@@ -1,7 +1,10 @@
-"""Reading catalogue files (CSV or JSON Lines) from an ERP export into products.
+"""Reading catalogue files (CSV or JSON Lines) from an ERP export into products and promotions.
 
 A row is validated whole; one bad row rejects the file with its line number, so an import is
-all or nothing. Shared by the edge node (`store-edge catalog import`) and the hub."""
+all or nothing. Shared by the edge node (`store-edge catalog import`) and the hub.
+
+A promotion row is a JSON object with `"type": "promotion"` (or a `promotion_id`), or a CSV row
+whose `promotion_id` column is filled; `"active": false` ends (removes) the promotion."""
 
 from __future__ import annotations
 
@@ -9,13 +12,15 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from edge.domain.barcodes import has_valid_check_digit, normalize_gtin
-from edge.domain.catalogue import Product
+from edge.domain.catalogue import Product, Promotion
 from edge.domain.errors import InvalidInput
 from edge.domain.vat import VatRate
 
@@ -84,13 +89,7 @@ class ProductRecord(BaseModel):
         if self.price_minor is not None:
             minor = self.price_minor
         elif self.price is not None:
-            try:
-                amount = Decimal(self.price.replace(",", ".").replace(" ", "")) * 100
-            except InvalidOperation:
-                raise ValueError(f"price {self.price!r} is not a number") from None
-            if amount != amount.to_integral_value() or amount < 0:
-                raise ValueError(f"price {self.price!r} must be ≥ 0 with at most 2 decimals")
-            minor = int(amount)
+            minor = _minor(self.price)
         else:
             raise ValueError("price (or price_minor) is required")
         names = {"pl": self.name_pl, **({"en": self.name_en} if self.name_en else {})}
@@ -108,6 +107,136 @@ class ProductRecord(BaseModel):
             image=self.image,
             active=self.active,
         )
+
+
+def _moment(value: Any) -> Any:
+    """ISO date or date-time; a naive one is taken as UTC (a promotion's clock must be aware)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            try:
+                moment = datetime.combine(date.fromisoformat(value), datetime.min.time())
+            except ValueError:
+                raise ValueError(f"{value!r} is not an ISO date or date-time") from None
+    else:
+        raise ValueError(f"{value!r} is not an ISO date or date-time")
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class PromotionRecord(BaseModel):
+    """One promotion row. percent: `value` % off (1–99); price: the unit price becomes `value`
+    (minor units, or `price` as a decimal); multibuy: `buy` pieces cost as `pay` pieces.
+    `active: false` ends the promotion: only `id` is needed then."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._/-]+$")
+    sku: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._/-]+$")
+    kind: str | None = None
+    value: int = Field(0, ge=0)
+    price: str | None = None
+    buy: int = Field(0, ge=0)
+    pay: int = Field(0, ge=0)
+    starts: datetime | None = None
+    ends: datetime | None = None
+    label_pl: str = Field("", max_length=100)
+    label_en: str = Field("", max_length=100)
+    active: bool = True
+
+    @field_validator("starts", "ends", mode="before")
+    @classmethod
+    def _when(cls, value: Any) -> Any:
+        return _moment(value)
+
+    @field_validator("price", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+    def to_promotion(self) -> Promotion | None:
+        """The promotion, or None for a row that ends one."""
+        if not self.active:
+            return None
+        if self.sku is None:
+            raise ValueError("sku is required")
+        value = self.value
+        if self.kind == "percent":
+            if not 1 <= value <= 99:
+                raise ValueError("a percent promotion needs a value from 1 to 99")
+        elif self.kind == "price":
+            value = _minor(self.price) if self.price is not None else value
+            if self.price is None and "value" not in self.model_fields_set:
+                raise ValueError("a price promotion needs its value (or price)")
+        elif self.kind == "multibuy":
+            if not (self.buy >= 2 and 1 <= self.pay < self.buy):
+                raise ValueError("a multibuy promotion needs buy ≥ 2 and 1 ≤ pay < buy")
+        else:
+            raise ValueError("kind must be percent, price or multibuy")
+        if self.starts and self.ends and self.ends <= self.starts:
+            raise ValueError("ends must be after starts")
+        labels = {k: v for k, v in (("pl", self.label_pl), ("en", self.label_en)) if v}
+        return Promotion(
+            id=self.id,
+            sku=self.sku,
+            kind=self.kind,  # type: ignore[arg-type]
+            value=value,
+            buy=self.buy if self.kind == "multibuy" else 0,
+            pay=self.pay if self.kind == "multibuy" else 0,
+            starts=self.starts,
+            ends=self.ends,
+            labels=labels,
+        )
+
+
+def _minor(price: str) -> int:
+    try:
+        amount = Decimal(price.replace(",", ".").replace(" ", "")) * 100
+    except InvalidOperation:
+        raise ValueError(f"price {price!r} is not a number") from None
+    if amount != amount.to_integral_value() or amount < 0:
+        raise ValueError(f"price {price!r} must be ≥ 0 with at most 2 decimals")
+    return int(amount)
+
+
+@dataclass(frozen=True, slots=True)
+class PromotionRow:
+    """A promotion as read from a file: `promotion` is None when the row ends `id`."""
+
+    line: int
+    id: str
+    promotion: Promotion | None
+
+
+@dataclass(slots=True)
+class Contents:
+    products: list[Product] = field(default_factory=list)
+    promotions: list[PromotionRow] = field(default_factory=list)
+
+
+def is_promotion(raw: dict[str, Any]) -> bool:
+    return raw.get("type") == "promotion" or bool(raw.get("promotion_id"))
+
+
+def promotion_of(raw: dict[str, Any], where: str) -> Promotion | None:
+    """Validates one promotion row; InvalidInput names `where` and the field."""
+    if raw.get("promotion_id") and "id" not in raw:
+        raw = {**raw, "id": raw["promotion_id"]}
+    try:
+        return PromotionRecord.model_validate(raw).to_promotion()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"]) or "row"
+        msg = str(first.get("ctx", {}).get("error", "")) or first["msg"]
+        raise InvalidInput(f"{where}: promotion {key}: {msg}") from None
+    except ValueError as exc:
+        raise InvalidInput(f"{where}: promotion: {exc}") from None
 
 
 def _record(raw: dict[str, Any], where: str) -> Product:
@@ -140,25 +269,43 @@ def detect_format(name: str, head: bytes) -> str:
 
 def parse(data: bytes, fmt: str) -> Iterator[Product]:
     """Yields products; raises InvalidInput naming the line of the first bad row."""
+    yield from read(data, fmt).products
+
+
+def read(data: bytes, fmt: str) -> Contents:
+    """Products and promotion rows of a file, all validated; InvalidInput names the line of the
+    first bad row (nothing is returned then)."""
     if len(data) > MAX_FILE_BYTES:
         raise InvalidInput("catalogue file is too large")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput("catalogue file is not UTF-8") from None
-    seen: set[str] = set()
     if fmt == "jsonl":
         rows: Iterator[tuple[int, dict[str, Any]]] = _jsonl_rows(text)
     elif fmt == "csv":
         rows = _csv_rows(text)
     else:
         raise InvalidInput(f"unknown catalogue format {fmt!r} (csv or jsonl)")
+    out = Contents()
+    seen: set[str] = set()
+    seen_promos: set[str] = set()
     for line_no, raw in rows:
-        product = _record(raw, f"line {line_no}")
+        where = f"line {line_no}"
+        if is_promotion(raw):
+            promo = promotion_of(raw, where)
+            pid = promo.id if promo else str(raw.get("id") or raw.get("promotion_id"))
+            if pid in seen_promos:
+                raise InvalidInput(f"{where}: promotion {pid} appears twice")
+            seen_promos.add(pid)
+            out.promotions.append(PromotionRow(line_no, pid, promo))
+            continue
+        product = _record(raw, where)
         if product.sku in seen:
-            raise InvalidInput(f"line {line_no}: sku {product.sku} appears twice")
+            raise InvalidInput(f"{where}: sku {product.sku} appears twice")
         seen.add(product.sku)
-        yield product
+        out.products.append(product)
+    return out
 
 
 def _jsonl_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -186,4 +333,7 @@ def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     for raw in reader:
         if None in raw:
             raise InvalidInput(f"line {reader.line_num}: more fields than the header names")
-        yield reader.line_num, {k: v for k, v in raw.items() if v not in (None, "")}
+        row = {k: v for k, v in raw.items() if v not in (None, "")}
+        if not row:
+            continue  # a blank line
+        yield reader.line_num, row

@@ -21,7 +21,7 @@ from edge.services.context import Context
 from edge.signing import load_public_key, public_pem
 from edge.store import catalogue_repo, outbox
 from sync import edge_store, protocol
-from sync.catalogue import products_from
+from sync.catalogue import products_from, promotions_from
 from sync.mqtt import MqttLink
 from sync.protocol import (
     Ack,
@@ -361,17 +361,29 @@ class SyncAgent:
         if msg.kind == "snapshot" and msg.version < current:
             return False
         products = products_from(msg.products)  # validated whole before anything changes
+        promotions = promotions_from(msg.promotions) if msg.promotions is not None else None
         now = self.ctx.clock()
         with self.ctx.db.transaction() as conn:
             if msg.kind == "snapshot":
                 edge_store.replace_catalogue(conn, products, now)
+                if promotions is not None:  # None: a hub that does not send promotions
+                    catalogue_repo.replace_promotions(conn, promotions)
             else:
                 catalogue_repo.upsert(conn, products, now)
+                catalogue_repo.upsert_promotions(conn, promotions or [])
+                catalogue_repo.delete_promotions(conn, msg.ended_promotions or [])
             edge_store.trust_keys(conn, msg.store_keys)
             if msg.stores:
                 edge_store.save_nearby(conn, self.store_id, [], msg.stores)
             edge_store.set_state(conn, "catalogue_version", msg.version)
-        log.info("catalogue %s v%d applied (%d products)", msg.kind, msg.version, len(products))
+        log.info(
+            "catalogue %s v%d applied (%d products, %d promotions, %d ended)",
+            msg.kind,
+            msg.version,
+            len(products),
+            len(promotions or []),
+            len(msg.ended_promotions or []),
+        )
         self.last_status = 0.0  # tell the hub our new version soon
         return True
 

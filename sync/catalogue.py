@@ -1,5 +1,6 @@
-"""Products on the wire: the catalogue file record shape (edge/catalogue_files.ProductRecord), so
-the hub's import, its messages and a store's apply validate products with the same rules."""
+"""Products and promotions on the wire: the catalogue file record shapes
+(edge/catalogue_files.ProductRecord and PromotionRecord), so the hub's import, its messages and a
+store's apply validate them with the same rules."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from edge.catalogue_files import ProductRecord
-from edge.domain.catalogue import Product
+from edge.catalogue_files import ProductRecord, promotion_of
+from edge.domain.catalogue import Product, Promotion
 from edge.domain.errors import InvalidInput
 
 
@@ -42,4 +43,31 @@ def products_from(records: list[dict[str, Any]]) -> list[Product]:
             raise InvalidInput(f"product {i}: {key}: {first['msg']}") from None
         except ValueError as exc:
             raise InvalidInput(f"product {i}: {exc}") from None
+    return out
+
+
+def promotion_record(p: Promotion) -> dict[str, Any]:
+    return {
+        "type": "promotion",
+        "id": p.id,
+        "sku": p.sku,
+        "kind": p.kind,
+        "value": p.value,
+        "buy": p.buy,
+        "pay": p.pay,
+        "starts": p.starts.isoformat() if p.starts else None,
+        "ends": p.ends.isoformat() if p.ends else None,
+        "label_pl": p.labels.get("pl", ""),
+        "label_en": p.labels.get("en", ""),
+    }
+
+
+def promotions_from(records: list[dict[str, Any]]) -> list[Promotion]:
+    """Validates every record (all must be live promotions); InvalidInput names the first bad."""
+    out = []
+    for i, raw in enumerate(records):
+        promo = promotion_of(raw, f"promotion {i}") if isinstance(raw, dict) else None
+        if promo is None:
+            raise InvalidInput(f"promotion {i}: not a live promotion record")
+        out.append(promo)
     return out

@@ -125,12 +125,18 @@ class StoreStatus(_Msg):
 
 
 class Signed(_Msg):
-    """A hub message signed with the hub's Ed25519 key over every field but `signature`."""
+    """A hub message signed with the hub's Ed25519 key over every field but `signature`.
 
+    Fields added later are optional with a None default and left out of the signed body when
+    None, so a message from an older hub (without them) still verifies; unknown fields from a
+    newer hub are kept (extra="allow") so that they are verified too, then ignored."""
+
+    model_config = ConfigDict(extra="allow")
     signature: str = ""
 
     def body(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude={"signature"})
+        body = self.model_dump(mode="json", exclude={"signature"})
+        return {k: v for k, v in body.items() if v is not None}
 
     def signed(self, key: Ed25519PrivateKey) -> Any:
         return self.model_copy(update={"signature": sign(key, self.body())})
@@ -162,13 +168,19 @@ class CommandAck(_Msg):
 
 class CatalogueMessage(Signed):
     """A versioned catalogue change (`delta`: changes since version-1) or a full `snapshot`.
-    Products use the catalogue file record shape (edge/catalogue_files.ProductRecord)."""
+    Products use the catalogue file record shape (edge/catalogue_files.ProductRecord),
+    promotions the promotion record shape (PromotionRecord, `type: "promotion"`)."""
 
     kind: Literal["delta", "snapshot"]
     version: int = Field(ge=1)
     products: list[dict[str, Any]] = []
     store_keys: dict[str, str] = {}  # store id -> PEM public key (offline-return QR checks)
     stores: list[dict[str, Any]] = []  # [{store_id, name}] for nearby availability labels
+    # Added in schema 1 (optional, so older hubs' messages still verify). A delta: promotions
+    # added or changed, and ids of promotions ended. A snapshot: every live promotion (the
+    # store replaces its own); None = the hub does not distribute promotions, keep yours.
+    promotions: list[dict[str, Any]] | None = None
+    ended_promotions: list[str] | None = None
 
 
 class StoreKeys(Signed):

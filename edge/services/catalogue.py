@@ -84,10 +84,18 @@ def categories(ctx: Context) -> list[dict[str, str]]:
 
 
 def import_catalogue(ctx: Context, data: bytes, fmt: str) -> int:
-    """Imports a CSV or JSON Lines file, all or nothing; returns the number of products."""
-    products = list(catalogue_files.parse(data, fmt))
+    """Imports a CSV or JSON Lines file (products and promotion rows), all or nothing; returns
+    the number of products."""
+    contents = catalogue_files.read(data, fmt)
     with ctx.db.transaction() as conn:
-        return catalogue_repo.upsert(conn, products, ctx.clock())
+        n = catalogue_repo.upsert(conn, contents.products, ctx.clock())
+        catalogue_repo.upsert_promotions(
+            conn, [r.promotion for r in contents.promotions if r.promotion]
+        )
+        catalogue_repo.delete_promotions(
+            conn, [r.id for r in contents.promotions if r.promotion is None]
+        )
+        return n
 
 
 def import_file(ctx: Context, path: Path) -> int:

@@ -257,3 +257,27 @@ def upsert_promotions(conn: sqlite3.Connection, promos: Iterable[Promotion]) -> 
             for p in promos
         ],
     )
+
+
+def all_promotions(conn: sqlite3.Connection) -> list[Promotion]:
+    return [_promotion(r) for r in conn.execute("SELECT * FROM promotions ORDER BY id")]
+
+
+def promotions_by_id(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Promotion]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    marks = ",".join("?" * len(wanted))
+    rows = conn.execute(f"SELECT * FROM promotions WHERE id IN ({marks})", wanted)
+    return {r["id"]: _promotion(r) for r in rows}
+
+
+def delete_promotions(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
+    """Ends promotions: they stop applying to baskets priced after the transaction."""
+    conn.executemany("DELETE FROM promotions WHERE id = ?", [(i,) for i in ids])
+
+
+def replace_promotions(conn: sqlite3.Connection, promos: list[Promotion]) -> None:
+    """Exactly these promotions, no others (a snapshot from the hub)."""
+    conn.execute("DELETE FROM promotions")
+    upsert_promotions(conn, promos)

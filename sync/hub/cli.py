@@ -78,8 +78,8 @@ def hub_main(
 
 @hub_app.command("import")
 def hub_import(file: Path, config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
-    """Import products from a CSV or JSON Lines file as the next catalogue version (all or
-    nothing); a running hub's stores catch up at their next status report."""
+    """Import products and promotions from a CSV or JSON Lines file as the next catalogue
+    version (all or nothing); a running hub's stores catch up at their next status report."""
     from edge.cli import fail
     from edge.domain.errors import DomainError
     from sync.hub.service import Hub
@@ -95,4 +95,7 @@ def hub_import(file: Path, config: ConfigOpt = None, data_dir: DataDirOpt = None
         return
     finally:
         hub.db.close()
-    typer.echo(f"imported {out['imported']} products from {file} as catalogue v{out['version']}")
+    typer.echo(
+        f"imported {out['imported']} products, {out['promotions']} promotions"
+        f" ({out['ended_promotions']} ended) from {file} as catalogue v{out['version']}"
+    )

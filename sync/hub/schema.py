@@ -136,3 +136,10 @@ def _replication(db: sqlite_utils.Database) -> None:
         payload TEXT NOT NULL
     );
     """)
+
+
+@hub_migrations(2, "catalogue_promotions")
+def _promotions(db: sqlite_utils.Database) -> None:
+    # Which promotion ids each version added, changed or ended (a delta carries the current
+    # record of each, or its id as ended when the hub no longer has it).
+    db.execute("ALTER TABLE hub_catalog_versions ADD COLUMN promotions TEXT NOT NULL DEFAULT '[]'")

@@ -14,9 +14,9 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from edge.catalogue_files import detect_format, parse
+from edge.catalogue_files import Contents, PromotionRow, detect_format, read
 from edge.demo.catalogue import CATEGORIES, demo_products, demo_promotions
-from edge.domain.catalogue import Product
+from edge.domain.catalogue import Product, Promotion
 from edge.domain.errors import DomainError, InvalidInput
 from edge.signing import generate_key_pair
 from edge.store import catalogue_repo
@@ -24,7 +24,7 @@ from edge.store.db import Database
 from edge.store.migrations import migrate
 from edge.store.schema import edge_migrations
 from sync import protocol
-from sync.catalogue import product_record
+from sync.catalogue import product_record, promotion_record
 from sync.hub import orders, queries
 from sync.hub.apply import Applied, apply_batch, ensure_store
 from sync.hub.config import HubSettings
@@ -380,31 +380,71 @@ class Hub:
                 return
         with self.db.transaction() as conn:
             catalogue_repo.upsert_categories(conn, CATEGORIES)
-            catalogue_repo.upsert_promotions(conn, demo_promotions())
-        self.import_products(demo_products())
-        log.info("hub seeded with the demo catalogue")
+        promos = [PromotionRow(0, p.id, p) for p in demo_promotions()]
+        self.import_products(demo_products(), promos)
+        log.info("hub seeded with the demo catalogue and promotions")
 
-    def import_products(self, products: list[Product]) -> int:
-        """Stores the products as the next catalogue version and publishes it as a delta."""
+    def import_products(
+        self, products: list[Product], promotions: list[PromotionRow] | None = None
+    ) -> int:
+        """Stores the products and promotion changes as the next catalogue version and
+        publishes it as a delta. A promotion must be on a product of this file or of the
+        catalogue (InvalidInput names its line; nothing is stored then)."""
+        promotions = promotions or []
         now = _now()
         with self.db.transaction() as conn:
             catalogue_repo.upsert(conn, products, now)
+            live = [r.promotion for r in promotions if r.promotion is not None]
+            for row in promotions:
+                if row.promotion and catalogue_repo.get(conn, row.promotion.sku) is None:
+                    raise InvalidInput(
+                        f"line {row.line}: promotion {row.id}: sku {row.promotion.sku}"
+                        " is not in the catalogue"
+                    )
+            catalogue_repo.upsert_promotions(conn, live)
+            ended = [r.id for r in promotions if r.promotion is None]
+            catalogue_repo.delete_promotions(conn, ended)
             version = self._catalogue_version(conn) + 1
             conn.execute(
-                "INSERT INTO hub_catalog_versions (version, skus, at) VALUES (?, ?, ?)",
-                [version, json.dumps([p.sku for p in products]), now.isoformat()],
+                "INSERT INTO hub_catalog_versions (version, skus, at, promotions)"
+                " VALUES (?, ?, ?, ?)",
+                [
+                    version,
+                    json.dumps([p.sku for p in products]),
+                    now.isoformat(),
+                    json.dumps([r.id for r in promotions]),
+                ],
             )
-        msg = CatalogueMessage(
-            kind="delta", version=version, products=[product_record(p) for p in products]
-        ).signed(self.key)
+        msg = self._delta(version, products, live, ended)
         self.publish(self.topics.catalog_changes, protocol.encode(msg))
         return version
 
+    def _delta(
+        self, version: int, products: list[Product], live: list[Promotion], ended: list[str]
+    ) -> CatalogueMessage:
+        # Promotion fields only when the version changed promotions: a products-only delta
+        # stays byte-for-byte what stores without promotion support verify.
+        touched = bool(live or ended)
+        return CatalogueMessage(
+            kind="delta",
+            version=version,
+            products=[product_record(p) for p in products],
+            promotions=[promotion_record(p) for p in live] if touched else None,
+            ended_promotions=ended if touched else None,
+        ).signed(self.key)
+
     def import_catalogue(self, data: bytes, filename: str = "") -> dict[str, int]:
-        products = list(parse(data, detect_format(filename, data[:64])))
-        if not products:
-            raise InvalidInput("the catalogue file holds no products")
-        return {"imported": len(products), "version": self.import_products(products)}
+        contents: Contents = read(data, detect_format(filename, data[:64]))
+        if not contents.products and not contents.promotions:
+            raise InvalidInput("the catalogue file holds no products or promotions")
+        version = self.import_products(contents.products, contents.promotions)
+        ended = sum(1 for r in contents.promotions if r.promotion is None)
+        return {
+            "imported": len(contents.products),
+            "version": version,
+            "promotions": len(contents.promotions) - ended,
+            "ended_promotions": ended,
+        }
 
     def catch_up_catalogue(self, store_id: str, have: int) -> None:
         with self.db.read() as conn:
@@ -413,29 +453,31 @@ class Hub:
                 deltas = None
             else:
                 deltas = conn.execute(
-                    "SELECT version, skus FROM hub_catalog_versions WHERE version > ?"
-                    " ORDER BY version",
+                    "SELECT version, skus, promotions FROM hub_catalog_versions"
+                    " WHERE version > ? ORDER BY version",
                     [have],
                 ).fetchall()
         if deltas is None:
             self.send_snapshot(store_id)
             return
         for row in deltas:
+            ids = json.loads(row["promotions"])
             with self.db.read() as conn:
                 products = [
                     p for sku in json.loads(row["skus"]) if (p := catalogue_repo.get(conn, sku))
                 ]
-            msg = CatalogueMessage(
-                kind="delta",
-                version=row["version"],
-                products=[product_record(p) for p in products],
-            ).signed(self.key)
+                # Current records: a promotion the hub no longer has was ended since.
+                current_promos = catalogue_repo.promotions_by_id(conn, ids)
+            live = [current_promos[i] for i in ids if i in current_promos]
+            ended = [i for i in ids if i not in current_promos]
+            msg = self._delta(row["version"], products, live, ended)
             self.publish(self.topics.store_catalog(store_id), protocol.encode(msg))
 
     def snapshot(self) -> CatalogueMessage:
         with self.db.read() as conn:
             version = self._catalogue_version(conn)
             products = queries.all_product_records(conn)
+            promotions = [promotion_record(p) for p in catalogue_repo.all_promotions(conn)]
             stores = conn.execute(
                 "SELECT store_id, name, public_key FROM hub_stores ORDER BY store_id"
             ).fetchall()
@@ -443,6 +485,8 @@ class Hub:
             kind="snapshot",
             version=max(version, 1),
             products=products,
+            promotions=promotions,
+            ended_promotions=[],
             store_keys={r["store_id"]: r["public_key"] for r in stores if r["public_key"]},
             stores=[{"store_id": r["store_id"], "name": self._store_name(r)} for r in stores],
         ).signed(self.key)
