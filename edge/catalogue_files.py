@@ -328,7 +328,8 @@ def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    if not reader.fieldnames or "sku" not in reader.fieldnames:
+    names = set(reader.fieldnames or ())
+    if "sku" not in names and "promotion_id" not in names:  # an "end these promotions" file
         raise InvalidInput("line 1: CSV header must name the columns (sku, name_pl, price, vat…)")
     for raw in reader:
         if None in raw:
