@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from edge.services import baskets
+from edge.services.catalogue import import_catalogue
+from edge.services.context import Context
 from edge.store import catalogue_repo
 from sync.hub.cli import hub_app
 from tests.integration.sync.brokers import wait_for
@@ -133,3 +135,13 @@ def test_a_bad_promotion_row_is_refused_with_nothing_imported(
         assert catalogue_repo.get(conn, "NEW-9") is None
         assert "PROMO-MILK-25" not in {p.id for p in catalogue_repo.all_promotions(conn)}
     assert "PROMO-MILK-25" not in _promo_ids(a) and _version(a) == 1
+
+
+def test_a_store_on_its_own_imports_promotions_from_the_same_file(ctx: Context) -> None:
+    """`store-edge catalog import` on a node without a hub reads the same promotion rows."""
+    end = {"type": "promotion", "id": "PROMO-CHOC-20", "active": False}
+    data = "\n".join(json.dumps(r) for r in (PROMO, end)).encode()
+    assert import_catalogue(ctx, data, "jsonl") == 0
+    with ctx.db.read() as conn:
+        ids = {p.id for p in catalogue_repo.all_promotions(conn)}
+    assert "PROMO-MILK-25" in ids and "PROMO-CHOC-20" not in ids
