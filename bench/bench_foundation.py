@@ -3,6 +3,7 @@ committing the same rows, FTS search at 100 000 products, cold start and RSS at 
 
 from __future__ import annotations
 
+import http.client
 import json
 import sqlite3
 import subprocess
@@ -12,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -63,22 +65,34 @@ def scan_in_process(report: Report, ctx: Context) -> None:
 
 
 def scan_over_http(report: Report, data_dir: Path) -> None:
+    """A POS posting scans over one keep-alive connection. The client is the standard library's
+    http.client: httpx's own per-request cost (~0.7 ms here) is not the node's latency."""
     samples: list[float] = []
-    with _serve(data_dir) as (url, _pid), httpx.Client(base_url=url, timeout=10) as c:
-        token = c.post("/api/v1/sessions", json={"username": "supervisor", "pin": "4321"})
-        h = {"Authorization": f"Bearer {token.json()['token']}"}
-        items = c.get("/api/v1/products", params={"q": "mleko", "limit": 50}).json()["items"]
+    with _serve(data_dir) as (url, _pid):
+        conn = http.client.HTTPConnection(url.removeprefix("http://"), timeout=10)
+
+        def call(method: str, path: str, body: Any = None, token: str = "") -> Any:
+            headers = {"content-type": "application/json"}
+            if token:
+                headers["authorization"] = f"Bearer {token}"
+            conn.request(method, path, json.dumps(body) if body is not None else None, headers)
+            response = conn.getresponse()
+            data = response.read()
+            if response.status >= 400:
+                raise RuntimeError(f"{method} {path}: {response.status} {data[:200]!r}")
+            return json.loads(data) if data else None
+
+        token = call("POST", "/api/v1/sessions", {"username": "supervisor", "pin": "4321"})["token"]
+        items = call("GET", "/api/v1/products?q=mleko&limit=50")["items"]
         codes = [p["barcodes"][0] for p in items if p["unit"] == "pcs" and p["barcodes"]]
         bid = ""
         for i in range(SCANS):
             if i % 20 == 0:
-                bid = c.post("/api/v1/baskets", headers=h).json()["id"]
+                bid = call("POST", "/api/v1/baskets", token=token)["id"]
             t = time.perf_counter()
-            r = c.post(
-                f"/api/v1/baskets/{bid}/lines", headers=h, json={"code": codes[i % len(codes)]}
-            )
+            call("POST", f"/api/v1/baskets/{bid}/lines", {"code": codes[i % len(codes)]}, token)
             samples.append(time.perf_counter() - t)
-            r.raise_for_status()
+        conn.close()
     p50, p99 = _ms(samples)
     report.add("scan_to_line_http_p50", p50, "ms", limit=5.0)
     report.add("scan_to_line_http_p99", p99, "ms", limit=5.0)
@@ -270,6 +284,7 @@ def run(report: Report) -> None:
             limit_name="raw sqlite3 FULL",
             higher_is_better=True,
             ratio=ours / raw,
+            min_ratio=0.5,
         )
         scan_over_http(report, root / "demo")
         build(root / "100k", 100_000)

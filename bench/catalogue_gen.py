@@ -7,7 +7,7 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from edge.bootstrap import open_database
+from edge.bootstrap import open_database, plugin_migrations
 from edge.config import load_settings
 from edge.demo.catalogue import demo_products
 from edge.domain.barcodes import with_check_digit
@@ -40,7 +40,7 @@ def products(n: int, seed: int = 1) -> Iterator[Product]:
 def build(data_dir: Path, n: int) -> Path:
     """A node data dir whose catalogue has `n` generated products (no demo data)."""
     settings = load_settings(None, {"data_dir": data_dir, "demo": False})
-    db = open_database(settings)
+    db = open_database(settings, plugin_migrations())
     batch: list[Product] = []
     for product in products(n):
         batch.append(product)

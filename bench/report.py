@@ -38,20 +38,28 @@ class Report:
         limit_name: str = "target",
         higher_is_better: bool = False,
         ratio: float | None = None,
+        min_ratio: float | None = None,
     ) -> None:
         """Records one figure. With a limit, the ratio is value/limit (or the ratio given, when
-        the limit was itself measured in this run, e.g. raw sqlite3 beside our checkouts)."""
+        the limit was itself measured in this run, e.g. raw sqlite3 beside our checkouts).
+        `min_ratio`: the target is a share of the limit (checkouts ≥ 50 % of raw sqlite3)."""
         entry: dict[str, Any] = {"value": round(value, 3), "unit": unit}
         if limit is not None:
             entry["limit"] = round(limit, 3)
+            if min_ratio is not None:
+                entry["target_ratio"] = min_ratio
             entry["ratio"] = round(ratio if ratio is not None else value / limit, 3)
         self.figures[name] = entry
         shown = f"{value:,.2f} {unit}"
         if limit is not None:
-            ok = value >= limit if higher_is_better else value <= limit
+            if min_ratio is not None:
+                ok = entry["ratio"] >= min_ratio
+            else:
+                ok = value >= limit if higher_is_better else value <= limit
             shown += (
                 f"   {limit_name} {limit:,.2f} {unit}   ratio {entry['ratio']:.2f}"
-                f"   {'OK' if ok else 'MISSED'}"
+                + (f" (target ≥ {min_ratio:.2f})" if min_ratio is not None else "")
+                + f"   {'OK' if ok else 'MISSED'}"
             )
         print(f"  {name:<48} {shown}", flush=True)
 

@@ -22,7 +22,7 @@ from edge.api import (
     routes_sessions,
 )
 from edge.api.request_id import RequestIdMiddleware
-from edge.bootstrap import bootstrap
+from edge.bootstrap import bootstrap, plugin_migrations
 from edge.config import Settings
 from edge.metrics import Metrics
 from edge.plugins import Component, ComponentFactory, plugins
@@ -64,7 +64,7 @@ class TimingMiddleware:
 
 def migration_sets() -> list[MigrationSet]:
     """Every component's migrations, in the order they apply."""
-    return [edge_migrations, *(p.migrations for p in plugins() if p.migrations is not None)]
+    return [edge_migrations, *plugin_migrations()]
 
 
 def component_factories(settings: Settings) -> list[ComponentFactory]:
@@ -79,7 +79,7 @@ def create_app(
     components: Sequence[ComponentFactory] | None = None,
 ) -> FastAPI:
     sets = migration_sets()
-    ctx = ctx or bootstrap(settings, sets[1:])
+    ctx = ctx or bootstrap(settings)
     factories = list(components) if components is not None else component_factories(settings)
     running: list[Component] = []
 

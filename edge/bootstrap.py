@@ -28,10 +28,18 @@ def open_database(settings: Settings, extra: Sequence[MigrationSet] = ()) -> Dat
     return db
 
 
-def bootstrap(settings: Settings, extra_migrations: Sequence[MigrationSet] = ()) -> Context:
+def plugin_migrations() -> list[MigrationSet]:
     from edge.plugins import plugins
 
-    ctx = Context(open_database(settings, extra_migrations), settings)
+    return [p.migrations for p in plugins() if p.migrations is not None]
+
+
+def bootstrap(settings: Settings) -> Context:
+    """A node's context: its database migrated for every part (the parts' hooks attached below
+    write to their own tables), demo data if asked for."""
+    from edge.plugins import plugins
+
+    ctx = Context(open_database(settings, plugin_migrations()), settings)
     for plugin in plugins():
         if plugin.setup is not None:
             plugin.setup(ctx)

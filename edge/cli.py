@@ -63,11 +63,10 @@ def _logging(settings: Settings) -> None:
 
 
 def context_for(settings: Settings):  # type: ignore[no-untyped-def]
-    from edge.app import migration_sets
     from edge.bootstrap import bootstrap
 
     try:
-        return bootstrap(settings, migration_sets()[1:])
+        return bootstrap(settings)
     except MigrationError as exc:
         fail(str(exc))
 

@@ -51,6 +51,9 @@ def ensure_incremental(path: str) -> bool:
         if conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2:
             return False
         conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        # The copy goes through a temporary file, not memory: a store box has little RAM and
+        # the database can be larger than what is free.
+        conn.execute("PRAGMA temp_store = FILE")
         conn.execute("VACUUM")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         log.info("database switched to incremental vacuum")
