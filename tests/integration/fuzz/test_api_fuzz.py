@@ -1,0 +1,105 @@
+"""Property test of the error contract: schemathesis generates valid and invalid requests from
+each API's own OpenAPI document and sends them in process; no request may get a 5xx, every 4xx
+is RFC 9457 problem+json, and a refused request leaves the database as it was.
+
+Bounded for CI: a fixed seed (derandomized), a few examples per operation and mode."""
+
+from __future__ import annotations
+
+import os
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.python import asgi
+
+from tests.integration.fuzz.conftest import assert_problem, changed, db_of, fingerprint
+
+# Per operation and mode: ~50 operations x 2 modes stay well under 60 s on two cores. A deeper
+# local run: STORE_EDGE_FUZZ_EXAMPLES=200 pytest tests/integration/fuzz
+MAX_EXAMPLES = int(os.environ.get("STORE_EDGE_FUZZ_EXAMPLES", "10"))
+FUZZ_SETTINGS = settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,  # the same cases on every run, so CI is stable
+    database=None,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate, Phase.shrink],
+    suppress_health_check=list(HealthCheck),
+)
+LOGOUT = ("DELETE", "/api/v1/sessions/current")
+
+
+def _asgi_login(app: FastAPI) -> dict[str, str]:
+    with asgi.get_client(app) as c:
+        r = c.post("/api/v1/sessions", json={"username": "cashier", "pin": "1234"})
+        assert r.status_code == 201, r.text
+        return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def _schema(app: FastAPI, headers: dict[str, str] | None = None) -> Any:
+    config = schemathesis.Config.from_dict({"seed": 1123, "headers": headers or {}})
+    return schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
+
+
+@pytest.fixture
+def in_process() -> Iterator[None]:
+    # schemathesis runs each app's lifespan in its own event-loop thread until told to stop;
+    # stopping here closes the databases before the next test.
+    yield
+    asgi.shutdown_lifespans()
+
+
+def fuzz(schema: Any, app: FastAPI, headers_for: Callable[[Any], dict[str, str]]) -> int:
+    """Runs every operation in both modes; returns how many requests were sent."""
+    db = db_of(app)
+    sent = 0
+    failures: list[str] = []  # every operation runs, so one run reports every broken one
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
+            @FUZZ_SETTINGS
+            @given(case=operation.as_strategy(generation_mode=mode))
+            def check(case: schemathesis.Case) -> None:
+                nonlocal sent
+                before = fingerprint(db)
+                response = case.call(headers=headers_for(case))
+                sent += 1
+                what = f"[{mode.value}] {case.as_curl_command()}"
+                ctype = response.headers.get("content-type", [""])[0]
+                assert_problem(response.status_code, ctype, response.content, what)
+                if response.status_code >= 400:
+                    wrote = changed(before, fingerprint(db))
+                    assert not wrote, f"{what} -> {response.status_code} wrote to {wrote}"
+
+            try:
+                check()
+            except Unsatisfiable:
+                # Nothing to make invalid (no parameters, no body): only the positive mode runs.
+                assert mode is GenerationMode.NEGATIVE, operation.label
+            except Exception as exc:  # a FlakyFailure is an ExceptionGroup
+                inner = exc.exceptions if isinstance(exc, BaseExceptionGroup) else [exc]
+                failures.extend(f"{operation.label}: {e}" for e in inner)
+    assert not failures, "\n\n".join(failures)
+    return sent
+
+
+def test_edge_api_keeps_the_error_contract(edge_app: FastAPI, in_process: None) -> None:
+    auth = _asgi_login(edge_app)
+    schema = _schema(edge_app, auth)
+
+    def headers_for(case: Any) -> dict[str, str]:
+        # A logout would end the fuzzing session: it gets a token of its own.
+        return _asgi_login(edge_app) if (case.method, case.path) == LOGOUT else {}
+
+    assert fuzz(schema, edge_app, headers_for) > 0
+
+
+def test_hub_api_keeps_the_error_contract(hub_app: FastAPI, in_process: None) -> None:
+    assert fuzz(_schema(hub_app), hub_app, lambda case: {}) > 0
