@@ -9,10 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from edge import __version__
 from edge.api import problems
+from edge.api.schemas import PlainText
 from edge.domain.errors import InvalidInput
 from sync.hub.orders import OrderIn
 from sync.hub.service import Hub
@@ -60,7 +61,7 @@ def get_order(order_id: str, hub: HubDep) -> dict[str, Any]:
     return hub.order(order_id)
 
 
-class CancelIn(BaseModel):
+class CancelIn(PlainText):
     reason: str = Field("cancelled by the shopper", max_length=200)
 
 

@@ -96,3 +96,18 @@ def hub_client(hub_app: FastAPI) -> Iterator[TestClient]:
 def db_of(app: Any) -> Database:
     state = app.state
     return state.ctx.db if hasattr(state, "ctx") else state.hub.db
+
+
+def assert_refused_unchanged(
+    client: TestClient, method: str, path: str, status: int, **kwargs: Any
+) -> Any:
+    """Sends one request; asserts the given 4xx as problem+json and an untouched database."""
+    db = db_of(client.app)
+    before = fingerprint(db)
+    r = client.request(method, path, **kwargs)
+    assert r.status_code == status, r.text[:500]
+    assert_problem(r.status_code, r.headers.get("content-type", ""), r.content, f"{method} {path}")
+    assert r.json()["status"] == status
+    wrote = changed(before, fingerprint(db))
+    assert not wrote, f"{method} {path} -> {r.status_code} wrote to {wrote}"
+    return r
