@@ -13,6 +13,7 @@ from pydantic import Field
 
 from edge import __version__
 from edge.api import problems
+from edge.api.body_limit import BodyLimitMiddleware
 from edge.api.schemas import PlainText
 from edge.domain.errors import InvalidInput
 from sync.hub.orders import OrderIn
@@ -130,6 +131,7 @@ def create_hub_app(hub: Hub, *, run: bool = True) -> FastAPI:
     registry = CollectorRegistry()
     registry.register(_Collector(hub))  # type: ignore[arg-type]
     problems.install(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_IMPORT_BYTES)
     app.include_router(router, prefix="/api/v1")
 
     @app.get("/metrics", include_in_schema=False)
