@@ -21,6 +21,7 @@ from edge.api import (
     routes_sales,
     routes_sessions,
 )
+from edge.api.body_limit import EDGE_MAX_BODY_BYTES, BodyLimitMiddleware
 from edge.api.request_id import RequestIdMiddleware
 from edge.bootstrap import bootstrap, plugin_migrations
 from edge.config import Settings
@@ -131,7 +132,9 @@ def create_app(
             app.include_router(router, prefix=API_PREFIX)
         for collector in plugin.metrics:
             app.state.metrics.add_collector(collector(ctx))
+    problems.api_fallback(app, "/api")  # after every API route, before the UI's mount
     app.include_router(routes_health.router)  # /healthz etc. also at the root, for systemd/LBs
+    app.add_middleware(BodyLimitMiddleware, max_bytes=EDGE_MAX_BODY_BYTES)
     app.add_middleware(TimingMiddleware, metrics=app.state.metrics)
     # Outermost, so the timing and every log line of the request carry its id.
     app.add_middleware(RequestIdMiddleware)

@@ -316,12 +316,23 @@ def _jsonl_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
             raw = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InvalidInput(f"line {n}: not valid JSON ({exc.msg})") from None
+        except RecursionError:  # a hostile line of [[[[…: refused, not a crash
+            raise InvalidInput(f"line {n}: JSON nested too deeply") from None
         if not isinstance(raw, dict):
             raise InvalidInput(f"line {n}: expected a JSON object")
         yield n, raw
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    line = 1
+    try:
+        for line, raw in _csv_dict_rows(text):
+            yield line, raw
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        raise InvalidInput(f"after line {line}: unreadable CSV ({exc})") from None
+
+
+def _csv_dict_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     sample = text[:4096]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")

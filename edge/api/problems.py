@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from edge.domain.errors import DomainError
 
@@ -59,17 +60,39 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def http_problem(status: int, detail: str | None, instance: str) -> JSONResponse:
+    """A problem for a plain HTTP status (404 route, 405, 413…); its code is the phrase."""
+    phrase = HTTPStatus(status).phrase
+    return problem(status, phrase.lower().replace(" ", "-"), detail or phrase, instance)
+
+
 async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "-")
-    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-    return problem(exc.status_code, code, detail, request.url.path)
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    return http_problem(exc.status_code, detail, request.url.path)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(
         500, "internal-error", "an unexpected error occurred; it has been logged", request.url.path
+    )
+
+
+def api_fallback(app: FastAPI, prefix: str) -> None:
+    """Unknown paths under the API prefix get a problem (404, or 405 for a known path with
+    another method) instead of falling through to the UI mounted at / (an HTML page)."""
+
+    async def not_found(request: Request) -> JSONResponse:
+        known = any(r.matches(request.scope)[0] is Match.PARTIAL for r in app.router.routes)
+        status = 405 if known else 404
+        return http_problem(status, None, request.url.path)
+
+    app.add_api_route(
+        prefix + "/{rest:path}",
+        not_found,
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        include_in_schema=False,
     )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from edge.domain.basket import PricedBasket
 from edge.domain.catalogue import Product, Promotion
@@ -18,7 +19,23 @@ from edge.services.catalogue import Lookup, ProductView
 Minor = int  # an amount in minor units (grosze)
 
 
-class _In(BaseModel):
+# C0 controls and DEL: NUL, ESC, line breaks… No field of a request is multi-line, and such
+# bytes end up in the database, in logs and on printed slips (ESC/POS reads them as commands).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class PlainText(BaseModel):
+    """A request body whose text fields must be plain, printable text (the hub's too)."""
+
+    @field_validator("*", mode="after", check_fields=False)
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        if isinstance(value, str) and _CONTROL.search(value):
+            raise ValueError("control characters (NUL, ESC, line breaks…) are not allowed")
+        return value
+
+
+class _In(PlainText):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 

@@ -9,10 +9,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from edge import __version__
 from edge.api import problems
+from edge.api.body_limit import BodyLimitMiddleware
+from edge.api.schemas import PlainText
 from edge.domain.errors import InvalidInput
 from sync.hub.orders import OrderIn
 from sync.hub.service import Hub
@@ -60,7 +62,7 @@ def get_order(order_id: str, hub: HubDep) -> dict[str, Any]:
     return hub.order(order_id)
 
 
-class CancelIn(BaseModel):
+class CancelIn(PlainText):
     reason: str = Field("cancelled by the shopper", max_length=200)
 
 
@@ -129,6 +131,7 @@ def create_hub_app(hub: Hub, *, run: bool = True) -> FastAPI:
     registry = CollectorRegistry()
     registry.register(_Collector(hub))  # type: ignore[arg-type]
     problems.install(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_IMPORT_BYTES)
     app.include_router(router, prefix="/api/v1")
 
     @app.get("/metrics", include_in_schema=False)

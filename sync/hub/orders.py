@@ -11,20 +11,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from edge.api.schemas import PlainText
 from edge.domain.errors import InvalidInput, NotFound
 from edge.signing import hash_pickup_code, new_pickup_code, sign
 from sync.protocol import Command
 
 
-class OrderLineIn(BaseModel):
+class OrderLineIn(PlainText):
     model_config = ConfigDict(extra="forbid")
     sku: str = Field(min_length=1, max_length=64)
     qty: int = Field(ge=1, le=1000)
 
 
-class Customer(BaseModel):
+class Customer(PlainText):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=200)
     email: str | None = Field(None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
@@ -37,7 +38,7 @@ class Customer(BaseModel):
         return self
 
 
-class OrderIn(BaseModel):
+class OrderIn(PlainText):
     model_config = ConfigDict(extra="forbid")
     store_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")
     lines: list[OrderLineIn] = Field(min_length=1, max_length=200)
