@@ -92,7 +92,22 @@ class ReturnsConfig(_Section):
     )
 
 
-class Settings(BaseSettings):
+class TomlSettings(BaseSettings):
+    """Command-line flags (init) beat the environment, which beats the TOML file."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+class Settings(TomlSettings):
     model_config = SettingsConfigDict(
         env_prefix="STORE_EDGE_", env_nested_delimiter="__", extra="forbid"
     )
@@ -116,18 +131,6 @@ class Settings(BaseSettings):
     @property
     def db_path(self) -> Path:
         return self.data_dir / "store.db"
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # CLI flags (init) beat the environment, which beats the TOML file.
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
 
 
 class ConfigError(Exception):

@@ -4,7 +4,6 @@ Touch-first and large; Polish or English; forgets the shopper after a minute of 
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
 import time
@@ -91,7 +90,7 @@ class KioskScreen:
         self.category: str | None = None
         self.current: ProductView | None = None
         self.shown: tuple[str, ...] = ()  # SKUs on the results grid
-        self.unsubscribe: Callable[[], None] | None = None
+        self.scanner = runtime.ScannerFeed()
 
     def build(self) -> None:
         theme.apply("kiosk")
@@ -99,7 +98,7 @@ class KioskScreen:
         self.body = ui.column().classes("w-full gap-0 kiosk").mark("kiosk")
         self.show("attract")
         ui.timer(1.0, self._check_idle)
-        self._subscribe_scanner()
+        self.scanner.start(self.ctx, self.client, "kiosk", self.scanned)
 
     # ---- navigation ---------------------------------------------------------------------
     def touch(self) -> None:
@@ -451,27 +450,6 @@ class KioskScreen:
             Keyboard(self, lambda: number)
 
     # ---- price check by scan ------------------------------------------------------------
-    def _subscribe_scanner(self) -> None:
-        subscribe = runtime.optional("devices.scans", "subscribe")
-        if subscribe is None:
-            return
-        loop = asyncio.get_running_loop()
-
-        def on_scan(result: dict[str, Any]) -> None:  # any thread
-            loop.call_soon_threadsafe(self.scanned, result)
-
-        try:
-            self.unsubscribe = subscribe(self.ctx, "kiosk", on_scan)
-        except Exception:
-            log.exception("could not subscribe to the kiosk scanner")
-            return
-        self.client.on_delete(self._unsubscribe)
-
-    def _unsubscribe(self) -> None:
-        if self.unsubscribe is not None:
-            self.unsubscribe()
-            self.unsubscribe = None
-
     def scanned(self, result: dict[str, Any]) -> None:
         """A scan opens the product page (a price check), whatever screen was showing."""
         with self.body:

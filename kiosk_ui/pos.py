@@ -3,7 +3,6 @@ keyboard. Every action calls the same service functions as the HTTP API, in-proc
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -72,7 +71,7 @@ class PosScreen(BasketActions):
         self.mode = "sell"
         self.login_message = ""
         self.panel: Any = None  # the pickups, returns or tools panel on show
-        self.unsubscribe: Callable[[], None] | None = None
+        self.scanner = runtime.ScannerFeed()
 
     # ---- layout -------------------------------------------------------------------------
     def build(self) -> None:
@@ -126,7 +125,7 @@ class PosScreen(BasketActions):
             except DomainError:
                 view = None
             self.view = view if view is not None and view.basket.status == "open" else None
-        self._subscribe_scanner()
+        self.scanner.start(self.ctx, self.client, self._register(), self._serial_scan)
         self.render()
 
     @property
@@ -176,7 +175,7 @@ class PosScreen(BasketActions):
         except DomainError as exc:
             self.session, self.login_message = None, exc.detail
             self._remember(token=None)
-            self._unsubscribe()
+            self.scanner.stop()
             self.render()
             return False
         return True
@@ -208,7 +207,7 @@ class PosScreen(BasketActions):
                     return
                 self.session = session
                 self._remember(token=session.token)
-                self._subscribe_scanner()
+                self.scanner.start(self.ctx, self.client, self._register(), self._serial_scan)
                 self.render()
 
             pin.on("keydown.enter", submit)
@@ -419,28 +418,6 @@ class PosScreen(BasketActions):
             self.selected = row["id"]
             self._show_basket()
 
-    def _subscribe_scanner(self) -> None:
-        """Serial scanners on this register reach the same code path as the wedge input."""
-        subscribe = runtime.optional("devices.scans", "subscribe")
-        if subscribe is None or self.unsubscribe is not None:
-            return
-        loop = asyncio.get_running_loop()
-
-        def on_scan(result: dict[str, Any]) -> None:  # any thread
-            loop.call_soon_threadsafe(self._serial_scan, result)
-
-        try:
-            self.unsubscribe = subscribe(self.ctx, self._register(), on_scan)
-        except Exception:
-            log.exception("could not subscribe to the register's scanner")
-            return
-        self.client.on_delete(self._unsubscribe)
-
-    def _unsubscribe(self) -> None:
-        if self.unsubscribe is not None:
-            self.unsubscribe()
-            self.unsubscribe = None
-
     def _serial_scan(self, result: dict[str, Any]) -> None:
         if self.session is None or self.client.id not in type(self.client).instances:
             return
@@ -460,7 +437,7 @@ class PosScreen(BasketActions):
     def logout(self) -> None:
         if self.session is not None:
             background_tasks.create(run.io_bound(auth.logout, self.ctx, self.session.token))
-        self._unsubscribe()
+        self.scanner.stop()
         self._remember(token=None, basket=None)
         self.session = None
         self.render()

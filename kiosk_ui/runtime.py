@@ -3,6 +3,7 @@ devices) imported lazily so the UI works on a node built without them."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 from collections.abc import Callable
@@ -25,6 +26,37 @@ def context() -> Context:
     if _ctx is None:
         raise RuntimeError("kiosk_ui.mount(app, ctx) was not called")
     return _ctx
+
+
+class ScannerFeed:
+    """Serial scans for one register (or the kiosk) handed to a page on its own event loop,
+    until stop() or the browser tab goes away."""
+
+    def __init__(self) -> None:
+        self._cancel: Callable[[], None] | None = None
+
+    def start(
+        self, ctx: Context, client: Any, target: str, handler: Callable[[dict[str, Any]], Any]
+    ) -> None:
+        subscribe = optional("devices.scans", "subscribe")
+        if subscribe is None or self._cancel is not None:
+            return
+        loop = asyncio.get_running_loop()
+
+        def on_scan(result: dict[str, Any]) -> None:  # any thread: the reader's
+            loop.call_soon_threadsafe(handler, result)
+
+        try:
+            self._cancel = subscribe(ctx, target, on_scan)
+        except Exception:
+            log.exception("could not subscribe to the %s scanner", target)
+            return
+        client.on_delete(self.stop)
+
+    def stop(self) -> None:
+        if self._cancel is not None:
+            self._cancel()
+            self._cancel = None
 
 
 def optional(module: str, name: str) -> Callable[..., Any] | None:

@@ -7,12 +7,9 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
+from pydantic_settings import SettingsConfigDict
+
+from edge.config import TomlSettings
 
 
 class _Section(BaseModel):
@@ -43,7 +40,7 @@ class StoreEntry(_Section):
     neighbours: list[str] = []
 
 
-class HubSettings(BaseSettings):
+class HubSettings(TomlSettings):
     model_config = SettingsConfigDict(
         env_prefix="STORE_EDGE_HUB_", env_nested_delimiter="__", extra="forbid"
     )
@@ -53,7 +50,7 @@ class HubSettings(BaseSettings):
     currency: str = Field("PLN", pattern=r"^[A-Z]{3}$")
     http: HubHttp = HubHttp()
     broker: HubBroker = HubBroker()
-    stores: dict[str, StoreEntry] = {}
+    stores: dict[str, StoreEntry] = Field(default_factory=dict)
     # Commands not acknowledged by their store after this long are sent again.
     command_resend_s: float = Field(10.0, gt=0)
     order_expiry_days: int = Field(7, ge=1)
@@ -63,14 +60,3 @@ class HubSettings(BaseSettings):
     @property
     def db_path(self) -> Path:
         return self.data_dir / "hub.db"
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
