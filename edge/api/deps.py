@@ -14,11 +14,13 @@ from edge.services.context import Context
 _bearer = HTTPBearer(auto_error=False, description="token from POST /api/v1/sessions")
 
 
-def get_ctx(request: Request) -> Context:
+# Dependencies are `async def`: they run on the event loop instead of costing a thread-pool hop
+# each per request (the session lookup is one indexed read of well under a millisecond).
+async def get_ctx(request: Request) -> Context:
     return request.app.state.ctx  # type: ignore[no-any-return]
 
 
-def get_actor(
+async def get_actor(
     ctx: Annotated[Context, Depends(get_ctx)],
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
@@ -30,7 +32,7 @@ def get_actor(
     return authenticate(ctx, creds.credentials)
 
 
-def get_token(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
+async def get_token(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
     if creds is None:
         raise Unauthorized("no session token")
     return creds.credentials
