@@ -196,6 +196,26 @@ def raw_sqlite_per_second(path: Path, synchronous: str) -> float:
     return rate
 
 
+def raw_commit_latency(report: Report, path: Path) -> None:
+    """The floor under every write: one small row committed by bare sqlite3 in WAL with
+    synchronous=FULL on this disk (a scan writes its basket line like this)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+    samples = []
+    for i in range(SCANS):
+        t = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t (v) VALUES (?)", [f"line {i}"])
+        conn.execute("COMMIT")
+        samples.append(time.perf_counter() - t)
+    conn.close()
+    p50, p99 = _ms(samples)
+    report.add("raw_sqlite3_full_commit_p50", p50, "ms")
+    report.add("raw_sqlite3_full_commit_p99", p99, "ms")
+
+
 def search_at_scale(report: Report, data_dir: Path) -> None:
     ctx = bootstrap(load_settings(None, {"data_dir": data_dir, "demo": False}))
     try:
@@ -276,6 +296,7 @@ def run(report: Report) -> None:
         finally:
             ctx.db.close()
         raw = raw_sqlite_per_second(root / "raw.db", "FULL")
+        raw_commit_latency(report, root / "commit.db")
         report.add(
             "checkouts_per_s_full",
             ours,
