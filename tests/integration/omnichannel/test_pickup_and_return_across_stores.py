@@ -4,13 +4,16 @@ B is returned at store A offline through its signed QR, and the hub reconciles i
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from edge.app import create_app
+from edge.config import load_settings
 from edge.services import signed_qr
-from tests.integration.sync.brokers import wait_for
-from tests.integration.sync.conftest import NodeFactory, ctx_of, sell
+from tests.integration.sync.brokers import free_port, wait_for
+from tests.integration.sync.conftest import FAST_SYNC, NodeFactory, ctx_of, sell
 
 API = "/api/v1"
 SKU = "DAI-011-11"
@@ -135,3 +138,57 @@ def test_a_receipt_of_store_b_is_returned_at_store_a_offline_by_its_signed_qr(
         ),
         timeout=20,
     )
+
+
+def test_an_online_order_returned_at_a_and_again_at_b_offline_is_flagged_by_the_hub(
+    hub: TestClient, node: NodeFactory, tmp_path: Path
+) -> None:
+    a = node("A")
+    wait_for(lambda: a.get(f"{API}/sync/status").json()["connected"], timeout=20)
+    order = order_at_hub(hub, "A", 2)
+    oid = order["order_id"]
+    auth = pos(a)
+    wait_for(lambda: a.get(f"{API}/pickups/{oid}", headers=auth).status_code == 200, timeout=20)
+    a.post(f"{API}/pickups/{oid}/ready", headers=auth, json={"shelf": "C-2"})
+    r = a.post(f"{API}/pickups/{oid}/collect", headers=auth, json={"code": order["pickup_code"]})
+    assert r.status_code == 200, r.text
+    r = a.post(f"{API}/returns", headers={**supervisor(a), "Idempotency-Key": "a-1"}, json={
+        "order_id": oid, "lines": [{"sku": SKU, "qty": 2, "reason": "changed_mind",
+                                    "disposition": "restock"}]})  # fmt: skip
+    assert r.status_code == 201, r.text
+    wait_for(
+        lambda: any(ln["returned"] == 2 for ln in hub.get(f"{API}/orders/{oid}").json()["lines"]),
+        timeout=20,
+    )
+    assert hub.get(f"{API}/returns", params={"flagged": True}).json() == []
+
+    # Store B has no network: it checks the hub's signature on the order confirmation itself.
+    dead_broker = f"mqtt://127.0.0.1:{free_port()}"
+    offline = load_settings(None, {
+        "data_dir": tmp_path / "B", "store": {"id": "B"},
+        "broker": {"url": dead_broker, "hub_key": tmp_path / "hub" / "hub.pub"},
+        "sync": FAST_SYNC})  # fmt: skip
+    with TestClient(create_app(offline, ui=False)) as b:
+        assert b.get(f"{API}/sync/status").json()["connected"] is False
+        before = b.get(f"{API}/availability/{SKU}").json()["here"]["on_hand"]
+        qr = signed_qr.confirmation_qr(order["confirmation"])
+        r = b.post(f"{API}/returns", headers={**supervisor(b), "Idempotency-Key": "b-1"}, json={
+            "qr": qr, "lines": [{"sku": SKU, "qty": 1, "reason": "changed_mind",
+                                 "disposition": "restock"}]})  # fmt: skip
+        assert r.status_code == 201, r.text  # within B's limits: B cannot know about A's return
+        return_id = r.json()["return_id"]
+        assert b.get(f"{API}/availability/{SKU}").json()["here"]["on_hand"] == before + 1
+        forged = qr[:-6] + ("AAAAAA" if not qr.endswith("AAAAAA") else "BBBBBB")
+        r = b.post(f"{API}/returns", headers=supervisor(b), json={
+            "qr": forged, "lines": [{"sku": SKU, "qty": 1, "reason": "changed_mind",
+                                     "disposition": "restock"}]})  # fmt: skip
+        assert r.status_code == 422 and r.headers["content-type"].startswith(
+            "application/problem+json"
+        )
+
+    # B reconnects: its return reaches the hub, which flags the over-return.
+    node("B")
+    flagged = wait_for(lambda: hub.get(f"{API}/returns", params={"flagged": True}).json(),
+                       timeout=30)  # fmt: skip
+    assert [f["return_id"] for f in flagged] == [return_id]
+    assert flagged[0]["store_id"] == "B" and flagged[0]["offline"] is True
