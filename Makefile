@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast bench lint fmt system-deps clean
+.PHONY: run test test-fast bench lint fmt system-deps clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: $(STAMP) system-deps
 ## test-fast: unit tests only
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
+
+## screenshots: refresh the README's screenshots (docs/screenshots/) from the browser tests
+screenshots: $(STAMP) system-deps
+	STORE_EDGE_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/e2e
 
 ## bench: run the benchmarks; figures go to stdout and var/bench/results.json
 bench: $(STAMP) system-deps
