@@ -245,7 +245,12 @@ def test_pickup_handed_over_and_a_return_refunded(page: Page, node: Served) -> N
         )
     pos_login(page, node)
     page.get_by_role("button", name="Pickups").click()
-    page.get_by_text("WEB-2002").click()
+    find = page.get_by_placeholder("Scan the shopper's QR or type an order number / name")
+    expect(find).to_be_visible()
+    # The cashier types the order number the shopper shows (one match opens it).
+    find.fill("WEB-2002")
+    find.press("Enter")
+    expect(page.get_by_label("Shelf location")).to_be_visible(timeout=20_000)
     page.get_by_label("Shelf location").fill("B-07")
     page.get_by_role("button", name="Ready on shelf").click()
     expect(page.locator(".pos-message")).to_contain_text("ready on shelf B-07")
