@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Query
 from pydantic import Field, field_validator
 
 from edge.api.deps import ActorDep, CtxDep
 from edge.api.schemas import Credentials, TenderIn, _In, sale_out
-from edge.domain.pickups import Order
+from edge.domain.pickups import Order, Status
 from edge.domain.tenders import Tender
 from edge.services import pickups
 
 router = APIRouter(tags=["pickups"])
-
-StatusQ = Literal[
-    "received",
-    "picking",
-    "ready",
-    "collected",
-    "partially_collected",
-    "refused",
-    "expired",
-    "cancelled",
-]
 
 
 class SkuQty(_In):
@@ -106,7 +95,7 @@ def order_out(order: Order) -> dict[str, Any]:
 def list_pickups(
     ctx: CtxDep,
     _actor: ActorDep,
-    status: StatusQ | None = None,
+    status: Status | None = None,
     q: str | None = Query(None, max_length=4000, description="order number, name, phone or QR"),
 ) -> dict[str, Any]:
     return {"items": [order_out(o) for o in pickups.list_orders(ctx, status, q)]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -147,3 +148,13 @@ class Cashier:
         self.stop.set()
         if self.thread:
             self.thread.join(timeout)
+
+
+@pytest.fixture
+def systemd_analyze() -> str:
+    """`make test` installs Debian's systemd: a missing systemd-analyze is a broken setup,
+    reported as a failure rather than a skip that would prove nothing."""
+    path = shutil.which("systemd-analyze")
+    if path is None:
+        pytest.fail("systemd-analyze missing: run `make system-deps` (Debian package systemd)")
+    return path

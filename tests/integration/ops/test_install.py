@@ -56,7 +56,7 @@ def test_install_into_a_root_then_uninstall(tmp_path: Path) -> None:
     assert not config.exists() and not (root / "var/lib/store-edge").exists()
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="needs systemd-analyze")
+@pytest.mark.usefixtures("systemd_analyze")
 def test_installed_units_run_this_store_edge_and_verify(tmp_path: Path) -> None:
     root = tmp_path / "box"
     run("install", "--root", str(root))  # ExecStart: the store-edge that ran the install

@@ -11,10 +11,7 @@ import pytest
 
 from edge.ops.install import PLACEHOLDER_BIN, SOURCE_DIR, UNITS
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("systemd-analyze") is None,
-    reason="systemd-analyze missing: run `make system-deps` (Debian package systemd)",
-)
+pytestmark = pytest.mark.usefixtures("systemd_analyze")
 
 
 def verify(unit_dir: Path, name: str) -> None:
