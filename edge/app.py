@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from edge import __version__
 from edge.api import (
@@ -21,6 +20,7 @@ from edge.api import (
     routes_sales,
     routes_sessions,
 )
+from edge.api.access import AccessMiddleware
 from edge.api.body_limit import EDGE_MAX_BODY_BYTES, BodyLimitMiddleware
 from edge.api.request_id import RequestIdMiddleware
 from edge.bootstrap import bootstrap, plugin_migrations
@@ -33,34 +33,6 @@ from edge.store.schema import edge_migrations
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
-
-
-class TimingMiddleware:
-    """Records each request's latency by route template (plain ASGI: no per-request task)."""
-
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app, self.metrics = app, metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        done = self.metrics.timer()
-        status = 500
-
-        async def send_wrapper(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_wrapper)
-        finally:
-            route = scope.get("route")
-            path = getattr(route, "path", None)
-            if path and scope["path"].startswith(API_PREFIX):
-                done(scope["method"], path, status)
 
 
 def migration_sets() -> list[MigrationSet]:
@@ -135,7 +107,13 @@ def create_app(
     problems.api_fallback(app, "/api")  # after every API route, before the UI's mount
     app.include_router(routes_health.router)  # /healthz etc. also at the root, for systemd/LBs
     app.add_middleware(BodyLimitMiddleware, max_bytes=EDGE_MAX_BODY_BYTES)
-    app.add_middleware(TimingMiddleware, metrics=app.state.metrics)
+    app.add_middleware(
+        AccessMiddleware,
+        metrics=app.state.metrics,
+        api_prefix=API_PREFIX,
+        mode=settings.http.access_log,
+        slow_s=settings.http.slow_request_ms / 1000,
+    )
     # Outermost, so the timing and every log line of the request carry its id.
     app.add_middleware(RequestIdMiddleware)
     if ui:

@@ -84,6 +84,8 @@ def serve(
     ] = None,
 ) -> None:
     """Run the edge node: HTTP API, kiosk (/kiosk), POS (/pos), devices and sync."""
+    import gc
+
     import uvicorn
 
     settings = settings_from(
@@ -112,12 +114,18 @@ def serve(
     web = create_app(settings, ctx=ctx)
     # Tells systemd READY=1 once serving; SIGTERM: requests in flight finish (up to 10 s, within
     # the unit's TimeoutStopSec), then the lifespan stops components and closes the database.
+    # What start-up built (imports, the app, the UI's pages) lives as long as the process:
+    # frozen, the collector stops re-scanning it, which took ~50 ms pauses in the middle of
+    # requests (measured with gc.callbacks under the scan benchmark).
+    gc.collect()
+    gc.freeze()
     server = NotifyingServer(
         uvicorn.Config(
             web,
             host=settings.http.host,
             port=settings.http.port,
             log_config=None,
+            access_log=False,  # the node's own access log: [http] access_log (edge/api/access.py)
             timeout_graceful_shutdown=10,
             lifespan="on",
         )

@@ -4,8 +4,7 @@ one process); figures that live in the database are read at scrape time."""
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Histogram
@@ -82,12 +81,5 @@ class Metrics:
     def add_collector(self, collector: Collector) -> None:
         self.registry.register(Guarded(collector))
 
-    def timer(self) -> Callable[[str, str, int], None]:
-        started = time.perf_counter()
-
-        def done(method: str, route: str, status: int) -> None:
-            self.request_seconds.labels(method, route, str(status)).observe(
-                time.perf_counter() - started
-            )
-
-        return done
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.request_seconds.labels(method, route, str(status)).observe(seconds)

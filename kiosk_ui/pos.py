@@ -10,6 +10,7 @@ from typing import Any
 from nicegui import app, background_tasks, run, ui
 
 from edge.domain.errors import DomainError
+from edge.inline import inline
 from edge.services import auth, baskets
 from edge.services.auth import Actor, Session
 from edge.services.baskets import BasketView
@@ -356,9 +357,9 @@ class PosScreen(BasketActions):
             remove="text-green-800" if error else "text-red-700",
         )
 
-    def _apply(self, fn: Callable[[], BasketView]) -> bool:
+    async def _apply(self, fn: Callable[[], BasketView]) -> bool:
         try:
-            self.view = fn()
+            self.view = await inline(fn)
         except Exception as exc:
             self.say(error_text(exc), error=True)
             return False
@@ -366,21 +367,21 @@ class PosScreen(BasketActions):
         return True
 
     # ---- scanning -----------------------------------------------------------------------
-    def _ensure_basket(self) -> str:
+    async def _ensure_basket(self) -> str:
         if self.view is None or self.view.basket.status != "open":
-            self.view = baskets.create_basket(self.ctx, self.actor)
+            self.view = await inline(baskets.create_basket, self.ctx, self.actor)
             self._remember(basket=self.view.basket.id)
         return self.view.basket.id
 
-    def add_code(self, code: str) -> None:
+    async def add_code(self, code: str) -> None:
         code = code.strip()
         if not code:
             return
         if not self._alive():
             return
         try:
-            basket_id = self._ensure_basket()
-            self.view, line = baskets.add_line(self.ctx, basket_id, code=code)
+            basket_id = await self._ensure_basket()
+            self.view, line = await inline(baskets.add_line, self.ctx, basket_id, code=code)
         except Exception as exc:
             self.say(f"{code}: {error_text(exc)}", error=True)
             return
@@ -392,7 +393,7 @@ class PosScreen(BasketActions):
         args = e.args if isinstance(e.args, dict) else {}
         key = args.get("key")
         if key == "Enter":
-            self.add_code(str(args.get("value") or ""))
+            await self.add_code(str(args.get("value") or ""))
         elif key in ("ArrowUp", "ArrowDown"):
             self._move(-1 if key == "ArrowUp" else 1)
         elif key == "F2":
@@ -400,7 +401,7 @@ class PosScreen(BasketActions):
         elif key == "F4":
             await self.open_discount()
         elif key in ("F8", "Delete"):
-            self.remove_selected()
+            await self.remove_selected()
         elif key == "F9":
             await self.open_tender()
 
@@ -428,11 +429,15 @@ class PosScreen(BasketActions):
             return
         if self.mode != "sell":
             self.set_mode("sell")  # an item scanned elsewhere: the cashier is selling again
-        with self.body:
-            if result.get("ok") and result.get("code"):
-                self.add_code(str(result["code"]))
-            else:
+        if result.get("ok") and result.get("code"):
+            background_tasks.create(self._add_in_body(str(result["code"])))
+        else:
+            with self.body:
                 self.say(str(result.get("message") or "unreadable scan"), error=True)
+
+    async def _add_in_body(self, code: str) -> None:
+        with self.body:
+            await self.add_code(code)
 
     def logout(self) -> None:
         if self.session is not None:

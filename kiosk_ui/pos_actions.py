@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from nicegui import run, ui
@@ -42,7 +42,7 @@ class BasketActions:
     actor: Actor
     say: Callable[..., None]
     focus_scan: Callable[[], None]
-    _apply: Callable[[Callable[[], BasketView]], bool]
+    _apply: Callable[[Callable[[], BasketView]], Awaitable[bool]]
     _show_basket: Callable[[], None]
     _show_last_sale: Callable[[], None]
     _alive: Callable[[], bool]
@@ -81,15 +81,15 @@ class BasketActions:
             return
         assert self.view is not None
         bid = self.view.basket.id
-        if self._apply(lambda: baskets.set_quantity(self.ctx, bid, line.line_id, qty)):
+        if await self._apply(lambda: baskets.set_quantity(self.ctx, bid, line.line_id, qty)):
             self.say(f"{line.name}: quantity {fmt.qty_text(qty, line.unit)}")
 
-    def remove_selected(self) -> None:
+    async def remove_selected(self) -> None:
         line = self._selected_line()
         if line is None or self.view is None:
             return
         bid = self.view.basket.id
-        if self._apply(lambda: baskets.remove_line(self.ctx, bid, line.line_id)):
+        if await self._apply(lambda: baskets.remove_line(self.ctx, bid, line.line_id)):
             self.say(f"Removed {line.name}")
 
     async def approve(self, what: str) -> tuple[str, str] | None:
@@ -182,11 +182,11 @@ class BasketActions:
         self._show_basket()
         self.say(done)
 
-    def cancel_basket(self) -> None:
+    async def cancel_basket(self) -> None:
         if self.view is None or self.view.basket.status != "open":
             return
         bid = self.view.basket.id
-        if self._apply(lambda: baskets.cancel_basket(self.ctx, bid)):
+        if await self._apply(lambda: baskets.cancel_basket(self.ctx, bid)):
             self.view = None
             self._remember(basket=None)
             self._show_basket()

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from edge.domain.errors import Unauthorized
+from edge.inline import inline
 from edge.services.auth import Actor, authenticate
 from edge.services.context import Context
 
@@ -15,7 +16,8 @@ _bearer = HTTPBearer(auto_error=False, description="token from POST /api/v1/sess
 
 
 # Dependencies are `async def`: they run on the event loop instead of costing a thread-pool hop
-# each per request (the session lookup is one indexed read of well under a millisecond).
+# each per request (the session lookup is one indexed read of well under a millisecond); it moves
+# to a thread only when every reader is busy (edge/inline.py).
 async def get_ctx(request: Request) -> Context:
     return request.app.state.ctx  # type: ignore[no-any-return]
 
@@ -29,7 +31,7 @@ async def get_actor(
             "this needs a cashier session: POST /api/v1/sessions, then send "
             "'Authorization: Bearer <token>'"
         )
-    return authenticate(ctx, creds.credentials)
+    return await inline(authenticate, ctx, creds.credentials)
 
 
 async def get_token(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:

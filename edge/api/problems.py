@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from http import HTTPStatus
 from typing import Any
 
@@ -79,6 +80,23 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _database(request: Request, exc: Exception) -> JSONResponse:
+    """The store database stayed locked for the whole busy timeout (another process writing a
+    large import or a backup): the request did nothing, and the till may try again."""
+    assert isinstance(exc, sqlite3.OperationalError)
+    if exc.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return await _unexpected(request, exc)
+    log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+    response = problem(
+        503,
+        "database-busy",
+        "the store database is busy with another write; nothing was changed, try again",
+        request.url.path,
+    )
+    response.headers["Retry-After"] = "2"
+    return response
+
+
 def api_fallback(app: FastAPI, prefix: str) -> None:
     """Unknown paths under the API prefix get a problem (404, or 405 for a known path with
     another method) instead of falling through to the UI mounted at / (an HTML page)."""
@@ -100,4 +118,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(sqlite3.OperationalError, _database)
     app.add_exception_handler(Exception, _unexpected)

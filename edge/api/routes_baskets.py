@@ -18,6 +18,7 @@ from edge.api.schemas import (
     sale_out,
 )
 from edge.domain.tenders import Tender
+from edge.inline import inline
 from edge.services import baskets, checkout
 
 router = APIRouter(tags=["baskets"])
@@ -27,33 +28,40 @@ def _approver(c: Credentials | None) -> tuple[str, str] | None:
     return (c.username, c.pin) if c else None
 
 
+# Opening, reading and editing a basket are what a till does at scan rate: they run on the event
+# loop when the database lets them through at once (edge/inline.py). Discounts and price
+# overrides may hash a supervisor's PIN and checkout runs the parts' hooks: those keep a thread.
+
+
 @router.post("/baskets", status_code=201)
-def create_basket(ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
-    return basket_out(baskets.create_basket(ctx, actor))
+async def create_basket(ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    return basket_out(await inline(baskets.create_basket, ctx, actor))
 
 
 @router.get("/baskets/{basket_id}")
-def get_basket(ctx: CtxDep, _actor: ActorDep, basket_id: str) -> dict[str, Any]:
-    return basket_out(baskets.get_basket(ctx, basket_id))
+async def get_basket(ctx: CtxDep, _actor: ActorDep, basket_id: str) -> dict[str, Any]:
+    return basket_out(await inline(baskets.get_basket, ctx, basket_id))
 
 
 @router.post("/baskets/{basket_id}/lines", status_code=201)
-def add_line(ctx: CtxDep, _actor: ActorDep, basket_id: str, body: LineIn) -> dict[str, Any]:
+async def add_line(ctx: CtxDep, _actor: ActorDep, basket_id: str, body: LineIn) -> dict[str, Any]:
     """Scan: `code` is a barcode or GS1 string (or a SKU typed in); `sku` adds by SKU."""
-    view, line = baskets.add_line(ctx, basket_id, body.code, body.sku, body.qty)
+    view, line = await inline(baskets.add_line, ctx, basket_id, body.code, body.sku, body.qty)
     return {**basket_out(view), "line_id": line.line_id}
 
 
 @router.patch("/baskets/{basket_id}/lines/{line_id}")
-def set_quantity(
+async def set_quantity(
     ctx: CtxDep, _actor: ActorDep, basket_id: str, line_id: int, body: QtyIn
 ) -> dict[str, Any]:
-    return basket_out(baskets.set_quantity(ctx, basket_id, line_id, body.qty))
+    return basket_out(await inline(baskets.set_quantity, ctx, basket_id, line_id, body.qty))
 
 
 @router.delete("/baskets/{basket_id}/lines/{line_id}")
-def remove_line(ctx: CtxDep, _actor: ActorDep, basket_id: str, line_id: int) -> dict[str, Any]:
-    return basket_out(baskets.remove_line(ctx, basket_id, line_id))
+async def remove_line(
+    ctx: CtxDep, _actor: ActorDep, basket_id: str, line_id: int
+) -> dict[str, Any]:
+    return basket_out(await inline(baskets.remove_line, ctx, basket_id, line_id))
 
 
 @router.post("/baskets/{basket_id}/lines/{line_id}/discount")
@@ -92,8 +100,8 @@ def discount_basket(
 
 
 @router.post("/baskets/{basket_id}/cancel")
-def cancel_basket(ctx: CtxDep, _actor: ActorDep, basket_id: str) -> dict[str, Any]:
-    return basket_out(baskets.cancel_basket(ctx, basket_id))
+async def cancel_basket(ctx: CtxDep, _actor: ActorDep, basket_id: str) -> dict[str, Any]:
+    return basket_out(await inline(baskets.cancel_basket, ctx, basket_id))
 
 
 @router.post("/baskets/{basket_id}/checkout", status_code=201)

@@ -58,8 +58,9 @@ def _change(
     """Loads, changes and saves a basket in one transaction, and returns it priced."""
     with ctx.db.transaction() as conn:
         basket = load(conn, basket_id)
+        before = baskets_repo.line_rows(basket)
         change(conn, basket)
-        baskets_repo.save(conn, basket, ctx.clock())
+        baskets_repo.save(conn, basket, ctx.clock(), before)
         return _priced(ctx, conn, basket)
 
 

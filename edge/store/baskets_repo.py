@@ -84,46 +84,57 @@ def mark_checked_out(
     )
 
 
+LineRows = dict[int, tuple[object, ...]]
+
+
+def line_rows(basket: Basket) -> LineRows:
+    """The basket's lines as the rows `save` writes, keyed by line id: taken when a basket is
+    loaded, they tell `save` which rows a change touched."""
+    return {
+        ln.line_id: (
+            basket.id,
+            ln.line_id,
+            ln.sku,
+            ln.name,
+            ln.unit,
+            ln.vat.letter,
+            ln.unit_price,
+            ln.qty,
+            ln.code,
+            ln.fixed_total,
+            ln.price_override,
+            ln.discount_percent,
+            ln.discount_amount,
+            ln.approved_by,
+            ln.batch,
+            ln.expiry.isoformat() if ln.expiry else None,
+        )
+        for ln in basket.lines
+    }
+
+
 def save(
-    conn: sqlite3.Connection, basket: Basket, at: datetime, receipt_no: str | None = None
+    conn: sqlite3.Connection, basket: Basket, at: datetime, before: LineRows | None = None
 ) -> None:
-    """Writes the basket back whole: a basket has a handful of lines, and rewriting them keeps
-    the row set exactly equal to the aggregate."""
+    """Writes the basket back. With `before` (its rows as loaded) only the lines that changed
+    are written: a scan adds one row instead of rewriting the basket, so the write of a scan
+    does not grow with the basket. Without it, every line is rewritten."""
     conn.execute(
         "UPDATE baskets SET status = ?, discount_percent = ?, discount_amount = ?,"
-        " updated_at = ?, receipt_no = coalesce(?, receipt_no) WHERE id = ?",
-        [
-            basket.status,
-            basket.discount_percent,
-            basket.discount_amount,
-            at.isoformat(),
-            receipt_no,
-            basket.id,
-        ],
+        " updated_at = ? WHERE id = ?",
+        [basket.status, basket.discount_percent, basket.discount_amount, at.isoformat(), basket.id],
     )
-    conn.execute("DELETE FROM basket_lines WHERE basket_id = ?", [basket.id])
-    conn.executemany(
-        f"INSERT INTO basket_lines (basket_id, {_LINE_COLS})"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [
-            (
-                basket.id,
-                ln.line_id,
-                ln.sku,
-                ln.name,
-                ln.unit,
-                ln.vat.letter,
-                ln.unit_price,
-                ln.qty,
-                ln.code,
-                ln.fixed_total,
-                ln.price_override,
-                ln.discount_percent,
-                ln.discount_amount,
-                ln.approved_by,
-                ln.batch,
-                ln.expiry.isoformat() if ln.expiry else None,
-            )
-            for ln in basket.lines
-        ],
-    )
+    now = line_rows(basket)
+    if before is None:
+        conn.execute("DELETE FROM basket_lines WHERE basket_id = ?", [basket.id])
+        before = {}
+    gone = [(basket.id, line_id) for line_id in before.keys() - now.keys()]
+    if gone:
+        conn.executemany("DELETE FROM basket_lines WHERE basket_id = ? AND line_id = ?", gone)
+    changed = [row for line_id, row in now.items() if before.get(line_id) != row]
+    if changed:
+        conn.executemany(
+            f"INSERT OR REPLACE INTO basket_lines (basket_id, {_LINE_COLS})"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            changed,
+        )

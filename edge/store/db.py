@@ -9,6 +9,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Literal
 
@@ -16,6 +17,25 @@ import sqlite_utils
 
 Synchronous = Literal["FULL", "NORMAL"]
 BUSY_TIMEOUT_MS = 10_000
+
+_no_wait: ContextVar[bool] = ContextVar("store_edge_db_no_wait", default=False)
+
+
+class WouldBlock(Exception):
+    """Raised in no-wait mode where the database would otherwise make the caller wait: the
+    writer is taken by another thread or process, or every reader is in use. Nothing was
+    written; the caller may run the same call again where waiting is allowed."""
+
+
+@contextmanager
+def no_wait() -> Iterator[None]:
+    """Database calls inside this block never wait for a lock: they raise WouldBlock instead.
+    For code on the event loop, which must not stall behind another thread's long write."""
+    token = _no_wait.set(True)
+    try:
+        yield
+    finally:
+        _no_wait.reset(token)
 
 
 def connect(
@@ -71,7 +91,9 @@ class Database:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction. Nested calls join the outer one, so a service can call
         another service's step and still commit once."""
-        with self._write_lock:
+        if not self._write_lock.acquire(blocking=not _no_wait.get()):
+            raise WouldBlock("another thread is writing")
+        try:
             if self._closed:
                 raise RuntimeError("database is closed")
             if self._depth:
@@ -81,7 +103,7 @@ class Database:
                 finally:
                     self._depth -= 1
                 return
-            self._writer.execute("BEGIN IMMEDIATE")
+            self._begin()
             self._depth = 1
             try:
                 yield self._writer
@@ -92,6 +114,24 @@ class Database:
                 raise
             self._depth = 0
             self._writer.execute("COMMIT")
+        finally:
+            self._write_lock.release()
+
+    def _begin(self) -> None:
+        if not _no_wait.get():
+            self._writer.execute("BEGIN IMMEDIATE")
+            return
+        # Another process (a CLI import, a backup) may hold SQLite's write lock: in no-wait
+        # mode, fail at once instead of waiting out the busy timeout.
+        self._writer.execute("PRAGMA busy_timeout = 0")
+        try:
+            self._writer.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode == sqlite3.SQLITE_BUSY:
+                raise WouldBlock("another process is writing") from exc
+            raise
+        finally:
+            self._writer.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -106,6 +146,8 @@ class Database:
             if len(self._created_readers) < self._reader_count:
                 conn = connect(self.path, synchronous=self.synchronous, read_only=True)
                 self._created_readers.append(conn)
+            elif _no_wait.get():
+                raise WouldBlock("every reader is in use") from None
             else:
                 conn = self._readers.get(timeout=BUSY_TIMEOUT_MS / 1000)
         try:

@@ -62,10 +62,12 @@ def test_deletes_old_acknowledged_events_keeps_unacknowledged_and_recent(ctx: Co
 
 def test_finished_print_jobs_are_compacted_and_owed_receipts_kept(ctx: Context) -> None:
     old, recent = (NOW - timedelta(days=60)).isoformat(), (NOW - timedelta(days=2)).isoformat()
+    # For a printer no longer configured: the node's running print worker must not pick the
+    # queued job up (and fail it) while the test looks at it.
     with ctx.db.transaction() as conn:
         conn.executemany(
             "INSERT INTO print_jobs (printer, kind, payload, state, next_at, created_at, done_at)"
-            " VALUES ('receipt', 'receipt', '{}', ?, ?, ?, ?)",
+            " VALUES ('retired', 'receipt', '{}', ?, ?, ?, ?)",
             [
                 ("done", old, old, old),
                 ("done", recent, recent, recent),

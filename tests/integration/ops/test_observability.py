@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from edge.app import create_app
+from edge.config import load_settings
 from edge.logging_setup import configure
 from edge.store.migrations import MigrationSet
 from tests.conftest import login
@@ -108,3 +112,60 @@ def test_metrics_show_sync_and_printer_state_from_the_parts(
     r = client.get("/metrics")
     assert r.status_code == 200 and "store_edge_sync_connected" not in r.text
     assert "store_edge_printer_up" in r.text, "one failing part leaves the others"
+
+
+def _access_lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
+    lines = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
+    return [x for x in lines if x.get("logger") == "edge.access"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "logged"),
+    [
+        ("problems", {"/api/v1/baskets/nope"}),
+        ("all", {"/api/v1/products", "/api/v1/baskets/nope", "/healthz"}),
+        ("off", set()),
+    ],
+)
+def test_access_log_by_mode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str, logged: set[str]
+) -> None:
+    """`problems` (the default) logs refused, failed and slow requests, not every scan."""
+    settings = load_settings(None, {"data_dir": tmp_path / "var", "http": {"access_log": mode}})
+    configure("json", "INFO")
+    try:
+        with TestClient(create_app(settings, ui=False)) as client:
+            capsys.readouterr()
+            client.get("/api/v1/products", params={"q": "mleko"})
+            client.get("/healthz")
+            client.get("/api/v1/baskets/nope", headers={"X-Request-ID": "till-02.7"})
+            lines = _access_lines(capsys)
+    finally:
+        logging.getLogger().handlers.clear()
+    assert {x["path"] for x in lines} == logged
+    for line in lines:
+        assert isinstance(line["duration_ms"], float) and line["method"] == "GET"
+        if line["path"] == "/api/v1/baskets/nope":
+            assert line["status"] == 401 and line["request_id"] == "till-02.7"
+
+
+def test_slow_requests_are_logged_in_problems_mode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = load_settings(None, {"data_dir": tmp_path / "var", "http": {"slow_request_ms": 1}})
+    configure("json", "INFO")
+    try:
+        with TestClient(create_app(settings, ui=False)) as client:
+
+            @client.app.get("/slow")  # type: ignore[attr-defined]
+            def _slow() -> dict[str, str]:
+                time.sleep(0.01)
+                return {}
+
+            capsys.readouterr()
+            assert client.get("/slow").status_code == 200
+            lines = _access_lines(capsys)
+    finally:
+        logging.getLogger().handlers.clear()
+    assert [(x["path"], x["status"]) for x in lines] == [("/slow", 200)]
+    assert lines[0]["duration_ms"] >= 10  # type: ignore[operator]

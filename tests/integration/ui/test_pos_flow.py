@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 
 import pytest
 from nicegui import ui
@@ -215,3 +217,33 @@ async def test_cash_in_then_cash_out_approved_by_a_supervisor(node: Node) -> Non
         kinds = [r[0] for r in conn.execute("SELECT kind FROM print_jobs ORDER BY id")]
     assert [tuple(m) for m in moves] == [("in", 20000, None), ("out", 5000, "supervisor")]
     assert kinds == ["drawer", "cash", "drawer", "cash"]
+
+
+async def test_a_scan_behind_a_long_write_does_not_freeze_the_node(node: Node) -> None:
+    """Another thread holds the database's writer (a catalogue snapshot from the hub can take
+    seconds): the scan waits in a worker thread while the event loop, and with it every other
+    till, kiosk and /healthz, carries on."""
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    taken, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with node.ctx.db.transaction():
+            taken.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert taken.wait(5)
+    try:
+        scan(node, "5901230000011")
+        started = time.monotonic()
+        for _ in range(10):
+            await asyncio.sleep(0.02)
+        lag = time.monotonic() - started
+    finally:
+        release.set()
+        holder.join()
+    assert lag < 0.5, f"the event loop stalled for {lag:.2f} s behind the write"
+    await user.should_see("Chleb żytni 500 g — 1 szt.")
