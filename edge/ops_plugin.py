@@ -1,8 +1,9 @@
-"""The ops part: systemd watchdog, node lock, scheduled compaction, and the backup / restore /
-compact / install / uninstall commands."""
+"""The ops part: systemd watchdog, node lock, scheduled compaction, WAL checkpoints in a thread,
+and the backup / restore / compact / install / uninstall commands."""
 
 from __future__ import annotations
 
+from edge.ops.checkpoint import wal_checkpointer
 from edge.ops.cli import ops_app
 from edge.ops.compaction import compactor
 from edge.ops.nodelock import node_lock_component
@@ -11,7 +12,7 @@ from edge.plugins import Plugin
 
 PLUGIN = Plugin(
     name="ops",
-    components=[node_lock_component, watchdog, compactor],
+    components=[node_lock_component, watchdog, compactor, wal_checkpointer],
     # "" = commands at the top level (`store-edge backup`, not `store-edge ops backup`).
     cli=[("", ops_app)],
 )

@@ -3,6 +3,7 @@ keyboard. Every action calls the same service functions as the HTTP API, in-proc
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -73,6 +74,9 @@ class PosScreen(BasketActions):
         self.login_message = ""
         self.panel: Any = None  # the pickups, returns or tools panel on show
         self.scanner = runtime.ScannerFeed()
+        # One basket change at a time: a change waiting for the database in a worker thread
+        # (edge.inline) must not let the next scan open a second basket or land out of order.
+        self.changing = asyncio.Lock()
 
     # ---- layout -------------------------------------------------------------------------
     def build(self) -> None:
@@ -114,7 +118,7 @@ class PosScreen(BasketActions):
             return
         token = str(tab["pos_token"])
         try:
-            actor = auth.authenticate(self.ctx, token)
+            actor = await inline(auth.authenticate, self.ctx, token)
         except DomainError:
             self._remember(token=None, basket=None)
             return
@@ -122,7 +126,7 @@ class PosScreen(BasketActions):
         basket_id = tab.get("pos_basket")
         if basket_id:
             try:
-                view = baskets.get_basket(self.ctx, str(basket_id))
+                view = await inline(baskets.get_basket, self.ctx, str(basket_id))
             except DomainError:
                 view = None
             self.view = view if view is not None and view.basket.status == "open" else None
@@ -160,19 +164,19 @@ class PosScreen(BasketActions):
                     "unelevated" if mode == self.mode else "outline"
                 ).mark(f"mode-{mode}")
 
-    def set_mode(self, mode: str) -> None:
-        if not self._alive():
+    async def set_mode(self, mode: str) -> None:
+        if not await self._alive():
             return
         self.mode = mode
         self.render()
 
-    def _alive(self) -> bool:
+    async def _alive(self) -> bool:
         """The session still stands (not expired, not ended, the account not disabled);
         otherwise back to the login with the reason. The basket stays open on the server."""
         if self.session is None:
             return False
         try:
-            auth.authenticate(self.ctx, self.session.token)
+            await inline(auth.authenticate, self.ctx, self.session.token)
         except DomainError as exc:
             self.session, self.login_message = None, exc.detail
             self._remember(token=None)
@@ -359,7 +363,8 @@ class PosScreen(BasketActions):
 
     async def _apply(self, fn: Callable[[], BasketView]) -> bool:
         try:
-            self.view = await inline(fn)
+            async with self.changing:
+                self.view = await inline(fn)
         except Exception as exc:
             self.say(error_text(exc), error=True)
             return False
@@ -377,11 +382,12 @@ class PosScreen(BasketActions):
         code = code.strip()
         if not code:
             return
-        if not self._alive():
+        if not await self._alive():
             return
         try:
-            basket_id = await self._ensure_basket()
-            self.view, line = await inline(baskets.add_line, self.ctx, basket_id, code=code)
+            async with self.changing:
+                basket_id = await self._ensure_basket()
+                self.view, line = await inline(baskets.add_line, self.ctx, basket_id, code=code)
         except Exception as exc:
             self.say(f"{code}: {error_text(exc)}", error=True)
             return
@@ -427,17 +433,16 @@ class PosScreen(BasketActions):
             with self.body:  # the shopper's QR or a receipt's code: find the order / purchase
                 background_tasks.create(self.panel.scanned(code))
             return
-        if self.mode != "sell":
-            self.set_mode("sell")  # an item scanned elsewhere: the cashier is selling again
-        if result.get("ok") and result.get("code"):
-            background_tasks.create(self._add_in_body(str(result["code"])))
-        else:
-            with self.body:
-                self.say(str(result.get("message") or "unreadable scan"), error=True)
+        background_tasks.create(self._serial_sell(result))
 
-    async def _add_in_body(self, code: str) -> None:
+    async def _serial_sell(self, result: dict[str, Any]) -> None:
         with self.body:
-            await self.add_code(code)
+            if self.mode != "sell":
+                await self.set_mode("sell")  # an item scanned elsewhere: selling again
+            if result.get("ok") and result.get("code"):
+                await self.add_code(str(result["code"]))
+            else:
+                self.say(str(result.get("message") or "unreadable scan"), error=True)
 
     def logout(self) -> None:
         if self.session is not None:

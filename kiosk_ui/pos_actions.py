@@ -4,6 +4,7 @@ prices (with a supervisor's PIN when needed), cancelling, and the payment dialog
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -45,7 +46,8 @@ class BasketActions:
     _apply: Callable[[Callable[[], BasketView]], Awaitable[bool]]
     _show_basket: Callable[[], None]
     _show_last_sale: Callable[[], None]
-    _alive: Callable[[], bool]
+    _alive: Callable[[], Awaitable[bool]]
+    changing: asyncio.Lock
     _remember: Callable[..., None]
 
     # ---- line actions -------------------------------------------------------------------
@@ -194,8 +196,10 @@ class BasketActions:
 
     # ---- payment ------------------------------------------------------------------------
     async def open_tender(self) -> None:
-        if not self._alive():
+        if not await self._alive():
             return
+        async with self.changing:
+            pass  # a scan still on its way is in the total shown
         if self.view is None or not self.view.basket.lines or self.view.basket.status != "open":
             self.say("Nothing to pay yet", error=True)
             return

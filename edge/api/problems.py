@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from edge.domain.errors import DomainError
+from edge.store.db import is_busy
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -84,7 +85,7 @@ async def _database(request: Request, exc: Exception) -> JSONResponse:
     """The store database stayed locked for the whole busy timeout (another process writing a
     large import or a backup): the request did nothing, and the till may try again."""
     assert isinstance(exc, sqlite3.OperationalError)
-    if exc.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+    if not is_busy(exc):
         return await _unexpected(request, exc)
     log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
     response = problem(

@@ -15,5 +15,7 @@ class OpsConfig(BaseModel):
     backup_keep: int = Field(7, ge=1, le=1000)
     # Compaction: how often, and how long acknowledged events / printed jobs are kept.
     compact_interval_s: float = Field(3600.0, ge=1.0)
+    # How often the WAL is checkpointed from a worker thread (edge/ops/checkpoint.py).
+    checkpoint_interval_s: float = Field(2.0, ge=0.05, le=3600.0)
     outbox_keep_days: int = Field(7, ge=0)
     print_jobs_keep_days: int = Field(30, ge=0)

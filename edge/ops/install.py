@@ -45,6 +45,7 @@ synchronous = "FULL"
 [ops]
 backup_keep = 7
 compact_interval_s = 3600
+checkpoint_interval_s = 2
 outbox_keep_days = 7
 print_jobs_keep_days = 30
 

@@ -27,6 +27,12 @@ class WouldBlock(Exception):
     written; the caller may run the same call again where waiting is allowed."""
 
 
+def is_busy(exc: sqlite3.Error) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED, whatever the extended code (BUSY_RECOVERY, BUSY_SNAPSHOT…)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and (code & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 @contextmanager
 def no_wait() -> Iterator[None]:
     """Database calls inside this block never wait for a lock: they raise WouldBlock instead.
@@ -77,6 +83,8 @@ class Database:
         self._readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._reader_count = readers
         self._created_readers: list[sqlite3.Connection] = []
+        self._checkpointer: sqlite3.Connection | None = None
+        self._checkpoint_lock = threading.Lock()
         self._closed = False
 
     @property
@@ -123,15 +131,16 @@ class Database:
             return
         # Another process (a CLI import, a backup) may hold SQLite's write lock: in no-wait
         # mode, fail at once instead of waiting out the busy timeout.
+        timeout = int(self._writer.execute("PRAGMA busy_timeout").fetchone()[0])
         self._writer.execute("PRAGMA busy_timeout = 0")
         try:
             self._writer.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            if exc.sqlite_errorcode == sqlite3.SQLITE_BUSY:
+            if is_busy(exc):
                 raise WouldBlock("another process is writing") from exc
             raise
         finally:
-            self._writer.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._writer.execute(f"PRAGMA busy_timeout = {timeout}")
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -157,6 +166,27 @@ class Database:
                 conn.execute("ROLLBACK")
             self._readers.put(conn)
 
+    def autocheckpoint(self, pages: int) -> None:
+        """SQLite's own WAL checkpoint after a commit that leaves the WAL over `pages` pages
+        (SQLite's default: 1000); 0 turns it off, for a node that checkpoints in a thread."""
+        with self._write_lock:
+            if not self._closed:
+                self._writer.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+
+    def checkpoint(self) -> tuple[int, int]:
+        """Copies committed WAL frames into the database file, from a connection of its own and
+        without waiting for or blocking the writer or readers (PASSIVE). Returns the frames in
+        the WAL and how many of them are now in the file."""
+        with self._checkpoint_lock:
+            if self._closed:
+                raise RuntimeError("database is closed")
+            if self._checkpointer is None:
+                self._checkpointer = connect(self.path, synchronous=self.synchronous)
+            _busy, frames, done = self._checkpointer.execute(
+                "PRAGMA wal_checkpoint(PASSIVE)"
+            ).fetchone()
+            return int(frames), int(done)
+
     def close(self) -> None:
         with self._write_lock:
             if self._closed:
@@ -164,6 +194,9 @@ class Database:
             self._closed = True
             for conn in self._created_readers:
                 conn.close()
+            with self._checkpoint_lock:
+                if self._checkpointer is not None:
+                    self._checkpointer.close()
             # Fold the WAL back into the main file so the database is one self-contained file.
             with contextlib.suppress(sqlite3.Error):
                 self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")

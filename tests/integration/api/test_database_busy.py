@@ -73,6 +73,8 @@ def test_no_wait_mode_refuses_instead_of_waiting(tmp_path: Path) -> None:
             with pytest.raises(WouldBlock), db.transaction() as conn:
                 conn.execute("INSERT INTO t VALUES (1)")
             assert time.monotonic() - started < 0.1
+        # The writer's own busy timeout is back once no-wait mode gave up.
+        assert db.writer.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
         with (
             write_lock_held_by_a_process(db.path, 0.5),
             no_wait(),
@@ -80,6 +82,7 @@ def test_no_wait_mode_refuses_instead_of_waiting(tmp_path: Path) -> None:
             db.transaction() as conn,
         ):
             conn.execute("INSERT INTO t VALUES (2)")
+        assert db.writer.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
         with db.read(), no_wait(), pytest.raises(WouldBlock), db.read():
             pass  # the only reader is taken
         with db.read() as conn:
@@ -121,6 +124,7 @@ def test_a_scan_behind_another_threads_write_waits_in_a_thread_not_on_the_loop(
         assert client.get(f"{API}/baskets/{basket}", headers=headers).json()["lines"] == []
         assert client.get(f"{API}/products", params={"q": "mleko"}).status_code == 200
         assert time.monotonic() - started < 0.5
+        assert scan.is_alive(), "the scan should still be waiting for the writer"
         scan.join(10)
     assert out["response"].status_code == 201  # type: ignore[attr-defined]
     assert out["seconds"] >= HOLD_S - 0.3  # type: ignore[operator]

@@ -247,3 +247,32 @@ async def test_a_scan_behind_a_long_write_does_not_freeze_the_node(node: Node) -
         holder.join()
     assert lag < 0.5, f"the event loop stalled for {lag:.2f} s behind the write"
     await user.should_see("Chleb żytni 500 g — 1 szt.")
+
+
+async def test_scans_behind_a_long_write_land_in_one_basket_in_order(node: Node) -> None:
+    """Two serial scans while the writer is held, before any basket exists: both wait in worker
+    threads, and they must not open two baskets or land out of order."""
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    taken, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with node.ctx.db.transaction():
+            taken.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert taken.wait(5)
+    try:
+        scans.deliver(node.ctx, "01", "5901230000011")
+        scans.deliver(node.ctx, "01", "5901230000028")
+        await asyncio.sleep(0.3)
+    finally:
+        release.set()
+        holder.join()
+    await user.should_see("Chleb żytni Eko")
+    assert [r["name"][:17] for r in basket_rows(node)] == ["Chleb żytni 500 g", "Chleb żytni Eko 5"]
+    with node.ctx.db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM baskets").fetchone()[0] == 1
