@@ -5,11 +5,8 @@ timeout is a 503 problem that changed nothing, never a 500."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -20,47 +17,12 @@ from edge.config import Settings
 from edge.services.context import Context
 from edge.store.db import Database, WouldBlock, no_wait
 from tests.conftest import login
+from tests.db_locks import write_lock_held_by_a_process, writer_held_by_a_thread
 from tests.node import Node
 from tests.node import login as node_login
 
 API = "/api/v1"
 HOLD_S = 1.5
-
-
-@contextmanager
-def writer_held_by_a_thread(db: Database, seconds: float) -> Iterator[None]:
-    taken = threading.Event()
-
-    def hold() -> None:
-        with db.transaction() as conn:
-            conn.execute("INSERT INTO probe VALUES (1)")
-            taken.set()
-            time.sleep(seconds)
-
-    with db.transaction() as conn:
-        conn.execute("CREATE TABLE IF NOT EXISTS probe (x)")
-    worker = threading.Thread(target=hold)
-    worker.start()
-    assert taken.wait(5)
-    try:
-        yield
-    finally:
-        worker.join()
-
-
-@contextmanager
-def write_lock_held_by_a_process(path: Path, seconds: float) -> Iterator[None]:
-    """What `store-edge catalog import` or a backup does to the file: SQLite's own write lock,
-    from a connection of its own."""
-    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    other.execute("BEGIN IMMEDIATE")
-    release = threading.Timer(seconds, other.rollback)
-    release.start()
-    try:
-        yield
-    finally:
-        release.join()
-        other.close()
 
 
 def test_no_wait_mode_refuses_instead_of_waiting(tmp_path: Path) -> None:

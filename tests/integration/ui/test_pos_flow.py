@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 
 import pytest
@@ -11,6 +10,7 @@ from nicegui import ui
 
 from devices import scans
 from edge.store import sales_repo
+from tests.db_locks import writer_held_by_a_thread
 
 from .conftest import Node
 
@@ -226,25 +226,12 @@ async def test_a_scan_behind_a_long_write_does_not_freeze_the_node(node: Node) -
     user = node.user
     await login(node)
     await user.should_see(marker="scan")
-    taken, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with node.ctx.db.transaction():
-            taken.set()
-            release.wait(5)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert taken.wait(5)
-    try:
+    with writer_held_by_a_thread(node.ctx.db):
         scan(node, "5901230000011")
         started = time.monotonic()
         for _ in range(10):
             await asyncio.sleep(0.02)
         lag = time.monotonic() - started
-    finally:
-        release.set()
-        holder.join()
     assert lag < 0.5, f"the event loop stalled for {lag:.2f} s behind the write"
     await user.should_see("Chleb żytni 500 g — 1 szt.")
 
@@ -255,23 +242,10 @@ async def test_scans_behind_a_long_write_land_in_one_basket_in_order(node: Node)
     user = node.user
     await login(node)
     await user.should_see(marker="scan")
-    taken, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with node.ctx.db.transaction():
-            taken.set()
-            release.wait(5)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert taken.wait(5)
-    try:
+    with writer_held_by_a_thread(node.ctx.db):
         scans.deliver(node.ctx, "01", "5901230000011")
         scans.deliver(node.ctx, "01", "5901230000028")
         await asyncio.sleep(0.3)
-    finally:
-        release.set()
-        holder.join()
     await user.should_see("Chleb żytni Eko")
     assert [r["name"][:17] for r in basket_rows(node)] == ["Chleb żytni 500 g", "Chleb żytni Eko 5"]
     with node.ctx.db.read() as conn:
