@@ -3,6 +3,8 @@ on the pickups/returns services (edge.services.pickups, edge.services.returns)."
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from nicegui import ui
 
@@ -78,7 +80,8 @@ def _sale(node: Node) -> str:
     return checkout.checkout(ctx, actor, view.basket.id, [Tender("cash", 2000)]).sale.receipt_no
 
 
-async def test_return_of_a_local_sale_refunds_cash(node: Node) -> None:
+async def _open_return_of_a_sale(node: Node) -> Any:
+    """A sale at this store, then the till's returns mode with that receipt looked up."""
     receipt_no = _sale(node)
     user = node.user
     await login(node)
@@ -87,6 +90,11 @@ async def test_return_of_a_local_sale_refunds_cash(node: Node) -> None:
     await user.should_see(marker="return-ref")
     user.find(marker="return-ref").type(receipt_no).trigger("keydown.enter")
     await user.should_see(marker="return-qty-BAK-001-11")
+    return user
+
+
+async def test_return_of_a_local_sale_refunds_cash(node: Node) -> None:
+    user = await _open_return_of_a_sale(node)
     user.find(marker="return-qty-BAK-001-11").type("1")
     user.find(marker="return-refund").click()
     await user.should_see("Refund 5,49 zł")
@@ -97,14 +105,7 @@ async def test_return_of_a_local_sale_refunds_cash(node: Node) -> None:
 
 
 async def test_returning_more_than_was_sold_is_refused(node: Node) -> None:
-    receipt_no = _sale(node)
-    user = node.user
-    await login(node)
-    await user.should_see(marker="scan")
-    user.find(marker="mode-returns").click()
-    await user.should_see(marker="return-ref")
-    user.find(marker="return-ref").type(receipt_no).trigger("keydown.enter")
-    await user.should_see(marker="return-qty-BAK-001-11")
+    user = await _open_return_of_a_sale(node)
     qty = user.find(marker="return-qty-BAK-001-11").elements.pop()
     assert isinstance(qty, ui.number)
     qty.value = 3  # past the field's max, as a hand-edited request would be
