@@ -13,7 +13,19 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from edge.domain.errors import DomainError
+from edge.domain.errors import (
+    AccountLocked,
+    ApprovalRequired,
+    BasketClosed,
+    Conflict,
+    DomainError,
+    EmptyBasket,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+    Unavailable,
+)
 from edge.store.db import is_busy
 
 log = logging.getLogger(__name__)
@@ -38,9 +50,36 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+# The HTTP status of each kind of domain error; a subclass takes its nearest listed ancestor's,
+# anything else is a 422 (the request broke a rule).
+STATUS_OF: dict[type, int] = {
+    NotFound: 404,
+    Unauthorized: 401,
+    Forbidden: 403,
+    ApprovalRequired: 403,
+    BasketClosed: 409,
+    EmptyBasket: 409,
+    Conflict: 409,
+    AccountLocked: 423,
+    RateLimited: 429,
+    Unavailable: 503,
+}
+
+
+def status_of(exc: DomainError) -> int:
+    for kind in type(exc).__mro__:
+        if kind in STATUS_OF:
+            return STATUS_OF[kind]
+    return 422
+
+
 async def _domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return problem(exc.status, exc.code, exc.detail, request.url.path, **exc.extra)
+    response = problem(status_of(exc), exc.code, exc.detail, request.url.path, **exc.extra)
+    retry = exc.extra.get("retry_after_s")
+    if isinstance(retry, int | float) and retry > 0:
+        response.headers["Retry-After"] = str(max(1, round(retry)))
+    return response
 
 
 async def _validation(request: Request, exc: Exception) -> JSONResponse:

@@ -9,7 +9,7 @@ from typing import Literal
 
 from edge.domain.barcodes import Scan
 from edge.domain.catalogue import Product, Promotion, Unit
-from edge.domain.errors import BasketClosed, InvalidInput, NotFound
+from edge.domain.errors import BasketClosed, EmptyBasket, InvalidInput, NotFound
 from edge.domain.money import Money, div_half_up
 from edge.domain.vat import VatLine, VatRate, breakdown
 
@@ -76,9 +76,23 @@ class Basket:
     created_by: str | None = None
     created_at: datetime | None = None
 
-    def _open(self) -> None:
+    def ensure_open(self) -> None:
+        """Raises BasketClosed unless lines may still change and the basket may be paid."""
+        if self.status == "checked_out":
+            raise BasketClosed(f"basket {self.id} is already paid", basket_id=self.id)
         if self.status != "open":
             raise BasketClosed(f"basket {self.id} is {self.status.replace('_', ' ')}")
+
+    def check_out(self) -> None:
+        """The basket was paid: it can change no more."""
+        self.ensure_open()
+        if not self.lines:
+            raise EmptyBasket("the basket is empty")
+        self.status = "checked_out"
+
+    def cancel(self) -> None:
+        self.ensure_open()
+        self.status = "cancelled"
 
     def _next_line_id(self) -> int:
         return max((line.line_id for line in self.lines), default=0) + 1
@@ -92,7 +106,7 @@ class Basket:
     def add(self, product: Product, qty: int = 1, scan: Scan | None = None) -> BasketLine:
         """Adds a product as scanned. A weighed label brings its own weight or price; a plain
         piece scanned again adds to the existing line."""
-        self._open()
+        self.ensure_open()
         if not product.active:
             raise InvalidInput(f"{product.sku} is withdrawn from sale")
         fixed_total = None
@@ -129,7 +143,7 @@ class Basket:
         return candidate
 
     def _replace(self, line_id: int, **changes: object) -> BasketLine:
-        self._open()
+        self.ensure_open()
         old = self.line(line_id)
         new = replace(old, **changes)  # type: ignore[arg-type]
         self.lines[self.lines.index(old)] = new
@@ -143,7 +157,7 @@ class Basket:
         return self._replace(line_id, qty=qty)
 
     def remove(self, line_id: int) -> None:
-        self._open()
+        self.ensure_open()
         self.lines.remove(self.line(line_id))
 
     def discount_line(
@@ -160,7 +174,7 @@ class Basket:
         return self._replace(line_id, price_override=unit_price, approved_by=approved_by)
 
     def discount_basket(self, percent: int = 0, amount: int = 0) -> None:
-        self._open()
+        self.ensure_open()
         _check_discount(percent, amount)
         self.discount_percent, self.discount_amount = percent, amount
 

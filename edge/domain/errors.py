@@ -1,5 +1,6 @@
-"""Domain errors. Each carries a stable machine-readable code; adapters map codes to HTTP status,
-MQTT dead-letter reasons or on-screen messages."""
+"""Domain errors. Each carries a stable machine-readable code and knows nothing of transports:
+the HTTP adapter (edge/api/problems.py) maps each kind to a status, the sync agent to a
+dead-letter reason, the UI to an on-screen message."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ class DomainError(Exception):
     """A rule was broken by the request; nothing was changed."""
 
     code = "domain-error"
-    status = 422  # the HTTP adapter's default mapping
 
     def __init__(self, detail: str, **extra: object) -> None:
         super().__init__(detail)
@@ -18,7 +18,6 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     code = "not-found"
-    status = 404
 
 
 class InvalidBarcode(DomainError):
@@ -31,12 +30,10 @@ class UnknownProduct(NotFound):
 
 class BasketClosed(DomainError):
     code = "basket-closed"
-    status = 409
 
 
 class EmptyBasket(DomainError):
     code = "empty-basket"
-    status = 409
 
 
 class TenderMismatch(DomainError):
@@ -45,28 +42,36 @@ class TenderMismatch(DomainError):
 
 class ApprovalRequired(DomainError):
     code = "approval-required"
-    status = 403
 
 
 class Unauthorized(DomainError):
     code = "unauthorized"
-    status = 401
 
 
 class Forbidden(DomainError):
     code = "forbidden"
-    status = 403
 
 
 class AccountLocked(DomainError):
     code = "account-locked"
-    status = 423
 
 
 class Conflict(DomainError):
     code = "conflict"
-    status = 409
 
 
 class InvalidInput(DomainError):
     code = "invalid-input"
+
+
+class Unavailable(DomainError):
+    """Something the use case needs (the hub, a fiscal device) cannot answer now; nothing was
+    changed and the same request may succeed later."""
+
+    code = "unavailable"
+
+
+class RateLimited(DomainError):
+    """Too many requests of this kind from one source in a short time."""
+
+    code = "rate-limited"

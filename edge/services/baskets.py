@@ -143,8 +143,4 @@ def discount_basket(
 
 
 def cancel_basket(ctx: Context, basket_id: str) -> BasketView:
-    def cancel(_conn: sqlite3.Connection, basket: Basket) -> None:
-        basket._open()
-        basket.status = "cancelled"
-
-    return _change(ctx, basket_id, cancel)
+    return _change(ctx, basket_id, lambda _c, b: b.cancel())

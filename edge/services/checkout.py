@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from edge.domain import events
 from edge.domain.basket import price
-from edge.domain.errors import BasketClosed, EmptyBasket
 from edge.domain.sale import Sale, complete
 from edge.domain.tenders import Tender, settle
 from edge.services.auth import Actor
@@ -47,11 +46,7 @@ def checkout(
                 assert sale is not None  # written in the same transaction as the key
                 return CheckoutResult(sale, replayed=True)
         basket = load(conn, basket_id)
-        if basket.status == "checked_out":
-            raise BasketClosed(f"basket {basket_id} is already paid", basket_id=basket_id)
-        basket._open()
-        if not basket.lines:
-            raise EmptyBasket("the basket is empty")
+        basket.check_out()
         now = ctx.clock()
         promos = catalogue_repo.promotions_for(conn, (ln.sku for ln in basket.lines))
         priced = price(basket, promos, now)
@@ -70,7 +65,6 @@ def checkout(
         sales_repo.insert(conn, sale)
         levels = stock_repo.record(conn, sale.movements(), ref=receipt_no, at=now)
         outbox.append(conn, events.sale_completed(sale, levels), now)
-        basket.status = "checked_out"
         baskets_repo.mark_checked_out(conn, basket.id, receipt_no, now)
         for hook in ctx.hooks.on_sale:
             hook(conn, sale)

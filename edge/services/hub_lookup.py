@@ -9,17 +9,16 @@ from urllib.parse import quote
 
 import httpx
 
-from edge.domain.errors import DomainError, NotFound
+from edge.domain.errors import NotFound, Unavailable
 from edge.services.context import Context
 
 log = logging.getLogger(__name__)
 
 
-class HubUnavailable(DomainError):
-    """The hub is configured but cannot answer now (a temporary outage, hence 503)."""
+class HubUnavailable(Unavailable):
+    """The hub is configured but cannot answer now (a temporary outage)."""
 
     code = "hub-unavailable"
-    status = 503
 
 
 class NoHub(NotFound):

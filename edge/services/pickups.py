@@ -15,7 +15,7 @@ from typing import Any
 from edge import signing
 from edge.domain import pickups
 from edge.domain.basket import Basket, BasketLine
-from edge.domain.errors import Conflict, DomainError, InvalidInput, NotFound
+from edge.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from edge.domain.events import Event
 from edge.domain.pickups import Order
 from edge.domain.sale import Sale
@@ -28,9 +28,8 @@ from edge.services.context import Context
 from edge.store import baskets_repo, catalogue_repo, orders_repo, outbox, stock_repo
 
 
-class WrongPickupCode(DomainError):
+class WrongPickupCode(Forbidden):
     code = "wrong-pickup-code"
-    status = 403
 
 
 def _write(conn: sqlite3.Connection, ctx: Context, order: Order, movements: list[Movement]) -> None:

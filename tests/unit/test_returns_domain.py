@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from edge.domain import returns
-from edge.domain.errors import InvalidInput
+from edge.domain.errors import Conflict, InvalidInput
 from edge.domain.returns import Limits, Original, OverReturn, Requested, SoldLine
 from edge.domain.stock import MovementKind
 from edge.domain.tenders import Tender
@@ -32,7 +32,7 @@ def test_cannot_return_more_than_sold_minus_returned() -> None:
             [Requested("A", 2, "defective", "restock"), Requested("B", 1, "defective", "restock")],
             REASONS,
         )
-    assert err.value.status == 409
+    assert isinstance(err.value, Conflict)
     assert err.value.extra["lines"] == [{"sku": "A", "asked": 2, "returnable": 1}]
     ok = returns.plan(original, [Requested("A", 1, "defective", "restock")], REASONS)
     assert [(ln.sku, ln.qty, ln.refund) for ln in ok] == [("A", 1, 500)]
