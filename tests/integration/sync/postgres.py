@@ -101,6 +101,16 @@ class Postgres:
             raise RuntimeError(out.stderr)
         return self.url_for(name)
 
+    def fresh_database(self) -> str:
+        """A new, empty database on this server; returns its URL."""
+        import psycopg
+
+        self._count = getattr(self, "_count", 0) + 1
+        name = f"hub_{os.getpid()}_{self._count}"
+        with psycopg.connect(self.url_for("postgres"), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url_for(name)
+
     def pid(self) -> int | None:
         pidfile = self.data / "postmaster.pid"
         with contextlib.suppress(OSError, ValueError):
