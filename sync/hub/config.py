@@ -31,7 +31,17 @@ class HubBroker(_Section):
     # Several hub workers share the stores' streams through an MQTT 5 shared subscription
     # (`$share/<group>/...`): give each worker its own client_id and the same group.
     shared_group: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,32}$")
-    session_expiry_s: int = Field(7 * 24 * 3600, ge=0)
+    # How long the broker keeps this worker's session (subscriptions and queued messages)
+    # while it is away. Default: 7 days for a single hub (a restart finds what arrived
+    # meanwhile); 0 in a shared group, where the broker would otherwise keep routing the
+    # group's messages to a dead worker's session (they are resent to the live ones anyway).
+    session_expiry_s: int | None = Field(None, ge=0)
+
+    @property
+    def session_expiry(self) -> int:
+        if self.session_expiry_s is not None:
+            return self.session_expiry_s
+        return 0 if self.shared_group else 7 * 24 * 3600
 
 
 class StoreEntry(_Section):

@@ -51,7 +51,7 @@ class Worker:
                 username=b.username,
                 password=b.password,
                 ca_file=b.ca_file,
-                session_expiry_s=b.session_expiry_s,
+                session_expiry_s=b.session_expiry,
                 max_inflight=1000,
             )
         self._stop.clear()

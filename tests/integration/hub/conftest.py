@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sync.hub.store import Storage, open_storage
+from tests.integration.sync.conftest import broker, node  # noqa: F401  (fixtures shared)
 from tests.integration.sync.postgres import Postgres
 
 

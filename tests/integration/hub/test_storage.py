@@ -11,10 +11,9 @@ import pytest
 
 from edge.domain.catalogue import Product, Promotion
 from edge.domain.vat import VatRate
-from sync.hub.store import Storage, open_storage
+from sync.hub.store import Storage, counters, open_storage, retention
 from sync.hub.store import catalogue as catalogue_repo
 from sync.hub.store import commands as commands_repo
-from sync.hub.store import counters, retention
 from sync.hub.store import dead_letters as dead_letters_repo
 from sync.hub.store import orders as orders_repo
 from sync.hub.store import sales as sales_repo
@@ -108,9 +107,12 @@ def test_pending_commands_are_claimed_by_one_sender_at_a_time(storage: Storage) 
     sent = [e for c in claims for e in c]
     assert len(sent) == 50 and len(set(sent)) == 50  # each exactly once
     with storage.transaction() as tx:  # sent just now: not again until older_than passes
-        assert commands_repo.claim_for_sending(
-            tx, now=now.isoformat(), older_than=(now - timedelta(seconds=5)).isoformat()
-        ) == []
+        assert (
+            commands_repo.claim_for_sending(
+                tx, now=now.isoformat(), older_than=(now - timedelta(seconds=5)).isoformat()
+            )
+            == []
+        )
         later = now + timedelta(seconds=10)
         again = commands_repo.claim_for_sending(
             tx, now=later.isoformat(), older_than=(later - timedelta(seconds=5)).isoformat(),
@@ -260,6 +262,7 @@ def test_orders_sales_returns_and_dead_letters(storage: Storage) -> None:
         dead_letters_repo.add(tx, at=at, topic="t", reason="bad", payload=b"a\x00b\xff")
     with storage.read() as tx:
         row, lines = orders_repo.get(tx, "O1") or (None, [])
+        assert [ln["reserved"] for ln in lines] == [3]
         assert (row["status"], row["shelf"], row["prepaid"]) == ("ready", "P-1", 1)
         assert orders_repo.exists_for_request(tx, "r1")
         assert sales_repo.sold_and_returned(tx, "R1", "A-1") == (3, 2)
