@@ -1,17 +1,23 @@
 """Applying stores' events at the hub, exactly once and in (store, seq) order.
 
-`apply_batches` applies a group of batches (one or more stores; whatever the worker found waiting)
-in the caller's transaction. It first takes the stores' locks (store order: every worker of a
-shared group serialises on them, and none waits on another in a circle), then for each batch:
-events at or below the store's applied seq are duplicates (skipped and counted), the next one is
-applied, later ones wait in `hub_pending` until the gap is filled. Each event type has a small
-handler; every stock-changing event carries the store's levels after the change (`data.stock`),
-which the hub simply sets (and marks for the neighbours' next nearby push).
+`apply_batches` applies a group of batches (one or more stores: whatever the worker found
+waiting) in the caller's transaction:
+1. take the stores' rows (`FOR UPDATE` on PostgreSQL, in store order: every worker of a shared
+   group serialises on them and none waits on another in a circle) and, for stores with a gap,
+   the events held past it;
+2. decide in memory, per store: events at or below the applied seq are duplicates (skipped and
+   counted), the next one is applied, later ones are held (`hub_pending`) until the gap is
+   filled;
+3. write everything in one go (PostgreSQL's pipeline mode: a handful of round trips per group,
+   whatever its size).
+Each event type has a small handler; every stock-changing event carries the store's levels
+after the change (`data.stock`), which the hub simply sets (and marks for the neighbours' next
+nearby push).
 
-Each batch runs in a savepoint. Fast path: the whole batch at once. If one event's data is
-unusable, the batch is rolled back to its savepoint and applied again with a savepoint per
-event, so that event is recorded with its error and the stream goes on (blocking every later
-event of the store would be worse)."""
+Fast path and careful path: the group is applied whole. If one event's data is unusable (a
+handler refuses it, or the database does), the transaction is rolled back and the group applied
+again with a savepoint per event, so that event is recorded with its error and the stream goes
+on (blocking every later event of the store would be worse)."""
 
 from __future__ import annotations
 
@@ -44,26 +50,48 @@ class Applied:
     duplicates: int = 0
     applied: int = 0
     requested_orders: list[dict[str, Any]] = field(default_factory=list)
-    lags_s: list[float] = field(default_factory=list)  # event time → applied, per event
 
 
-Handler = Callable[[Tx, str, EventRecord, Applied], None]
-
-
-class _Unusable(Exception):
-    """An event of the batch cannot be applied: redo the batch event by event."""
+class Unusable(Exception):
+    """An event of the group cannot be applied: roll the transaction back and apply the group
+    again with `careful=True` (event by event)."""
 
 
 # What bad data raises in a handler (with the database's own integrity and data errors, from
 # the adapter). Anything else (the database went away, a deadlock) is not the event's fault:
 # it propagates and the whole group is tried again or left unacknowledged.
 _UNUSABLE: tuple[type[Exception], ...] = (
-    KeyError,
-    TypeError,
-    ValueError,
-    AttributeError,
-    OverflowError,
-)
+    KeyError, TypeError, ValueError, AttributeError, OverflowError
+)  # fmt: skip
+
+
+@dataclass
+class _Store:
+    """One store's position while a group is applied (from its locked row)."""
+
+    applied: int
+    gap_since: str | None
+    gap_asked_at: str | None
+    held: dict[int, str]
+    had_held: bool = False
+    depth: int = 0
+    last_event_at: str | None = None
+    duplicates: int = 0
+    resend_requests: int = 0
+
+
+@dataclass
+class _Writes:
+    """Rows written once per group instead of once per event (fast path only)."""
+
+    deferred: bool
+    events: list[tuple[str, int, str, str, str, str, str | None]] = field(default_factory=list)
+    levels: dict[tuple[str, str], stock_repo.Level] = field(default_factory=dict)
+    sales: list[dict[str, Any]] = field(default_factory=list)
+    held: list[tuple[str, int, str, str]] = field(default_factory=list)
+
+
+Handler = Callable[[Tx, str, EventRecord, Applied, _Writes], None]
 
 
 def apply_batches(
@@ -73,67 +101,93 @@ def apply_batches(
     now: str,
     *,
     gap_since: str,
+    careful: bool = False,
 ) -> list[Applied]:
-    """`gap_since`: a gap first seen at or before this time has outlasted the grace."""
-    ids = [store_id for store_id, _ in batches]
-    stores_repo.ensure(tx, ids)
-    storage.lock_stores(tx, ids)
-    out = []
-    for store_id, batch in batches:
-        try:
-            with tx.savepoint("batch"):
-                done = _apply_batch(tx, store_id, batch, now, storage.data_errors, careful=False)
-        except _Unusable:
-            with tx.savepoint("batch"):
-                done = _apply_batch(tx, store_id, batch, now, storage.data_errors, careful=True)
-        if done.gap:
-            done.resend_from = stores_repo.claim_resend_request(
-                tx, store_id, now=now, since=gap_since
-            )
-        out.append(done)
-    return out
+    """`gap_since`: a gap first seen at or before this time has outlasted the grace. Not
+    careful: raises Unusable when an event cannot be applied (the caller rolls back and calls
+    again, careful). Careful: such an event is recorded with its error."""
+    with tx.pipeline():  # the rows' creation and their lock in one round trip
+        rows = stores_repo.lock(tx, [s for s, _ in batches], storage.for_update)
+    gaps = sorted(s for s, r in rows.items() if r["gap_since"] is not None)
+    held = events_repo.held_for(tx, gaps)
+    unusable = (*_UNUSABLE, *storage.data_errors)
+    return _apply_group(tx, batches, rows, held, now, gap_since, unusable, careful=careful)
 
 
-def _apply_batch(
+def _apply_group(
     tx: Tx,
-    store_id: str,
-    batch: EventBatch,
+    batches: Sequence[tuple[str, EventBatch]],
+    rows: dict[str, Any],
+    held: dict[str, dict[int, str]],
     now: str,
+    grace: str,
     unusable: tuple[type[Exception], ...],
     *,
     careful: bool,
-) -> Applied:
-    store = stores_repo.get(tx, store_id)
-    done = Applied(store_id=store_id, acked_seq=int(store["applied_seq"]))
-    writes: list[tuple[str, int, str, str, str, str, str | None]] = []
-    levels: dict[str, stock_repo.Level] = {}
-    last_at: str | None = None
-    for ev in sorted(batch.events, key=lambda e: e.seq):
-        if ev.seq <= done.acked_seq:
-            done.duplicates += 1
-        elif ev.seq == done.acked_seq + 1:
-            at = _apply(tx, store_id, ev, now, done, writes, levels, unusable, careful)
-            last_at = at or last_at
-        else:
-            events_repo.hold(tx, store_id, ev.seq, ev.model_dump_json(), now)
-    while (body := events_repo.held(tx, store_id, done.acked_seq + 1)) is not None:
-        ev = EventRecord.model_validate_json(body)
-        at = _apply(tx, store_id, ev, now, done, writes, levels, unusable, careful)
-        last_at = at or last_at
-    done.gap = events_repo.release(tx, store_id, done.acked_seq)
-    events_repo.record(tx, writes)
-    stock_repo.set_levels(tx, list(levels.values()))
-    stores_repo.applied(
+) -> list[Applied]:
+    stores = {
+        s: _Store(
+            int(r["applied_seq"]), r["gap_since"], r["gap_asked_at"], dict(held.get(s, {})),
+            had_held=s in held,
+        )
+        for s, r in rows.items()
+    }  # fmt: skip
+    w = _Writes(deferred=not careful)
+    out = []
+    for store_id, batch in batches:
+        st = stores[store_id]
+        st.depth = batch.outbox_depth
+        done = Applied(store_id=store_id, acked_seq=st.applied)
+        for ev in sorted(batch.events, key=lambda e: e.seq):
+            if ev.seq <= st.applied:
+                done.duplicates += 1
+            elif ev.seq == st.applied + 1:
+                _apply(tx, store_id, ev, now, done, st, w, unusable, careful)
+            elif ev.seq not in st.held:
+                body = ev.model_dump_json()
+                st.held[ev.seq] = body
+                w.held.append((store_id, ev.seq, body, now))
+        while (body := st.held.get(st.applied + 1)) is not None:  # fill from behind the gap
+            _apply(tx, store_id, EventRecord.model_validate_json(body), now, done, st, w,
+                   unusable, careful)  # fmt: skip
+        st.held = {seq: b for seq, b in st.held.items() if seq > st.applied}
+        done.acked_seq, done.gap = st.applied, bool(st.held)
+        st.duplicates += done.duplicates
+        if not done.gap:
+            st.gap_since = st.gap_asked_at = None
+        elif st.gap_since is None:
+            st.gap_since = now  # seen now: give the missing batch the grace to arrive
+        elif st.gap_since <= grace and (st.gap_asked_at is None or st.gap_asked_at <= grace):
+            done.resend_from = st.applied + 1
+            st.gap_asked_at = now
+            st.resend_requests += 1
+        out.append(done)
+    try:
+        with tx.pipeline():
+            _write(tx, w, stores, now)
+    except unusable as exc:
+        if careful:
+            raise
+        raise Unusable from exc
+    return out
+
+
+def _write(tx: Tx, w: _Writes, stores: dict[str, _Store], now: str) -> None:
+    for sale in w.sales:
+        sales_repo.add_sale(tx, **sale)
+    events_repo.hold_many(tx, w.held)
+    waited = {h[0] for h in w.held} | {s for s, st in stores.items() if st.had_held}
+    events_repo.release_many(tx, [(s, stores[s].applied) for s in sorted(waited)])
+    events_repo.record(tx, w.events)
+    stock_repo.set_levels(tx, list(w.levels.values()))
+    stores_repo.save_progress(
         tx,
-        store_id,
-        applied_seq=done.acked_seq,
-        now=now,
-        depth=batch.outbox_depth,
-        last_event_at=last_at,
-        duplicates=done.duplicates,
-        gap=done.gap,
-    )
-    return done
+        [
+            (st.applied, now, st.depth, st.last_event_at, now if st.last_event_at else None,
+             st.duplicates, st.gap_since, st.gap_asked_at, st.resend_requests, s)
+            for s, st in stores.items()
+        ],
+    )  # fmt: skip
 
 
 def _apply(
@@ -142,35 +196,35 @@ def _apply(
     ev: EventRecord,
     now: str,
     done: Applied,
-    writes: list[tuple[str, int, str, str, str, str, str | None]],
-    levels: dict[str, stock_repo.Level],
+    st: _Store,
+    w: _Writes,
     unusable: tuple[type[Exception], ...],
     careful: bool,
-) -> str | None:
-    """Applies one event; returns its time (UTC ISO) when it was usable enough to have one."""
+) -> None:
     error = None
-    handler = HANDLERS.get(ev.type)
     at: str | None = None
+    handler = HANDLERS.get(ev.type)
     try:
         with tx.savepoint("event") if careful else nullcontext():
             at = utc_iso(ev.at)
             if handler is None:
                 log.info("ignoring event type %s from %s", ev.type, store_id)
             else:
-                handler(tx, store_id, ev, done)
-            new_levels = _levels(store_id, ev, at)
-    except (*_UNUSABLE, *unusable) as exc:
+                handler(tx, store_id, ev, done, w)
+            levels = _levels(store_id, ev, at)
+    except unusable as exc:
         if not careful:
-            raise _Unusable from exc
+            raise Unusable from exc
         error = f"{type(exc).__name__}: {exc}"[:500]
         log.warning("event %s/%d (%s) not applied: %s", store_id, ev.seq, ev.type, error)
-        new_levels = []
-    for row in new_levels:
-        levels[row[1]] = row  # within a batch only the last level per SKU matters
-    writes.append((store_id, ev.seq, ev.id, ev.type, at or now, now, error))
-    done.acked_seq = ev.seq
+        levels = []
+    for row in levels:
+        w.levels[(row[0], row[1])] = row  # within a group only the last level per SKU matters
+    w.events.append((store_id, ev.seq, ev.id, ev.type, at or now, now, error))
+    st.applied = ev.seq
+    if at is not None:
+        st.last_event_at = at
     done.applied += 1
-    return at
 
 
 def _levels(store_id: str, ev: EventRecord, at: str) -> list[stock_repo.Level]:
@@ -180,26 +234,29 @@ def _levels(store_id: str, ev: EventRecord, at: str) -> list[stock_repo.Level]:
     ]
 
 
-def _sale(tx: Tx, store_id: str, ev: EventRecord, done: Applied) -> None:
+def _sale(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
     d = ev.data
     at = utc_iso(d.get("at", ev.at))
-    sales_repo.add_sale(
-        tx,
-        receipt_no=str(d["receipt_no"]),
-        store_id=store_id,
-        at=at,
-        currency=str(d["currency"]),
-        total=int(d["total"]),
-        tenders=json.dumps(d.get("tenders", [])),
-        lines=[
+    sale = {
+        "receipt_no": str(d["receipt_no"]),
+        "store_id": store_id,
+        "at": at,
+        "currency": str(d["currency"]),
+        "total": int(d["total"]),
+        "tenders": json.dumps(d.get("tenders", [])),
+        "lines": [
             (str(d["receipt_no"]), int(ln.get("line_no", i + 1)), at, str(ln["sku"]),
              int(ln["qty"]), int(ln["unit_price"]), int(ln["total"]), str(ln.get("vat", "")))
             for i, ln in enumerate(d["lines"])
         ],
-    )  # fmt: skip
+    }  # fmt: skip
+    if w.deferred:
+        w.sales.append(sale)
+    else:
+        sales_repo.add_sale(tx, **sale)
 
 
-def _order_status(tx: Tx, store_id: str, ev: EventRecord, done: Applied) -> None:
+def _order_status(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
     d = ev.data
     orders_repo.set_status(
         tx,
@@ -221,14 +278,14 @@ def _order_status(tx: Tx, store_id: str, ev: EventRecord, done: Applied) -> None
         )
 
 
-def _order_requested(tx: Tx, store_id: str, ev: EventRecord, done: Applied) -> None:
+def _order_requested(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
     d = ev.data
     if not d.get("request_id") or not d.get("lines"):
         raise ValueError("order.requested needs request_id and lines")
     done.requested_orders.append({**d, "store_id": d.get("store_id") or store_id})
 
 
-def _return(tx: Tx, store_id: str, ev: EventRecord, done: Applied) -> None:
+def _return(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
     d = ev.data
     original = d.get("original") or {}
     kind, ref = original.get("kind", "none"), original.get("ref")
@@ -236,6 +293,7 @@ def _return(tx: Tx, store_id: str, ev: EventRecord, done: Applied) -> None:
     for ln in d["lines"]:
         sku, qty = str(ln["sku"]), int(ln["qty"])
         if kind == "sale" and ref:
+            _flush_sales(tx, w)  # a return may come in the same group as its sale
             sold, returned = sales_repo.sold_and_returned(tx, ref, sku)
             sales_repo.spread_return(tx, ref, sku, qty)
         elif kind == "order" and ref:
@@ -260,9 +318,15 @@ def _return(tx: Tx, store_id: str, ev: EventRecord, done: Applied) -> None:
         log.warning("over-return %s at %s: %s", d["return_id"], store_id, "; ".join(reasons))
 
 
+def _flush_sales(tx: Tx, w: _Writes) -> None:
+    for sale in w.sales:
+        sales_repo.add_sale(tx, **sale)
+    w.sales.clear()
+
+
 HANDLERS: dict[str, Handler] = {
     "sale.completed": _sale,
-    "stock.adjusted": lambda tx, store_id, ev, done: None,  # the levels are all it carries
+    "stock.adjusted": lambda tx, store_id, ev, done, w: None,  # the levels are all it carries
     "order.status": _order_status,
     "order.requested": _order_requested,
     "return.completed": _return,

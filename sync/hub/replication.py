@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from sync import protocol
 from sync.hub import commands, orders
-from sync.hub.apply import Applied, apply_batches
+from sync.hub.apply import Applied, Unusable, apply_batches
 from sync.hub.context import HubContext
 from sync.hub.store import stores as stores_repo
 from sync.hub.store.port import Tx
@@ -50,17 +50,26 @@ def _apply_and_ack(ctx: HubContext, batches: Sequence[tuple[str, EventBatch]]) -
     now = datetime.now(UTC)
     grace = now - timedelta(seconds=ctx.settings.gap_grace_s)
 
-    def work(tx: Tx) -> tuple[list[Applied], list[Command]]:
-        done = apply_batches(ctx.storage, tx, batches, now.isoformat(), gap_since=grace.isoformat())
-        cmds = [
-            cmd
-            for d in done
-            for req in d.requested_orders
-            if (cmd := orders.from_request(ctx, tx, req, now)) is not None
-        ]
-        return done, cmds
+    def work(careful: bool) -> Callable[[Tx], tuple[list[Applied], list[Command]]]:
+        def run(tx: Tx) -> tuple[list[Applied], list[Command]]:
+            done = apply_batches(
+                ctx.storage, tx, batches, now.isoformat(), gap_since=grace.isoformat(),
+                careful=careful,
+            )  # fmt: skip
+            cmds = [
+                cmd
+                for d in done
+                for req in d.requested_orders
+                if (cmd := orders.from_request(ctx, tx, req, now)) is not None
+            ]
+            return done, cmds
 
-    done, cmds = ctx.storage.run(work)
+        return run
+
+    try:
+        done, cmds = ctx.storage.run(work(careful=False))
+    except Unusable:  # rolled back: again, event by event
+        done, cmds = ctx.storage.run(work(careful=True))
     ctx.stats.batch_seconds.observe(time.perf_counter() - started)
     _count(ctx, batches, done, now)
     for d in done:

@@ -35,3 +35,31 @@ def record(tx: Tx, rows: Sequence[tuple[str, int, str, str, str, str, str | None
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
+
+
+def held_for(tx: Tx, store_ids: Sequence[str]) -> dict[str, dict[int, str]]:
+    """Every held event of these stores: {store: {seq: body}}."""
+    out: dict[str, dict[int, str]] = {}
+    if not store_ids:
+        return out
+    for r in tx.all(
+        "SELECT store_id, seq, body FROM hub_pending"
+        f" WHERE store_id IN ({tx.marks(len(store_ids))})",
+        list(store_ids),
+    ):
+        out.setdefault(str(r[0]), {})[int(r[1])] = str(r[2])
+    return out
+
+
+def hold_many(tx: Tx, rows: Sequence[tuple[str, int, str, str]]) -> None:
+    """(store_id, seq, body, received_at) of events past a gap."""
+    tx.executemany(
+        "INSERT INTO hub_pending (store_id, seq, body, received_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (store_id, seq) DO NOTHING",
+        rows,
+    )
+
+
+def release_many(tx: Tx, upto: Sequence[tuple[str, int]]) -> None:
+    """Forgets held events up to each store's applied seq."""
+    tx.executemany("DELETE FROM hub_pending WHERE store_id = ? AND seq <= ?", upto)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar, cast
@@ -102,6 +102,12 @@ class Tx:
         """`?,?,…` for an IN list of n values."""
         return ",".join("?" * n)
 
+    def pipeline(self) -> AbstractContextManager[Any]:
+        """Statements whose results are not read inside go to the server without waiting for
+        each answer (PostgreSQL's pipeline mode: one round trip instead of one per statement);
+        errors surface at the end of the block. SQLite has no round trips to save."""
+        return nullcontext()
+
 
 class Storage(ABC):
     """The hub's database. One instance per process; thread-safe."""
@@ -119,11 +125,9 @@ class Storage(ABC):
     def read(self) -> AbstractContextManager[Tx]:
         """A read; inside a transaction on the same thread it reads through that transaction."""
 
-    @abstractmethod
-    def lock_stores(self, tx: Tx, store_ids: Sequence[str]) -> None:
-        """Serialises work on these stores across every hub worker until `tx` ends. The rows
-        exist (see stores.ensure). Locks are taken in store order, so two workers never wait
-        on each other in a circle."""
+    # Appended to a SELECT of hub_stores rows to hold them until the transaction ends: what
+    # serialises work on a store across every hub worker (stores.lock).
+    for_update: str = ""
 
     @abstractmethod
     def backup(self, dest: Path) -> Path:

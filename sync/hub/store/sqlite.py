@@ -12,7 +12,7 @@ import queue
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -52,6 +52,7 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
 class SqliteStorage(Storage):
     dialect = "sqlite"
     data_errors = (sqlite3.IntegrityError,)
+    for_update = ""  # BEGIN IMMEDIATE already keeps every other writer out
 
     def __init__(self, path: Path, *, readers: int = 4) -> None:
         self.path = Path(path)
@@ -121,9 +122,6 @@ class SqliteStorage(Storage):
                 self._made.append(conn)
                 return conn
         return self._readers.get(timeout=BUSY_TIMEOUT_MS / 1000)
-
-    def lock_stores(self, tx: Tx, store_ids: Sequence[str]) -> None:
-        """Nothing to do: BEGIN IMMEDIATE already keeps every other writer out."""
 
     def backup(self, dest: Path) -> Path:
         dest.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,33 @@ def ensure(tx: Tx, store_ids: Sequence[str]) -> None:
     )
 
 
+def lock(tx: Tx, store_ids: Sequence[str], for_update: str) -> dict[str, Any]:
+    """Makes sure the stores' rows exist and takes them, in store order (two workers never
+    wait on each other in a circle), held until the transaction ends; returns them by id."""
+    ids = sorted(set(store_ids))
+    ensure(tx, ids)
+    rows = tx.all(
+        f"SELECT * FROM hub_stores WHERE store_id IN ({tx.marks(len(ids))})"
+        f" ORDER BY store_id{for_update}",
+        ids,
+    )
+    return {str(r["store_id"]): r for r in rows}
+
+
+def save_progress(tx: Tx, rows: Sequence[Sequence[Any]]) -> None:
+    """What a group of batches did to each store (taken with `lock`): (applied_seq, last_seen,
+    reported_depth, last_event_at, last_applied_at, duplicates added, gap_since, gap_asked_at,
+    resend_requests added, store_id)."""
+    tx.executemany(
+        "UPDATE hub_stores SET applied_seq = ?, last_seen = ?, reported_depth = ?,"
+        " last_event_at = coalesce(?, last_event_at),"
+        " last_applied_at = coalesce(?, last_applied_at), duplicates = duplicates + ?,"
+        " gap_since = ?, gap_asked_at = ?, resend_requests = resend_requests + ?"
+        " WHERE store_id = ?",
+        rows,
+    )
+
+
 def get(tx: Tx, store_id: str) -> Any:
     return tx.one("SELECT * FROM hub_stores WHERE store_id = ?", [store_id])
 

@@ -65,7 +65,7 @@ def _hub(storage: Storage, store_id: str) -> dict[str, object]:
             )
         }
     return {
-        "events": tuple(events),
+        "events": (events[0], events[1], events[2]),
         "applied_seq": store["applied_seq"] if store else 0,
         "resend_requests": store["resend_requests"] if store else 0,
         "duplicates": store["duplicates"] if store else 0,
