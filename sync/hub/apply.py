@@ -155,12 +155,12 @@ def _apply_group(
         st.duplicates += done.duplicates
         if not done.gap:
             st.gap_since = st.gap_asked_at = None
-        elif st.gap_since is None:
-            st.gap_since = now  # seen now: give the missing batch the grace to arrive
-        elif st.gap_since <= grace and (st.gap_asked_at is None or st.gap_asked_at <= grace):
-            done.resend_from = st.applied + 1
-            st.gap_asked_at = now
-            st.resend_requests += 1
+        else:
+            st.gap_since = st.gap_since or now  # the missing batch gets the grace to arrive
+            if st.gap_since <= grace and (st.gap_asked_at is None or st.gap_asked_at <= grace):
+                done.resend_from = st.applied + 1
+                st.gap_asked_at = now
+                st.resend_requests += 1
         out.append(done)
     try:
         with tx.pipeline():
