@@ -208,10 +208,14 @@ def _stores_listing(tmp: Path, database: str, key: Path, name: str, report: Repo
             ids = [f"L{i:04d}" for i in range(1000)]
             stores_repo.ensure(tx, ids)
             for s in ids:
-                stores_repo.record_status(tx, s, online=random.random() < 0.9, at=now,
-                                          catalogue_version=3, depth=0, public_key=None)  # fmt: skip
-                stores_repo.applied(tx, s, applied_seq=1000, now=now, depth=2, last_event_at=now,
-                                    duplicates=0, gap=False)  # fmt: skip
+                stores_repo.record_status(
+                    tx, s, online=random.random() < 0.9, at=now, catalogue_version=3, depth=0,
+                    public_key=None,
+                )  # fmt: skip
+                stores_repo.applied(
+                    tx, s, applied_seq=1000, now=now, depth=2, last_event_at=now, duplicates=0,
+                    gap=False,
+                )  # fmt: skip
     finally:
         storage.close()
     broker = Broker(tmp / f"broker-list-{name}").start()
