@@ -144,9 +144,9 @@ def _apply_group(
             elif ev.seq == st.applied + 1:
                 _apply(tx, store_id, ev, now, done, st, w, unusable, careful)
             elif ev.seq not in st.held:
-                body = ev.model_dump_json()
-                st.held[ev.seq] = body
-                w.held.append((store_id, ev.seq, body, now))
+                text = ev.model_dump_json()
+                st.held[ev.seq] = text
+                w.held.append((store_id, ev.seq, text, now))
         while (body := st.held.get(st.applied + 1)) is not None:  # fill from behind the gap
             _apply(tx, store_id, EventRecord.model_validate_json(body), now, done, st, w,
                    unusable, careful)  # fmt: skip
@@ -237,7 +237,7 @@ def _levels(store_id: str, ev: EventRecord, at: str) -> list[stock_repo.Level]:
 def _sale(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
     d = ev.data
     at = utc_iso(d.get("at", ev.at))
-    sale = {
+    sale: dict[str, Any] = {
         "receipt_no": str(d["receipt_no"]),
         "store_id": store_id,
         "at": at,

@@ -110,7 +110,7 @@ def push_changes(ctx: HubContext, neighbours: Neighbours, now: datetime | None =
     if not changed:
         return 0
     listeners = neighbours.listeners(list(changed), known)
-    sent, failed = 0, []
+    sent, failed = 0, list[tuple[str, str]]()
     for source, rows in changed.items():
         msg = protocol.encode(
             NearbyStock(

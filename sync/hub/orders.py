@@ -66,7 +66,7 @@ def create_order(
     merged: dict[str, int] = {}
     for ln in order.lines:
         merged[ln.sku] = merged.get(ln.sku, 0) + ln.qty
-    lines = []
+    lines: list[dict[str, Any]] = []
     for sku, qty in merged.items():
         price = catalogue_repo.price_of(tx, sku)
         if price is None or not price[1]:

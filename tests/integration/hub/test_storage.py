@@ -43,7 +43,9 @@ def test_timestamps_come_back_as_utc_iso_and_json_as_text(storage: Storage) -> N
         )  # fmt: skip
     with storage.read() as tx:
         row = stores_repo.get(tx, "A")
-        sale, lines = sales_repo.receipt(tx, "R1") or (None, [])
+        found = sales_repo.receipt(tx, "R1")
+    assert found is not None
+    sale, lines = found
     assert row["last_seen"] == "2026-03-01T10:00:00.250000+00:00"
     assert row[0] == "A" and dict(row)["catalogue_version"] == 3
     assert sale["at"] == "2026-03-01T10:00:00+00:00"
@@ -213,13 +215,13 @@ def test_nearby_changes_are_claimed_by_one_worker(storage: Storage) -> None:
 
 def _product(sku: str, price: int, barcodes: tuple[str, ...] = ()) -> Product:
     return Product(sku=sku, names={"pl": f"Produkt {sku}", "en": "Product"}, price=price,
-                   vat=VatRate.A, currency="PLN", unit="szt", category="c", barcodes=barcodes,
-                   descriptions={"pl": "opis"}, image=None, active=True)  # fmt: skip
+                   vat=VatRate.A, currency="PLN", unit="pcs", category="c", barcodes=barcodes,
+                   descriptions={"pl": "opis"}, image="", active=True)  # fmt: skip
 
 
 def test_the_catalogue_keeps_products_barcodes_promotions_and_versions(storage: Storage) -> None:
     now = datetime(2026, 3, 1, tzinfo=UTC)
-    promo = Promotion(id="P1", sku="A-1", kind="percent", value=10, buy=None, pay=None,
+    promo = Promotion(id="P1", sku="A-1", kind="percent", value=10, buy=0, pay=0,
                       starts=now, ends=None, labels={"pl": "-10%"})  # fmt: skip
     with storage.transaction() as tx:
         catalogue_repo.upsert(tx, [_product("A-1", 100, ("590", "591")), _product("B-2", 50)], now)
@@ -261,7 +263,9 @@ def test_orders_sales_returns_and_dead_letters(storage: Storage) -> None:
         )  # fmt: skip
         dead_letters_repo.add(tx, at=at, topic="t", reason="bad", payload=b"a\x00b\xff")
     with storage.read() as tx:
-        row, lines = orders_repo.get(tx, "O1") or (None, [])
+        order = orders_repo.get(tx, "O1")
+        assert order is not None
+        row, lines = order
         assert [ln["reserved"] for ln in lines] == [3]
         assert (row["status"], row["shelf"], row["prepaid"]) == ("ready", "P-1", 1)
         assert orders_repo.exists_for_request(tx, "r1")

@@ -5,6 +5,7 @@ applied exactly once, the stock is equal everywhere and nobody floods anybody wi
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -49,7 +50,7 @@ def _nearby(client: TestClient, store_id: str) -> dict[str, tuple[int, int]]:
         }
 
 
-def _hub(storage: Storage, store_id: str) -> dict[str, object]:
+def _hub(storage: Storage, store_id: str) -> dict[str, Any]:
     with storage.read() as tx:
         events = tx.one(
             "SELECT count(*), count(DISTINCT seq), coalesce(max(seq), 0) FROM hub_events"
