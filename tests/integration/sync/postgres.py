@@ -86,7 +86,8 @@ class Postgres:
             "start", check=False,
         )  # fmt: skip
         if out.returncode != 0:
-            log = (self.dir / "server.log").read_text() if (self.dir / "server.log").exists() else ""
+            server_log = self.dir / "server.log"
+            log = server_log.read_text() if server_log.exists() else ""
             raise RuntimeError(f"postgres did not start: {out.stderr}\n{log[-2000:]}")
         self._started = True
         self.create_database("hub")
