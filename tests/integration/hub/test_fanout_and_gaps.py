@@ -203,3 +203,27 @@ def test_the_hub_shows_each_stores_lag_rate_and_batch_latency(tmp_path: Path) ->
     assert "store_edge_hub_duplicate_events_total 1.0" in metrics
     assert "store_edge_hub_batch_apply_seconds_count 2.0" in metrics
     h.close()
+
+
+def test_housekeeping_keeps_the_configured_days_and_runs_once_a_day(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sync.hub import maintenance
+
+    h = _offline_hub(tmp_path, retention={"days": 30})
+    try:
+        now = datetime.now(UTC)
+        for seq, age in ((1, 45), (2, 10)):
+            at = (now - timedelta(days=age)).isoformat()
+            with h.storage.transaction() as tx:
+                tx.execute(
+                    "INSERT INTO hub_events (store_id, seq, id, type, at, applied_at)"
+                    " VALUES ('A', ?, ?, 'stock.adjusted', ?, ?)",
+                    [seq, f"e{seq}", at, at],
+                )
+        assert maintenance.run(h.ctx, now)["hub_events"] == 1
+        assert maintenance.run(h.ctx, now + timedelta(hours=1)) == {}  # done for today
+        with h.storage.read() as tx:
+            assert [r[0] for r in tx.all("SELECT seq FROM hub_events")] == [2]
+    finally:
+        h.close()

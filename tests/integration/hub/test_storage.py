@@ -281,6 +281,7 @@ def test_retention_removes_old_events_and_sales_and_keeps_recent_ones(storage: S
     recent = (now - timedelta(days=10)).isoformat()
     with storage.transaction() as tx:
         storage.partitions(tx, now)
+        storage.partitions(tx, now - timedelta(days=500))  # as if running since then
         for i, at in enumerate([old, recent]):
             tx.execute(
                 "INSERT INTO hub_events (store_id, seq, id, type, at, applied_at)"
@@ -294,6 +295,12 @@ def test_retention_removes_old_events_and_sales_and_keeps_recent_ones(storage: S
     removed = retention.prune(storage, now - timedelta(days=400))
     assert all(n >= 1 for n in removed.values()), removed
     with storage.read() as tx:
+        if storage.dialect == "postgresql":  # the old month went as a whole partition
+            month = f"{datetime.fromisoformat(old):%Y%m}"
+            assert (
+                tx.one("SELECT 1 FROM pg_class WHERE relname = ?", [f"hub_sales_{month}"]) is None
+            )
+            assert tx.one("SELECT 1 FROM pg_class WHERE relname = 'hub_sales_default'")
         assert [r[0] for r in tx.all("SELECT id FROM hub_events")] == ["e1"]
         assert [r[0] for r in tx.all("SELECT receipt_no FROM hub_sales")] == ["R1"]
         assert [r[0] for r in tx.all("SELECT receipt_no FROM hub_sale_lines")] == ["R1"]
