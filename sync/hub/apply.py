@@ -143,7 +143,9 @@ def _apply_group(
                 done.duplicates += 1
             elif ev.seq == st.applied + 1:
                 _apply(tx, store_id, ev, now, done, st, w, unusable, careful)
-            elif ev.seq not in st.held:
+            elif ev.seq in st.held:
+                done.duplicates += 1
+            else:
                 text = ev.model_dump_json()
                 st.held[ev.seq] = text
                 w.held.append((store_id, ev.seq, text, now))
@@ -220,7 +222,9 @@ def _apply(
         levels = []
     for row in levels:
         w.levels[(row[0], row[1])] = row  # within a group only the last level per SKU matters
-    w.events.append((store_id, ev.seq, ev.id, ev.type, at or now, now, error))
+    # The record of the event is written whatever it held: nothing in it may refuse to store.
+    record_id, record_type = ev.id.replace("\0", "?"), ev.type.replace("\0", "?")
+    w.events.append((store_id, ev.seq, record_id, record_type, at or now, now, error))
     st.applied = ev.seq
     if at is not None:
         st.last_event_at = at
@@ -228,10 +232,13 @@ def _apply(
 
 
 def _levels(store_id: str, ev: EventRecord, at: str) -> list[stock_repo.Level]:
-    return [
+    out = [
         (store_id, str(lv["sku"]), int(lv["on_hand"]), int(lv["reserved"]), at)
         for lv in ev.data.get("stock") or []
     ]
+    if any("\0" in lv[1] for lv in out):
+        raise ValueError("a SKU with a NUL character")  # no database stores it as text
+    return out
 
 
 def _sale(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:

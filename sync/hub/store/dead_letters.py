@@ -9,7 +9,12 @@ def add(tx: Tx, *, at: str, topic: str, reason: str, payload: bytes) -> None:
     tx.execute(
         "INSERT INTO hub_dead_letters (at, topic, reason, payload) VALUES (?, ?, ?, ?)",
         # NUL cannot be stored in a PostgreSQL text column; a refused payload may hold one.
-        [at, topic, reason[:500], payload[:65536].decode("utf-8", "replace").replace("\0", "?")],
+        [
+            at,
+            topic.replace("\0", "?"),
+            reason[:500].replace("\0", "?"),
+            payload[:65536].decode("utf-8", "replace").replace("\0", "?"),
+        ],
     )
 
 

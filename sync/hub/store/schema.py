@@ -48,7 +48,7 @@ CREATE INDEX hub_events_applied_at ON hub_events (applied_at);
 CREATE TABLE hub_pending (
     store_id text NOT NULL,
     seq bigint NOT NULL,
-    body jsonb NOT NULL,
+    body text NOT NULL,  -- the event's JSON as text: jsonb refuses an escaped NUL
     received_at timestamptz NOT NULL,
     PRIMARY KEY (store_id, seq)
 );

@@ -3,14 +3,19 @@ runs on both, see conftest.py)."""
 
 from __future__ import annotations
 
+import random
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from edge.domain.catalogue import Product, Promotion
 from edge.domain.vat import VatRate
+from sync.hub import replication
+from sync.hub.config import HubSettings
+from sync.hub.context import HubContext
 from sync.hub.store import Storage, counters, open_storage, retention
 from sync.hub.store import catalogue as catalogue_repo
 from sync.hub.store import commands as commands_repo
@@ -20,6 +25,7 @@ from sync.hub.store import sales as sales_repo
 from sync.hub.store import stock as stock_repo
 from sync.hub.store import stores as stores_repo
 from sync.hub.store.migrations import MIGRATIONS, migrate
+from sync.protocol import EventBatch, EventRecord, Topics
 
 
 def test_migrations_run_once_and_are_recorded(storage: Storage, database_url: str) -> None:
@@ -342,3 +348,45 @@ def test_a_bad_database_url_is_a_clear_error(tmp_path: Path) -> None:
         open_storage("mysql://x", tmp_path)
     with pytest.raises(StorageError, match="cannot use PostgreSQL"):
         open_storage("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1", tmp_path)
+
+
+def _ctx(storage: Storage) -> HubContext:
+    return HubContext(
+        settings=HubSettings(gap_grace_s=60),
+        storage=storage,
+        key=Ed25519PrivateKey.generate(),
+        topics=Topics(),
+    )
+
+
+def _stock_event(seq: int, sku: str = "X", **data: object) -> EventRecord:
+    return EventRecord(
+        seq=seq, id=f"e{seq}", type="stock.adjusted", at="2026-03-01T10:00:00+00:00",
+        data={"stock": [{"sku": sku, "on_hand": 1000 - seq, "reserved": 0}], **data},
+    )  # fmt: skip
+
+
+def test_batches_apply_once_in_order_whatever_order_and_data_they_come_in(
+    storage: Storage,
+) -> None:
+    ctx = _ctx(storage)
+    events = [_stock_event(seq) for seq in range(1, 61)]
+    # Data no database can store as text, and a sale that is not one: recorded, not blocking.
+    events[9] = _stock_event(10, sku="BAD\x00SKU")
+    events[19] = EventRecord(seq=20, id="e\x0020", type="sale.completed", at="not a time",
+                             data={"receipt_no": "R\x00"})  # fmt: skip
+    batches = [events[i : i + 4] for i in range(0, 60, 4)]
+    deliveries = batches + random.Random(3).sample(batches, 5)  # with duplicates
+    random.Random(9).shuffle(deliveries)
+    groups = [deliveries[i : i + 3] for i in range(0, len(deliveries), 3)]
+    for group in groups:
+        replication.on_events(ctx, [("A", EventBatch(store_id="A", events=b)) for b in group])
+    with storage.read() as tx:
+        rows = tx.all("SELECT seq, error FROM hub_events WHERE store_id = 'A' ORDER BY seq")
+        level = tx.scalar("SELECT on_hand FROM hub_stock WHERE store_id = 'A' AND sku = 'X'")
+        store = stores_repo.get(tx, "A")
+        held = tx.scalar("SELECT count(*) FROM hub_pending")
+    assert [r[0] for r in rows] == list(range(1, 61))  # each seq once
+    assert [r[0] for r in rows if r[1]] == [10, 20]  # the unusable ones, with their error
+    assert (level, store["applied_seq"], held) == (940, 60, 0)
+    assert store["duplicates"] == 20 and store["gap_since"] is None  # 5 batches of 4 again

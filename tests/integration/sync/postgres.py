@@ -81,14 +81,25 @@ class Postgres:
                     "max_connections = 100\nshared_buffers = 64MB\nfsync = on\n"
                     "timezone = 'UTC'\nlog_min_messages = warning\n"
                 )
-        out = self._run(
-            "pg_ctl", "-D", str(self.data), "-l", str(self.dir / "server.log"), "-w", "-t", "60",
-            "start", check=False,
-        )  # fmt: skip
-        if out.returncode != 0:
+        for _ in range(5):
+            out = self._run(
+                "pg_ctl", "-D", str(self.data), "-l", str(self.dir / "server.log"), "-w",
+                "-t", "60", "start", check=False,
+            )  # fmt: skip
+            if out.returncode == 0:
+                break
             server_log = self.dir / "server.log"
             log = server_log.read_text() if server_log.exists() else ""
-            raise RuntimeError(f"postgres did not start: {out.stderr}\n{log[-2000:]}")
+            if "Address already in use" not in log:
+                raise RuntimeError(f"postgres did not start: {out.stderr}\n{log[-2000:]}")
+            # The free port was taken meanwhile by another test's server: another one (the
+            # last `port =` line of the file wins).
+            self.port = free_port()
+            with (self.data / "postgresql.conf").open("a") as conf:
+                conf.write(f"port = {self.port}\n")
+            server_log.unlink()
+        else:
+            raise RuntimeError("postgres did not start: no free port")
         self._started = True
         self.create_database("hub")
         return self
