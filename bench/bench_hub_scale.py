@@ -173,19 +173,16 @@ def _reconnect(tmp: Path, database: str, key: Path, report: Report) -> None:
         fleet.run(TARGET, 3.0)
         broker.stop()
         time.sleep(10.0)
-        before = {s.id: len(s.fig.connects) for s in fleet.stores}
+        before = {s: len(c) for s, c in fleet.connects().items()}
         broker.start()
         up = time.monotonic()
         deadline = up + 60
-        while time.monotonic() < deadline and any(
-            len(s.fig.connects) <= before[s.id] for s in fleet.stores
-        ):
-            time.sleep(0.01)
-        back = sorted(
-            s.fig.connects[before[s.id]] - up
-            for s in fleet.stores
-            if len(s.fig.connects) > before[s.id]
-        )
+        while time.monotonic() < deadline:
+            now = fleet.connects()
+            if all(len(c) > before[s] for s, c in now.items()):
+                break
+            time.sleep(0.5)
+        back = sorted(c[before[s]] - up for s, c in fleet.connects().items() if len(c) > before[s])
         busiest = max(sum(1 for b in back if w <= b < w + 1.0) for w in (x / 10 for x in range(60)))
         report.add(f"reconnect: {STORES} stores back after a 10 s outage, last", back[-1], "s",
                    limit=3.0)  # fmt: skip

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sync import protocol
 from sync.mqtt import MqttLink
@@ -152,17 +155,17 @@ class SimStore:
         return self.link.connected
 
 
-class Fleet:
-    """N simulated stores (ids S0001…), each selling `per_min` sales a minute at random
-    moments (a Poisson process per store, as tills sell)."""
+class LocalFleet:
+    """Simulated stores in this process (paho's select() limits one process to a few hundred
+    connections: `Fleet` spreads a bigger fleet over processes). Sales go to stores chosen at
+    random: a Poisson process per store, as tills sell."""
 
     def __init__(
-        self, n: int, broker_url: str, *, catalogue_version: int = 1, prefix: str = "retail/v1"
-    ) -> None:
+        self, ids: Sequence[str], broker_url: str, *, catalogue_version: int = 1,
+        prefix: str = "retail/v1",
+    ) -> None:  # fmt: skip
         topics = Topics(prefix)
-        self.stores = [
-            SimStore(f"S{i:04d}", broker_url, topics, catalogue_version) for i in range(1, n + 1)
-        ]
+        self.stores = [SimStore(i, broker_url, topics, catalogue_version) for i in ids]
 
     def start(self, timeout_s: float = 120.0) -> None:
         for i, s in enumerate(self.stores):
@@ -220,6 +223,116 @@ class Fleet:
 
     def unacked(self) -> int:
         return sum(len(s.events) for s in self.stores)
+
+    def connects(self) -> dict[str, list[float]]:
+        return {s.id: list(s.fig.connects) for s in self.stores}
+
+
+PER_PROCESS = 125
+
+
+class Fleet:
+    """N simulated stores (S0001…) in processes of PER_PROCESS stores each, driven over a pipe
+    (one JSON line per command and per answer); every process gets its share of the rate.
+    Monotonic times are the machine's, so connect times compare across processes."""
+
+    def __init__(self, n: int, broker_url: str, *, catalogue_version: int = 1) -> None:
+        ids = [f"S{i:04d}" for i in range(1, n + 1)]
+        self.ids = ids
+        self.procs = [
+            self._spawn(broker_url, catalogue_version, ids[i : i + PER_PROCESS])
+            for i in range(0, n, PER_PROCESS)
+        ]
+
+    @staticmethod
+    def _spawn(broker_url: str, version: int, ids: list[str]) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bench.loadgen", broker_url, str(version), *ids],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def _all(self, cmd: str, **args: Any) -> list[Any]:
+        line = json.dumps({"cmd": cmd, **args}) + "\n"
+        for p in self.procs:
+            assert p.stdin is not None
+            p.stdin.write(line)
+            p.stdin.flush()
+        out = []
+        for p in self.procs:
+            assert p.stdout is not None
+            answer = p.stdout.readline()
+            if not answer:
+                raise RuntimeError(f"a load generator process ended (exit {p.wait()})")
+            reply = json.loads(answer)
+            if "error" in reply:
+                raise RuntimeError(reply["error"])
+            out.append(reply["value"])
+        return out
+
+    def start(self, timeout_s: float = 120.0) -> None:
+        self._all("start", timeout_s=timeout_s)
+
+    def run(self, sales_per_s: float, seconds: float) -> int:
+        return sum(self._all("run", rate=sales_per_s / len(self.procs), seconds=seconds))
+
+    def settle(self, timeout_s: float) -> bool:
+        return all(self._all("settle", timeout_s=timeout_s))
+
+    def reset_figures(self) -> None:
+        self._all("reset_figures")
+
+    def lags(self) -> list[float]:
+        return [lag for part in self._all("lags") for lag in part]
+
+    def total(self, what: str) -> int:
+        return sum(self._all("total", what=what))
+
+    def connects(self) -> dict[str, list[float]]:
+        out: dict[str, list[float]] = {}
+        for part in self._all("connects"):
+            out.update(part)
+        return out
+
+    def stop(self) -> None:
+        try:
+            self._all("stop")
+        finally:
+            for p in self.procs:
+                try:
+                    p.wait(30)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+
+
+def _serve(argv: list[str]) -> None:
+    """A load generator process: `python -m bench.loadgen BROKER VERSION STORE…`."""
+    fleet = LocalFleet(argv[2:], argv[0], catalogue_version=int(argv[1]))
+    calls = {
+        "start": lambda a: fleet.start(a["timeout_s"]),
+        "run": lambda a: fleet.run(a["rate"], a["seconds"]),
+        "settle": lambda a: fleet.settle(a["timeout_s"]),
+        "reset_figures": lambda a: fleet.reset_figures(),
+        "lags": lambda a: fleet.lags(),
+        "total": lambda a: fleet.total(a["what"]),
+        "connects": lambda a: fleet.connects(),
+        "stop": lambda a: fleet.stop(),
+    }
+    for line in sys.stdin:
+        args = json.loads(line)
+        try:
+            value = calls[args["cmd"]](args)
+        except Exception as exc:  # reported to the driver, which stops the benchmark
+            print(json.dumps({"error": repr(exc)}), flush=True)
+            continue
+        print(json.dumps({"value": value}), flush=True)
+        if args["cmd"] == "stop":
+            return
+
+
+if __name__ == "__main__":
+    _serve(sys.argv[1:])
 
 
 def coordinates(store_ids: Sequence[str], seed: int = 3) -> dict[str, tuple[float, float]]:
