@@ -29,7 +29,7 @@ from sync import protocol
 from sync.mqtt import MqttLink
 from sync.protocol import Ack, Command, CommandAck, StoreStatus, Topics
 
-RESEND_AFTER_S = 5.0
+RESEND_AFTER_S = 5.0  # as the agent's default; doubled while acks stay away (up to 300 s)
 SKUS = [f"DAI-0{i:02d}-11" for i in range(10, 30)]
 
 
@@ -54,6 +54,7 @@ class SimStore:
         self.levels = {sku: 1000 for sku in SKUS}
         self.fig = StoreFigures()
         self.last_progress = time.monotonic()
+        self.resend_after = RESEND_AFTER_S
         self.lock = threading.Lock()
         t = topics
         self.link = MqttLink(
@@ -122,7 +123,8 @@ class SimStore:
 
     def tick(self) -> None:
         """Resends everything unacknowledged when acks stopped coming (like the agent)."""
-        if self.events and time.monotonic() - self.last_progress > RESEND_AFTER_S:
+        if self.events and time.monotonic() - self.last_progress > self.resend_after:
+            self.resend_after = min(self.resend_after * 2, 300.0)
             self._resend(self.acked + 1)
 
     def _message(self, topic: str, payload: bytes) -> None:
@@ -139,6 +141,7 @@ class SimStore:
                             self.fig.lags.append(now - sent)
                     self.acked = ack.acked_seq
                     self.last_progress = now
+                    self.resend_after = RESEND_AFTER_S
             if ack.resend_from is not None:
                 self._resend(ack.resend_from)
         elif topic == t.nearby(self.id):

@@ -170,6 +170,8 @@ def send_snapshot(ctx: HubContext, store_id: str, *, requested: bool = False) ->
     unless the store asked (then at most every few seconds): statuses keep coming while a store
     is still applying the last one, and a 100 000-product snapshot is tens of MB. The mark is
     claimed in the database, so of several workers one sends it."""
+    if ctx.link is None or not ctx.link.connected:
+        return False  # claimed now, it could not go out before the mark expires
     now = datetime.now(UTC)
     wait = SNAPSHOT_REQUEST_EVERY_S if requested else SNAPSHOT_EVERY_S
     with ctx.storage.transaction() as tx:

@@ -52,23 +52,27 @@ def claim_changes(tx: Tx, *, now: str, since: str, sources: int = 500) -> dict[s
             [now, *candidates, since],
         )
     ]
+    if not claimed:
+        return {}
+    marks = tx.marks(len(claimed))
+    changed = {
+        (str(r[0]), str(r[1]))
+        for r in tx.all(
+            f"DELETE FROM hub_nearby_changes WHERE store_id IN ({marks}) RETURNING store_id, sku",
+            claimed,
+        )
+    }
+    skus = sorted({sku for _, sku in changed})
     out: dict[str, list[Any]] = {}
-    for store_id in sorted(claimed):
-        skus = [
-            str(r[0])
-            for r in tx.all(
-                "DELETE FROM hub_nearby_changes WHERE store_id = ? RETURNING sku", [store_id]
-            )
-        ]
-        for i in range(0, len(skus), 500):
-            part = skus[i : i + 500]
-            out.setdefault(store_id, []).extend(
-                tx.all(
-                    "SELECT store_id, sku, on_hand, reserved, as_of FROM hub_stock"
-                    f" WHERE store_id = ? AND sku IN ({tx.marks(len(part))})",
-                    [store_id, *part],
-                )
-            )
+    for i in range(0, len(skus), 500):
+        part = skus[i : i + 500]
+        for r in tx.all(
+            "SELECT store_id, sku, on_hand, reserved, as_of FROM hub_stock"
+            f" WHERE store_id IN ({marks}) AND sku IN ({tx.marks(len(part))})",
+            [*claimed, *part],
+        ):
+            if (r[0], r[1]) in changed:
+                out.setdefault(str(r[0]), []).append(r)
     return out
 
 
