@@ -33,7 +33,6 @@ from psycopg.adapt import Loader
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from edge.domain.errors import Unavailable
-
 from sync.hub.store.port import Params, Retryable, Storage, StorageError, Tx
 
 log = logging.getLogger(__name__)
