@@ -52,20 +52,46 @@ def _stores_toml(ids: list[str]) -> str:
 
 
 def _phase(fleet: Fleet, rate: float, seconds: float) -> dict[str, float]:
-    """Sells at `rate` for `seconds`, waits for the acks; the phase's figures."""
+    """Sells at `rate` for `seconds`, waits for the acks; the phase's figures. Sustained:
+    the sales acknowledged by the end of the phase (and a 2 s grace), per second."""
     fleet.reset_figures()
     made = fleet.run(rate, seconds)
-    settled = fleet.settle(10.0)
+    settled = fleet.settle(2.0)
+    acked = len(fleet.lags())
+    settled = settled or fleet.settle(10.0)
     time.sleep(1.5)  # the last nearby pushes of the phase
     lags = fleet.lags()
     return {
-        "rate": made / seconds,
+        "rate": acked / seconds,
+        "offered": made / seconds,
         "p50": percentile(lags, 50),
         "p99": percentile(lags, 99),
         "nearby_per_sale": fleet.total("nearby") / max(made, 1),
         "resends": fleet.total("resends"),
         "settled": float(settled),
     }
+
+
+def _lag_buckets(hubs: list[HubWorker]) -> dict[float, float]:
+    """store_edge_hub_event_lag_seconds buckets summed over the workers: le → count."""
+    out: dict[float, float] = {}
+    for h in hubs:
+        for line in h.metrics().splitlines():
+            if line.startswith("store_edge_hub_event_lag_seconds_bucket"):
+                le = line.split('le="')[1].split('"')[0]
+                bound = float("inf") if le == "+Inf" else float(le)
+                out[bound] = out.get(bound, 0.0) + float(line.rsplit(" ", 1)[1])
+    return out
+
+
+def _bucket_p99(before: dict[float, float], after: dict[float, float]) -> float:
+    """The upper bound of the bucket holding the 99th percentile of what happened between."""
+    counts = {b: after[b] - before.get(b, 0.0) for b in sorted(after)}
+    total = counts.get(float("inf"), 0.0)
+    for bound, n in counts.items():
+        if total and n >= 0.99 * total:
+            return bound
+    return float("nan")
 
 
 def _ok(fig: dict[str, float]) -> bool:
@@ -88,12 +114,15 @@ def _config(
             h.start()
         fleet.start()
         _phase(fleet, TARGET, 5.0)  # warm-up: greetings, first nearby pictures, caches
+        before = _lag_buckets(hubs)
         fig = _phase(fleet, TARGET, SECONDS)
+        fig["hub_p99"] = _bucket_p99(before, _lag_buckets(hubs))
         label = f"hub {name}: {STORES} stores × {PER_MIN}/min"
-        report.add(f"{label}, sustained", fig["rate"], "sales/s", limit=TARGET,
+        report.add(f"{label}, sustained", fig["rate"], "sales/s", limit=TARGET * 0.98,
                    limit_name="target", higher_is_better=True)  # fmt: skip
         report.add(f"{label}, apply lag p99", fig["p99"], "s", limit=LAG_LIMIT_S)
         report.add(f"{label}, apply lag p50", fig["p50"], "s")
+        report.add(f"{label}, hub-side lag p99 (histogram bucket)", fig["hub_p99"], "s ≤")
         report.add(f"{label}, nearby publishes/sale", fig["nearby_per_sale"], "msgs",
                    limit=NEARBY_LIMIT)  # fmt: skip
         report.add(f"{label}, store resends", fig["resends"], "resends")
@@ -120,9 +149,10 @@ def _config(
         broker.stop()
 
 
-def _raw_postgres(url: str, seconds: float = 5.0) -> float:
-    """The same rows a sale writes at the hub, straight through psycopg: one transaction per
-    sale (event, sale, line, stock level, store row), sales/s."""
+def _raw_postgres(url: str, seconds: float = 5.0, per_commit: int = 1) -> float:
+    """The same rows a sale writes at the hub, straight through psycopg on one connection:
+    event, sale, line, stock level and store row per sale, `per_commit` sales a transaction;
+    sales/s."""
     open_storage(url, Path(tempfile.gettempdir())).close()  # the hub's tables
     now = datetime.now(UTC).isoformat()
     n = 0
@@ -130,34 +160,35 @@ def _raw_postgres(url: str, seconds: float = 5.0) -> float:
         conn.execute("INSERT INTO hub_stores (store_id) VALUES ('RAW')")
         started = time.perf_counter()
         while time.perf_counter() - started < seconds:
-            n += 1
             with conn.transaction():
-                conn.execute(
-                    "INSERT INTO hub_events (store_id, seq, id, type, at, applied_at)"
-                    " VALUES ('RAW', %s, %s, 'sale.completed', %s, %s)",
-                    [n, f"raw-{n}", now, now],
-                )
-                conn.execute(
-                    "INSERT INTO hub_sales (receipt_no, store_id, at, currency, total, tenders)"
-                    " VALUES (%s, 'RAW', %s, 'PLN', 598, '[]')",
-                    [f"RAW-{n}", now],
-                )
-                conn.execute(
-                    "INSERT INTO hub_sale_lines (receipt_no, line_no, at, sku, qty, unit_price,"
-                    " total, vat) VALUES (%s, 1, %s, 'DAI-011-11', 1, 598, 598, 'C')",
-                    [f"RAW-{n}", now],
-                )
-                conn.execute(
-                    "INSERT INTO hub_stock (store_id, sku, on_hand, reserved, as_of)"
-                    " VALUES ('RAW', 'DAI-011-11', %s, 0, %s) ON CONFLICT (store_id, sku)"
-                    " DO UPDATE SET on_hand = excluded.on_hand, as_of = excluded.as_of",
-                    [n, now],
-                )
-                conn.execute(
-                    "UPDATE hub_stores SET applied_seq = %s, last_applied_at = %s"
-                    " WHERE store_id = 'RAW'",
-                    [n, now],
-                )
+                for _ in range(per_commit):
+                    n += 1
+                    conn.execute(
+                        "INSERT INTO hub_events (store_id, seq, id, type, at, applied_at)"
+                        " VALUES ('RAW', %s, %s, 'sale.completed', %s, %s)",
+                        [n, f"raw-{n}", now, now],
+                    )
+                    conn.execute(
+                        "INSERT INTO hub_sales (receipt_no, store_id, at, currency, total, tenders)"
+                        " VALUES (%s, 'RAW', %s, 'PLN', 598, '[]')",
+                        [f"RAW-{n}", now],
+                    )
+                    conn.execute(
+                        "INSERT INTO hub_sale_lines (receipt_no, line_no, at, sku, qty, unit_price,"
+                        " total, vat) VALUES (%s, 1, %s, 'DAI-011-11', 1, 598, 598, 'C')",
+                        [f"RAW-{n}", now],
+                    )
+                    conn.execute(
+                        "INSERT INTO hub_stock (store_id, sku, on_hand, reserved, as_of)"
+                        " VALUES ('RAW', 'DAI-011-11', %s, 0, %s) ON CONFLICT (store_id, sku)"
+                        " DO UPDATE SET on_hand = excluded.on_hand, as_of = excluded.as_of",
+                        [n, now],
+                    )
+                    conn.execute(
+                        "UPDATE hub_stores SET applied_seq = %s, last_applied_at = %s"
+                        " WHERE store_id = 'RAW'",
+                        [n, now],
+                    )
         elapsed = time.perf_counter() - started
     return n / elapsed
 
@@ -255,12 +286,18 @@ def run(report: Report) -> None:
                 figures[name] = _config(tmp, name.replace(" ×", "-"), database, workers, key,
                                         report)  # fmt: skip
             raw = _raw_postgres(pg.fresh_database())
-            report.add("raw psycopg, the same rows per sale, 1 connection", raw, "sales/s")
+            report.add("raw psycopg, same rows, a transaction per sale", raw, "sales/s")
+            grouped = _raw_postgres(pg.fresh_database(), per_commit=10)
+            report.add("raw psycopg, same rows, 10 sales a transaction", grouped, "sales/s")
             for name in ("postgresql ×1", "postgresql ×2"):
                 fig = figures[name]
-                report.add(f"hub {name} ceiling vs raw PostgreSQL", fig["ceiling"], "sales/s",
+                best = fig["ceiling"] or fig["rate"]
+                report.add(f"hub {name} ceiling vs raw, a transaction per sale", best, "sales/s",
                            limit=raw, limit_name="raw", higher_is_better=True,
-                           ratio=fig["ceiling"] / raw)  # fmt: skip
+                           ratio=best / raw)  # fmt: skip
+                report.add(f"hub {name} ceiling vs raw, 10 sales a transaction", best,
+                           "sales/s", limit=grouped, limit_name="raw", higher_is_better=True,
+                           ratio=best / grouped)  # fmt: skip
             _reconnect(tmp, pg.fresh_database(), key, report)
             _stores_listing(tmp, f"sqlite:///{tmp / 'list' / 'hub.db'}", key, "sqlite", report)
             _stores_listing(tmp, pg.fresh_database(), key, "postgresql", report)
