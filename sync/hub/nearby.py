@@ -8,9 +8,10 @@ Each store hears about at most `[nearby] max_neighbours` (10) other stores:
 With neighbours or coordinates configured, a store that has neither hears about nobody.
 
 Applying a batch marks the changed levels (`hub_nearby_changes`, one row per store and SKU); a
-push every few hundred milliseconds tells each changed store's neighbours, at most once per
+push every few hundred milliseconds tells each changed store's listeners, at most once per
 `[nearby] interval_s` per store: the first change after a quiet spell goes out at once, the
-changes during the interval go together in the next message. A store coming back online gets
+changes during the interval go together in the next message, and a listener gets one message
+per push whatever number of its neighbours changed. A store coming back online gets
 its neighbours' whole picture, never the network's."""
 
 from __future__ import annotations
@@ -110,23 +111,26 @@ def push_changes(ctx: HubContext, neighbours: Neighbours, now: datetime | None =
     if not changed:
         return 0
     listeners = neighbours.listeners(list(changed), known)
-    sent, failed = 0, list[tuple[str, str]]()
-    for source, rows in changed.items():
-        msg = protocol.encode(
-            NearbyStock(
-                levels=[dict(r) for r in rows],
-                stores=[{"store_id": source, "name": ctx.store_name(source)}],
-            )
-        )
+    # One message per receiving store with everything its neighbours changed since the last
+    # push (several neighbours changing in the same tick cost one publish, not one each).
+    heard: dict[str, list[str]] = {}
+    for source in changed:
         for receiver in listeners.get(source, []):
-            if ctx.publish(ctx.topics.nearby(receiver), msg):
-                sent += 1
-            else:
-                failed.extend((source, str(r["sku"])) for r in rows)
-                break
+            heard.setdefault(receiver, []).append(source)
+    levels = {source: [dict(r) for r in rows] for source, rows in changed.items()}
+    sent, failed = 0, set[str]()
+    for receiver, sources in sorted(heard.items()):
+        msg = NearbyStock(
+            levels=[lv for s in sources for lv in levels[s]],
+            stores=[{"store_id": s, "name": ctx.store_name(s)} for s in sources],
+        )
+        if ctx.publish(ctx.topics.nearby(receiver), protocol.encode(msg)):
+            sent += 1
+        else:
+            failed.update(sources)
     if failed:
         with ctx.storage.transaction() as tx:
-            stock_repo.unclaim(tx, failed)
+            stock_repo.unclaim(tx, [(s, str(lv["sku"])) for s in failed for lv in levels[s]])
     ctx.stats.nearby_messages.inc(sent)
     ctx.stats.nearby_pushes += sent
     return sent

@@ -72,9 +72,14 @@ def _apply_and_ack(ctx: HubContext, batches: Sequence[tuple[str, EventBatch]]) -
         done, cmds = ctx.storage.run(work(careful=True))
     ctx.stats.batch_seconds.observe(time.perf_counter() - started)
     _count(ctx, batches, done, now)
+    # Acks are cumulative: a store with several batches in the group gets the last one (and
+    # a resend request if any of its batches made one).
+    acks: dict[str, Ack] = {}
     for d in done:
-        ack = Ack(store_id=d.store_id, acked_seq=d.acked_seq, resend_from=d.resend_from)
-        ctx.publish(ctx.topics.acks(d.store_id), protocol.encode(ack))
+        asked = d.resend_from or (acks[d.store_id].resend_from if d.store_id in acks else None)
+        acks[d.store_id] = Ack(store_id=d.store_id, acked_seq=d.acked_seq, resend_from=asked)
+    for store_id, ack in acks.items():
+        ctx.publish(ctx.topics.acks(store_id), protocol.encode(ack))
     for cmd in cmds:
         commands.send(ctx, cmd)
     return done
