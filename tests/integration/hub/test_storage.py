@@ -390,3 +390,27 @@ def test_batches_apply_once_in_order_whatever_order_and_data_they_come_in(
     assert [r[0] for r in rows if r[1]] == [10, 20]  # the unusable ones, with their error
     assert (level, store["applied_seq"], held) == (940, 60, 0)
     assert store["duplicates"] == 20 and store["gap_since"] is None  # 5 batches of 4 again
+
+
+def test_workers_applying_one_stores_batches_at_once_apply_each_event_once(
+    storage: Storage,
+) -> None:
+    """Four workers get the same store's batches in their own orders, at the same time (a
+    shared subscription and redeliveries): the store's row lock serialises them."""
+    ctx = _ctx(storage)
+    batches = [[_stock_event(seq) for seq in range(i, i + 3)] for i in range(1, 91, 3)]
+
+    def worker(seed: int) -> None:
+        for b in random.Random(seed).sample(batches, len(batches)):
+            replication.on_events(ctx, [("A", EventBatch(store_id="A", events=b))])
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    with storage.read() as tx:
+        seqs = [r[0] for r in tx.all("SELECT seq FROM hub_events WHERE store_id = 'A'")]
+        store = stores_repo.get(tx, "A")
+    assert sorted(seqs) == list(range(1, 91))
+    assert (store["applied_seq"], store["duplicates"]) == (90, 270)
