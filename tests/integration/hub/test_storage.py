@@ -98,8 +98,10 @@ def test_pending_commands_are_claimed_by_one_sender_at_a_time(storage: Storage) 
     now = datetime.now(UTC)
     claims: list[list[str]] = []
     lock = threading.Lock()
+    ready = threading.Barrier(4)
 
     def claim() -> None:
+        ready.wait(30)  # all four at once
         with storage.transaction() as tx:
             got = commands_repo.claim_for_sending(
                 tx, now=now.isoformat(), older_than=(now - timedelta(seconds=5)).isoformat()
