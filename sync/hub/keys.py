@@ -5,10 +5,8 @@ trusts one `hub.pub`), so such a hub needs `[signing] key_file`, made once with
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from edge.signing import generate_key_pair, load_private_key, public_pem
@@ -51,13 +49,5 @@ def keygen(out: Path) -> Path:
     for path in (out, public):
         if path.exists():
             raise SigningKeyError(f"{path} exists: a hub key is never overwritten")
-    key = Ed25519PrivateKey.generate()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(pem)
-    public.write_bytes(public_pem(key.public_key()))
+    generate_key_pair(out, public)  # 0600, never over an existing file
     return public

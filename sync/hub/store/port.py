@@ -15,6 +15,7 @@ that differ (locking a store, backups, partitions). The contract a query module 
 
 from __future__ import annotations
 
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -117,13 +118,41 @@ class Storage(ABC):
     # of range): an event raising one is recorded with its error instead of blocking its store.
     data_errors: tuple[type[Exception], ...] = ()
 
-    @abstractmethod
-    def transaction(self) -> AbstractContextManager[Tx]:
+    def __init__(self) -> None:
+        self._local = threading.local()  # this thread's open transaction, if any
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
         """One write transaction; nested calls on the same thread join the outer one."""
+        outer: Tx | None = getattr(self._local, "tx", None)
+        if outer is not None:
+            yield outer
+            return
+        with self._transaction() as tx:
+            self._local.tx = tx
+            try:
+                yield tx
+            finally:
+                self._local.tx = None
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """A read; inside a transaction on the same thread it reads through that transaction
+        (and sees its own changes)."""
+        outer: Tx | None = getattr(self._local, "tx", None)
+        if outer is not None:
+            yield outer
+            return
+        with self._read() as tx:
+            yield tx
 
     @abstractmethod
-    def read(self) -> AbstractContextManager[Tx]:
-        """A read; inside a transaction on the same thread it reads through that transaction."""
+    def _transaction(self) -> AbstractContextManager[Tx]:
+        """A new transaction, committed when the block ends, rolled back on an exception."""
+
+    @abstractmethod
+    def _read(self) -> AbstractContextManager[Tx]:
+        """A connection for reading outside any transaction."""
 
     # Appended to a SELECT of hub_stores rows to hold them until the transaction ends: what
     # serialises work on a store across every hub worker (stores.lock).

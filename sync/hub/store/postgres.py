@@ -18,7 +18,6 @@ import logging
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -139,6 +138,7 @@ class PostgresStorage(Storage):
     for_update = " FOR UPDATE"
 
     def __init__(self, url: str, *, pool_size: int = 8, connect_timeout_s: float = 10.0) -> None:
+        super().__init__()
         self.url = url
         try:
             self.pool: ConnectionPool[Any] = ConnectionPool(
@@ -154,7 +154,6 @@ class PostgresStorage(Storage):
             self.pool.open(wait=True, timeout=connect_timeout_s)
         except (psycopg.Error, TimeoutError) as exc:
             raise StorageError(f"cannot use PostgreSQL at {self.describe()}: {exc}") from exc
-        self._local = threading.local()
 
     def describe(self) -> str:
         parts = urlsplit(self.url)
@@ -175,28 +174,16 @@ class PostgresStorage(Storage):
             raise Unavailable("the hub's database is busy or unreachable; try again") from None
 
     @contextmanager
-    def transaction(self) -> Iterator[Tx]:
-        outer: Tx | None = getattr(self._local, "tx", None)
-        if outer is not None:
-            yield outer
-            return
+    def _transaction(self) -> Iterator[Tx]:
         with self._connection() as conn:
-            tx = _PgTx(conn, "postgresql", translate)
-            self._local.tx = tx
             try:
                 with conn.transaction():
-                    yield tx
+                    yield _PgTx(conn, "postgresql", translate)
             except (errors.DeadlockDetected, errors.SerializationFailure) as exc:
                 raise Retryable(str(exc)) from exc
-            finally:
-                self._local.tx = None
 
     @contextmanager
-    def read(self) -> Iterator[Tx]:
-        outer: Tx | None = getattr(self._local, "tx", None)
-        if outer is not None:
-            yield outer
-            return
+    def _read(self) -> Iterator[Tx]:
         with self._connection() as conn:
             yield _PgTx(conn, "postgresql", translate)
 

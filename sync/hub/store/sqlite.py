@@ -55,11 +55,11 @@ class SqliteStorage(Storage):
     for_update = ""  # BEGIN IMMEDIATE already keeps every other writer out
 
     def __init__(self, path: Path, *, readers: int = 4) -> None:
+        super().__init__()
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = _connect(self.path, read_only=False)
         self._write_lock = threading.RLock()
-        self._local = threading.local()
         self._readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._made: list[sqlite3.Connection] = []
         self._max_readers = readers
@@ -75,34 +75,21 @@ class SqliteStorage(Storage):
         return sql
 
     @contextmanager
-    def transaction(self) -> Iterator[Tx]:
+    def _transaction(self) -> Iterator[Tx]:
         with self._write_lock:
             if self._closed:
                 raise RuntimeError("the hub's database is closed")
-            outer: Tx | None = getattr(self._local, "tx", None)
-            if outer is not None:
-                yield outer
-                return
-            tx = Tx(self._writer, "sqlite", _same)
             self._writer.execute("BEGIN IMMEDIATE")
-            self._local.tx = tx
             try:
-                yield tx
+                yield Tx(self._writer, "sqlite", _same)
             except BaseException:
                 if self._writer.in_transaction:
                     self._writer.execute("ROLLBACK")
                 raise
-            else:
-                self._writer.execute("COMMIT")
-            finally:
-                self._local.tx = None
+            self._writer.execute("COMMIT")
 
     @contextmanager
-    def read(self) -> Iterator[Tx]:
-        outer: Tx | None = getattr(self._local, "tx", None)
-        if outer is not None:
-            yield outer  # see the transaction's own changes
-            return
+    def _read(self) -> Iterator[Tx]:
         conn = self._reader()
         try:
             yield Tx(conn, "sqlite", _same)
