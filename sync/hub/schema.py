@@ -143,3 +143,14 @@ def _promotions(db: sqlite_utils.Database) -> None:
     # Which promotion ids each version added, changed or ended (a delta carries the current
     # record of each, or its id as ended when the hub no longer has it).
     db.execute("ALTER TABLE hub_catalog_versions ADD COLUMN promotions TEXT NOT NULL DEFAULT '[]'")
+
+
+@hub_migrations(10, "order_terms")
+def _order_terms(db: sqlite_utils.Database) -> None:
+    # How each order line was priced (edge/domain/pricing.py): its unit (grams of weighed
+    # goods), the promotion applied and the line's total; a store prices any part of it alike.
+    db.executescript("""
+    ALTER TABLE hub_order_lines ADD COLUMN unit TEXT NOT NULL DEFAULT 'pcs';
+    ALTER TABLE hub_order_lines ADD COLUMN promotion TEXT;
+    ALTER TABLE hub_order_lines ADD COLUMN total INTEGER;
+    """)

@@ -8,14 +8,16 @@ from __future__ import annotations
 import json
 import logging
 import queue
+import sqlite3
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from edge.catalogue_files import Contents, PromotionRow, detect_format, read
 from edge.demo.catalogue import CATEGORIES, demo_products, demo_promotions
+from edge.domain import ordering
 from edge.domain.catalogue import Product, Promotion
 from edge.domain.errors import DomainError, InvalidInput
 from edge.signing import generate_key_pair
@@ -184,7 +186,9 @@ class Hub:
         now = _now()
         with self.db.transaction() as conn:
             done = apply_batch(conn, store_id, batch.events, now.isoformat(), batch.outbox_depth)
-            commands = [self._order_from_request(conn, r, now) for r in done.requested_orders]
+            commands = [
+                self._order_from_request(conn, store_id, r, now) for r in done.requested_orders
+            ]
         ack = Ack(
             store_id=store_id,
             acked_seq=done.acked_seq,
@@ -198,41 +202,43 @@ class Hub:
             self.push_nearby(store_id, done.stock)
         return done
 
-    def _order_from_request(self, conn, req: dict[str, Any], now: datetime):  # type: ignore[no-untyped-def]
-        """A kiosk order: created once per request_id (a replayed event changes nothing)."""
-        if conn.execute(
-            "SELECT 1 FROM hub_orders WHERE request_id = ?", [req["request_id"]]
-        ).fetchone():
-            return None
-        try:
-            order = orders.OrderIn.model_validate(
-                {
-                    "store_id": req["store_id"],
-                    "lines": [{"sku": ln["sku"], "qty": ln["qty"]} for ln in req["lines"]],
-                    "customer": req.get("customer") or {},
-                    "prepaid": bool(req.get("prepaid", False)),
-                }
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            log.warning("kiosk order request %s refused: %s", req.get("request_id"), exc)
+    def _order_from_request(
+        self, conn: sqlite3.Connection, store_id: str, req: dict[str, Any], now: datetime
+    ) -> protocol.Command | None:
+        """A kiosk order is a request: the store comes from the topic it arrived on (never from
+        the payload), the hub prices it and makes its pickup code, and it is never prepaid.
+        Answered with `order.create` once per request_id (a replayed event changes nothing), or
+        `order.refused` with the reason the shared order rules give (a store applies a
+        refusal of the same request twice as once)."""
+        request_id = str(req["request_id"])
+        if conn.execute("SELECT 1 FROM hub_orders WHERE request_id = ?", [request_id]).fetchone():
             return None
         conn.execute("SAVEPOINT req")
         try:
+            order = orders.OrderIn.model_validate(
+                {
+                    "store_id": store_id,
+                    "lines": [{"sku": ln["sku"], "qty": ln["qty"]} for ln in req["lines"]],
+                    "customer": req.get("customer") or {},
+                }
+            )
             _, _, cmd = orders.create_order(
                 conn,
                 self.key,
                 order,
                 now,
                 currency=self.settings.currency,
-                expiry_days=self.settings.order_expiry_days,
-                request_id=req["request_id"],
-                pickup_code_hash=req.get("pickup_code_hash"),
+                expires_in=timedelta(hours=self.settings.kiosk_order_expiry_hours),
+                request_id=request_id,
             )
-        except DomainError as exc:
+        except (ValueError, KeyError, TypeError, DomainError) as exc:
             conn.execute("ROLLBACK TO req")
             conn.execute("RELEASE req")
-            log.warning("kiosk order request %s refused: %s", req.get("request_id"), exc.detail)
-            return None
+            detail = exc.detail if isinstance(exc, DomainError) else str(exc)[:300]
+            reason = ordering.reason_of(exc) if isinstance(exc, DomainError) else "other"
+            log.warning("kiosk order request %s from %s refused: %s", request_id, store_id, detail)
+            data = {"request_id": request_id, "reason": reason, "detail": detail}
+            return orders.next_command(conn, self.key, store_id, "order.refused", data, now)
         conn.execute("RELEASE req")
         return cmd
 
@@ -348,7 +354,7 @@ class Hub:
                 order,
                 _now(),
                 currency=self.settings.currency,
-                expiry_days=self.settings.order_expiry_days,
+                expires_in=timedelta(days=self.settings.order_expiry_days),
             )
         self._send_command(cmd)
         return {**out, "pickup_code": code}
