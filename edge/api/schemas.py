@@ -75,7 +75,7 @@ class QtyIn(_In):
 
 class DiscountIn(_In):
     percent: int = Field(0, ge=0, le=100)
-    amount: Minor = Field(0, ge=0)
+    amount: Minor = Field(0, ge=0, le=100_000_000)
     approver: Credentials | None = None
 
 

@@ -18,6 +18,7 @@ from edge.domain.vat import VatLine, VatRate, breakdown
 BasketStatus = Literal["open", "checked_out", "cancelled"]
 MAX_PIECES_PER_LINE = 9999
 MAX_GRAMS_PER_LINE = 999_999
+MAX_AMOUNT = 100_000_000  # minor units: no till line or discount comes near a million zł
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +171,8 @@ class Basket:
         return self._replace(line_id, discount_percent=percent, discount_amount=amount)
 
     def override_price(self, line_id: int, unit_price: int) -> BasketLine:
-        if unit_price < 0:
-            raise InvalidInput("a price cannot be negative")
+        if not 0 <= unit_price <= MAX_AMOUNT:
+            raise InvalidInput(f"a price is between 0 and {MAX_AMOUNT} minor units")
         return self._replace(line_id, price_override=unit_price)
 
     def discount_basket(self, percent: int = 0, amount: int = 0) -> None:
@@ -191,8 +192,8 @@ class Basket:
 def _check_discount(percent: int, amount: int) -> None:
     if not 0 <= percent <= 100:
         raise InvalidInput("a discount percentage must be between 0 and 100")
-    if amount < 0:
-        raise InvalidInput("a discount amount cannot be negative")
+    if not 0 <= amount <= MAX_AMOUNT:
+        raise InvalidInput(f"a discount amount is between 0 and {MAX_AMOUNT} minor units")
     if percent and amount:
         raise InvalidInput("give a discount as a percentage or as an amount, not both")
 
