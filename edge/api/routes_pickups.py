@@ -143,6 +143,7 @@ def collect(ctx: CtxDep, actor: ActorDep, order_id: str, body: CollectIn) -> dic
     done = pickups.collect(ctx, actor, order_id, body.code, lines, tenders)
     out = order_out(done.order)
     out["sale"] = sale_out(done.sale) if done.sale else None
+    out["qr"] = done.qr  # a paid order's proof of purchase, also on the collection slip
     return out
 
 

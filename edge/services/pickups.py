@@ -197,6 +197,7 @@ def slip(order: Order) -> dict[str, Any]:
 class Collection:
     order: Order
     sale: Sale | None  # the pay-at-pickup sale, if one was made
+    qr: str | None = None  # a paid order's proof of purchase, signed by this store
 
 
 def _pay(
@@ -268,6 +269,7 @@ def collect(
         raise InvalidInput(f"order {order_id} is prepaid; there is nothing to pay")
     ok = signing.check_pickup_code(code, before.pickup_code_hash)  # slow: outside the lock
     sale: Sale | None = None
+    qr: str | None = None
     with ctx.db.transaction() as conn:
         order = _load(conn, order_id)
         pickups.ensure_collectable(order)
@@ -282,9 +284,16 @@ def collect(
                 # The sale took the goods off the shelf stock; drop their reservation too.
                 released = released + [Movement(m.sku, MovementKind.RELEASE, m.qty) for m in handed]
                 handed = []
-            order = replace(order, code_attempts=0)
+            extra = {**order.extra, "collected_at": ctx.clock().isoformat()}
+            order = replace(order, code_attempts=0, extra=extra)
             _write(conn, ctx, order, handed + released)
-            documents.enqueue(conn, ctx, "pickup_collection", {**slip(order), "by": actor.username})
+            # Paid at pickup, the sale's receipt is the proof of purchase; paid online, this
+            # store vouches for what it handed over (a QR the hub's creation one never was).
+            if order.prepaid and any(ln.collected for ln in order.lines):
+                qr = signed_qr.collection_qr(ctx, order)
+            documents.enqueue(
+                conn, ctx, "pickup_collection", {**slip(order), "by": actor.username, "qr": qr}
+            )
     if not ok:
         if order.locked:
             pickups.ensure_collectable(order)  # raises AccountLocked
@@ -294,7 +303,7 @@ def collect(
             attempts_left=left,
         )
     ctx.hooks.outbox_written()
-    return Collection(order, sale)
+    return Collection(order, sale, qr)
 
 
 def unlock(

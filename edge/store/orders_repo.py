@@ -99,13 +99,14 @@ def _line_row(order_id: str, line_no: int, ln: OrderLine) -> tuple[object, ...]:
 def save(conn: sqlite3.Connection, order: Order, at: datetime) -> None:
     conn.execute(
         "UPDATE orders SET status = ?, shelf = ?, code_attempts = ?, locked = ?, receipt_no = ?,"
-        " updated_at = ? WHERE order_id = ?",
+        " extra = ?, updated_at = ? WHERE order_id = ?",
         [
             order.status,
             order.shelf,
             order.code_attempts,
             int(order.locked),
             order.receipt_no,
+            json.dumps(dict(order.extra), ensure_ascii=False),
             at.isoformat(),
             order.order_id,
         ],
