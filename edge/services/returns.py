@@ -22,6 +22,7 @@ from edge.services.auth import Actor, approval
 from edge.services.baskets import load as load_basket
 from edge.services.context import Context
 from edge.services.purchases import find_original, no_receipt, with_local_returns
+from edge.services.purchases import lookup_purchase as lookup_purchase  # the POS asks here
 from edge.store import catalogue_repo, idempotency, outbox, returns_repo, stock_repo
 
 
