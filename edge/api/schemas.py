@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from edge.domain import text
 from edge.domain.approvals import Approval
 from edge.domain.basket import PricedBasket
 from edge.domain.catalogue import Product, Promotion
@@ -21,19 +21,16 @@ from edge.services.catalogue import Lookup, ProductView
 Minor = int  # an amount in minor units (grosze)
 
 
-# C0 controls and DEL: NUL, ESC, line breaks… No field of a request is multi-line, and such
-# bytes end up in the database, in logs and on printed slips (ESC/POS reads them as commands).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
 class PlainText(BaseModel):
-    """A request body whose text fields must be plain, printable text (the hub's too)."""
+    """A request body whose text fields must be plain, printable text (the hub's too): no field
+    of a request is multi-line, and control bytes end up in the database, in logs and on
+    printed slips, where ESC/POS reads them as commands (edge/domain/text.py)."""
 
     @field_validator("*", mode="after", check_fields=False)
     @classmethod
     def _no_control_characters(cls, value: Any) -> Any:
-        if isinstance(value, str) and _CONTROL.search(value):
-            raise ValueError("control characters (NUL, ESC, line breaks…) are not allowed")
+        if isinstance(value, str) and text.has_control(value):
+            raise ValueError(text.REFUSED)
         return value
 
 
