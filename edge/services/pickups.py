@@ -151,7 +151,7 @@ def list_orders(ctx: Context, status: str | None = None, q: str | None = None) -
     if status is not None and status not in pickups.OPEN | pickups.FINAL:
         raise InvalidInput(f"unknown status {status!r}")
     if q and q.strip().startswith(signed_qr.PREFIX):
-        payload, _ = signed_qr.decode(q)
+        payload, _sig, _key = signed_qr.decode(q)
         q = str(payload.get("ref") or "")
     with ctx.db.read() as conn:
         return orders_repo.search(conn, status, q)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from edge.domain import pricing, returns
+from edge.domain.catalogue import Unit
 from edge.domain.errors import InvalidInput, NotFound
 from edge.domain.pickups import OrderLine
 from edge.domain.returns import Original, Requested
@@ -42,13 +43,13 @@ def _tenders(raw: Any) -> tuple[Tender, ...]:
 
 
 def _online(amount: int, ref: str) -> tuple[Tender, ...]:
-    return (Tender("online", amount, ref),)
+    return (Tender("online", amount, ref),)  # type: ignore[arg-type]  # refunds-only kind
 
 
 def _order_line(raw: dict[str, Any]) -> OrderLine:
     """An order line as the hub or a QR describes it, priced on its own terms."""
     sku = str(raw.get("sku"))
-    unit = raw.get("unit") if raw.get("unit") in ("pcs", "kg") else "pcs"
+    unit: Unit = "kg" if raw.get("unit") == "kg" else "pcs"
     try:
         promotion = pricing.from_terms(sku, raw.get("promotion"))
     except ValueError:

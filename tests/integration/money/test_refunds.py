@@ -114,6 +114,8 @@ def test_a_collected_orders_qr_signed_by_its_store_refunds_elsewhere_offline(
     r = client.post(f"{API}/pickups/W-77/collect", json={"code": CODE}, headers=auth)
     assert r.status_code == 200, r.text
     qr = r.json()["qr"]  # on the collection slip: this store vouches for what it handed over
+    found = client.get(f"{API}/pickups", params={"q": qr}, headers=auth)  # scanned at the POS
+    assert found.status_code == 200 and [o["order_id"] for o in found.json()["items"]] == ["W-77"]
     other: Context = other_store.app.state.ctx  # type: ignore[attr-defined]
     with other.db.transaction() as conn:  # the hub spreads every store's key
         returns_repo.put_trusted_key(conn, ctx.store_id, signed_qr.store_public_pem(ctx))
