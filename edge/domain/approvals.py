@@ -87,7 +87,19 @@ def reductions(basket: Basket, priced: PricedBasket) -> list[Reduction]:
 
 def uncovered(basket: Basket, priced: PricedBasket, cashier_max_percent: int) -> list[Reduction]:
     """The reductions of the basket that its approvals do not cover."""
+    if not _manual(basket):
+        return []  # the common basket: catalogue prices and promotions only, nothing to approve
     return [r for r in reductions(basket, priced) if not r.covered(cashier_max_percent)]
+
+
+def _manual(basket: Basket) -> bool:
+    """Whether anyone took money off by hand (a manual price or a discount)."""
+    if basket.discount_percent or basket.discount_amount:
+        return True
+    return any(
+        ln.price_override is not None or ln.discount_percent or ln.discount_amount
+        for ln in basket.lines
+    )
 
 
 def grant(reduction: Reduction, by: str, action: Action | None = None) -> Approval:

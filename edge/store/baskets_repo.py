@@ -31,22 +31,26 @@ def _approval_json(approval: Approval | None) -> str | None:
 
 
 def _line(row: sqlite3.Row) -> BasketLine:
+    # Unpacked by position (the order of _LINE_COLS): a basket is read at every scan and at
+    # checkout, and lookups by column name cost a good part of that.
+    (line_id, sku, name, unit, vat, unit_price, qty, code, fixed_total, price_override,
+     discount_percent, discount_amount, _approved_by, batch, expiry, approval) = row  # fmt: skip
     return BasketLine(
-        line_id=row["line_id"],
-        sku=row["sku"],
-        name=row["name"],
-        unit=row["unit"],
-        vat=VatRate[row["vat"]],
-        unit_price=row["unit_price"],
-        qty=row["qty"],
-        code=row["code"],
-        fixed_total=row["fixed_total"],
-        price_override=row["price_override"],
-        discount_percent=row["discount_percent"],
-        discount_amount=row["discount_amount"],
-        approval=_approval(row["approval"]),
-        batch=row["batch"],
-        expiry=date.fromisoformat(row["expiry"]) if row["expiry"] else None,
+        line_id=line_id,
+        sku=sku,
+        name=name,
+        unit=unit,
+        vat=VatRate[vat],
+        unit_price=unit_price,
+        qty=qty,
+        code=code,
+        fixed_total=fixed_total,
+        price_override=price_override,
+        discount_percent=discount_percent,
+        discount_amount=discount_amount,
+        approval=_approval(approval),
+        batch=batch,
+        expiry=date.fromisoformat(expiry) if expiry else None,
     )
 
 
