@@ -22,6 +22,7 @@ from edge.services.context import Context
 from edge.store import returns_repo
 from sync.hub.service import Hub
 from tests.conftest import login
+from tests.db_locks import write_lock_held_by_a_process
 from tests.integration.money.conftest import jsonl
 from tests.integration.money.test_one_price import command_data, hub_order, product
 from tests.integration.pickups.helpers import CODE, feed_order
@@ -147,7 +148,12 @@ def test_concurrent_retries_of_a_return_make_one_return(tmp_path: Path) -> None:
                 r = http.post(f"{API}/returns", json=body, headers=headers)
                 return r.status_code, json.loads(r.text).get("return_id", r.text)
 
-            with ThreadPoolExecutor(max_workers=12) as pool:
+            # Another process holds the store's write lock while the retries arrive: they all
+            # find no first answer yet, then race for the lock when it is released.
+            with (
+                write_lock_held_by_a_process(node.data_dir / "store.db", 3.0),
+                ThreadPoolExecutor(max_workers=12) as pool,
+            ):
                 answers = list(pool.map(retry, range(12)))
             assert {status for status, _ in answers} == {201}, answers
             assert len({rid for _, rid in answers}) == 1, answers
