@@ -71,33 +71,6 @@ def get_basket(ctx: Context, basket_id: str) -> BasketView:
         return BasketView(basket, priced(ctx, conn, basket))
 
 
-def _approver(
-    ctx: Context,
-    basket_id: str,
-    change: Change,
-    actor: Actor | None,
-    approver: tuple[str, str] | None,
-    what: str,
-    always: bool = False,
-) -> str | None:
-    """Who approves this change if it needs approval: a supervisor actor, else the approver's
-    credentials, checked (slowly) outside the write lock and only when the change needs them."""
-    if actor is None:
-        return None
-    if actor.role.at_least(Role.SUPERVISOR):
-        return actor.username
-    if approver is None and not always:
-        return None
-    if not always:
-        with ctx.db.read() as conn:  # a dry run: would the change need approval?
-            basket = load(conn, basket_id)
-            change(conn, basket)
-            limit = ctx.settings.selling.cashier_max_discount_percent
-            if not approvals.uncovered(basket, priced(ctx, conn, basket), limit):
-                return None
-    return approval(ctx, actor, Role.SUPERVISOR, approver, what)
-
-
 def _change(
     ctx: Context, basket_id: str, change: Change, by: str | None = None, stamp: int | None = None
 ) -> BasketView:
@@ -152,6 +125,36 @@ def add_line(
     return view, added[-1]
 
 
+def _approved(
+    ctx: Context,
+    basket_id: str,
+    change: Change,
+    actor: Actor | None,
+    approver: tuple[str, str] | None,
+    what: str,
+    *,
+    always: bool = False,
+    stamp: int | None = None,
+) -> BasketView:
+    """A change that may need a supervisor's approval (`always` for a manual price): the actor
+    when senior enough, else the approver's credentials, checked (slowly) outside the write
+    lock and only when the change needs them; then the change itself (`_change`)."""
+    by: str | None = None
+    if actor is not None and actor.role.at_least(Role.SUPERVISOR):
+        by = actor.username
+    elif actor is not None and (approver is not None or always):
+        needed = always
+        if not always:
+            with ctx.db.read() as conn:  # a dry run: would the change need approval?
+                basket = load(conn, basket_id)
+                change(conn, basket)
+                limit = ctx.settings.selling.cashier_max_discount_percent
+                needed = bool(approvals.uncovered(basket, priced(ctx, conn, basket), limit))
+        if needed:
+            by = approval(ctx, actor, Role.SUPERVISOR, approver, what)
+    return _change(ctx, basket_id, change, by, stamp)
+
+
 def set_quantity(
     ctx: Context,
     basket_id: str,
@@ -161,11 +164,8 @@ def set_quantity(
     actor: Actor | None = None,
     approver: tuple[str, str] | None = None,
 ) -> BasketView:
-    def change(_c: sqlite3.Connection, b: Basket) -> None:
-        b.set_qty(line_id, qty)
-
-    by = _approver(ctx, basket_id, change, actor, approver, "this quantity")
-    return _change(ctx, basket_id, change, by)
+    change: Change = lambda _c, b: b.set_qty(line_id, qty)  # noqa: E731
+    return _approved(ctx, basket_id, change, actor, approver, "this quantity")
 
 
 def remove_line(
@@ -176,11 +176,8 @@ def remove_line(
     actor: Actor | None = None,
     approver: tuple[str, str] | None = None,
 ) -> BasketView:
-    def change(_c: sqlite3.Connection, b: Basket) -> None:
-        b.remove(line_id)
-
-    by = _approver(ctx, basket_id, change, actor, approver, "removing this line")
-    return _change(ctx, basket_id, change, by)
+    change: Change = lambda _c, b: b.remove(line_id)  # noqa: E731
+    return _approved(ctx, basket_id, change, actor, approver, "removing this line")
 
 
 def discount_line(
@@ -193,12 +190,8 @@ def discount_line(
     approver: tuple[str, str] | None = None,
 ) -> BasketView:
     """Cashiers may give small discounts; above the configured share a supervisor approves."""
-
-    def change(_c: sqlite3.Connection, b: Basket) -> None:
-        b.discount_line(line_id, percent, amount)
-
-    by = _approver(ctx, basket_id, change, actor, approver, "this discount")
-    return _change(ctx, basket_id, change, by)
+    change: Change = lambda _c, b: b.discount_line(line_id, percent, amount)  # noqa: E731
+    return _approved(ctx, basket_id, change, actor, approver, "this discount")
 
 
 def override_price(
@@ -210,12 +203,9 @@ def override_price(
     approver: tuple[str, str] | None = None,
 ) -> BasketView:
     """A manual price always needs a supervisor; the approval names the price it allowed."""
-
-    def change(_c: sqlite3.Connection, b: Basket) -> None:
-        b.override_price(line_id, unit_price)
-
-    by = _approver(ctx, basket_id, change, actor, approver, "a manual price", always=True)
-    return _change(ctx, basket_id, change, by, stamp=line_id)
+    change: Change = lambda _c, b: b.override_price(line_id, unit_price)  # noqa: E731
+    what = "a manual price"
+    return _approved(ctx, basket_id, change, actor, approver, what, always=True, stamp=line_id)
 
 
 def discount_basket(
@@ -226,11 +216,8 @@ def discount_basket(
     amount: int = 0,
     approver: tuple[str, str] | None = None,
 ) -> BasketView:
-    def change(_c: sqlite3.Connection, b: Basket) -> None:
-        b.discount_basket(percent, amount)
-
-    by = _approver(ctx, basket_id, change, actor, approver, "this discount")
-    return _change(ctx, basket_id, change, by)
+    change: Change = lambda _c, b: b.discount_basket(percent, amount)  # noqa: E731
+    return _approved(ctx, basket_id, change, actor, approver, "this discount")
 
 
 def cancel_basket(ctx: Context, basket_id: str) -> BasketView:

@@ -4,7 +4,6 @@ and answers with a signed `order.create` or `order.refused` that the kiosk shows
 
 from __future__ import annotations
 
-import subprocess
 import threading
 import uuid
 from dataclasses import replace
@@ -24,7 +23,7 @@ from sync import protocol
 from sync.hub.api import create_hub_app
 from sync.hub.service import Hub
 from sync.protocol import EventBatch, EventRecord, Topics
-from tests.integration.sync.brokers import Broker, wait_for
+from tests.integration.sync.brokers import Broker, acl_broker, wait_for
 from tests.integration.sync.conftest import (
     CASHIER,
     NodeFactory,
@@ -36,7 +35,6 @@ from tests.integration.sync.conftest import (
 
 BREAD = "BAK-001-11"  # 5,49 zł
 SHOPPER = {"name": "Jan Kowalski", "phone": "+48 600 200 300"}
-ACL = Path(__file__).parents[3] / "deploy" / "mosquitto" / "acl"
 USERS = {"hub": "hub-secret", "S001": "s1-secret", "S002": "s2-secret"}
 
 
@@ -95,15 +93,6 @@ def test_a_kiosk_order_the_hub_refuses_comes_back_refused_with_its_reason(
 # --- a store forging a request for another store -------------------------------------------------
 
 
-def _acl_broker(tmp_path: Path) -> Broker:
-    passwd = tmp_path / "passwd"
-    passwd.touch()
-    for user, password in USERS.items():
-        subprocess.run(["mosquitto_passwd", "-b", str(passwd), user, password], check=True)
-    extra = f"allow_anonymous false\npassword_file {passwd}\nacl_file {ACL}\n"
-    return Broker(tmp_path / "broker", extra=extra).start()
-
-
 def _publish_as(broker: Broker, user: str, topic: str, payload: bytes) -> None:
     c = paho.Client(CallbackAPIVersion.VERSION2, client_id=f"{user}-x-{uuid.uuid4().hex[:6]}",
                     protocol=paho.MQTTv5)  # fmt: skip
@@ -139,7 +128,7 @@ def _forged(store_in_payload: str, batch_store: str = "S001") -> bytes:
 
 
 def test_a_store_cannot_make_a_prepaid_order_at_another_store(tmp_path: Path) -> None:
-    broker = _acl_broker(tmp_path)
+    broker = acl_broker(tmp_path, USERS)
     try:
         hub_url = f"mqtt://hub:{USERS['hub']}@127.0.0.1:{broker.port}"
         h = Hub(hub_settings(tmp_path / "hub", hub_url))
