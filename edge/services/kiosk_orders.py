@@ -91,7 +91,7 @@ def request_order(
 # --- the hub's answer (inside the sync agent's command transaction) ----------------------------
 
 
-def confirmed(conn: sqlite3.Connection, ctx: Context, order: pickups.Order, code: Any) -> None:
+def confirmed(conn: sqlite3.Connection, order: pickups.Order, code: Any) -> None:
     """`order.create` for one of our kiosk requests: the shopper may now read the code."""
     if order.request_id is None:
         return

@@ -128,7 +128,7 @@ def create_order(conn: sqlite3.Connection, ctx: Context, data: dict[str, Any]) -
     )
     orders_repo.insert(conn, order, now)
     _write(conn, ctx, order, movements)
-    kiosk_orders.confirmed(conn, ctx, order, data.get("pickup_code"))
+    kiosk_orders.confirmed(conn, order, data.get("pickup_code"))
     return order
 
 
