@@ -3,6 +3,7 @@ names), lays it out for the printer's width and renders it for its profile."""
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from devices.config import PrinterProfile
@@ -64,11 +65,16 @@ def layout(ctx: Context, job: Job, printer: str, profile: PrinterProfile) -> Doc
 
 
 def job_bytes(ctx: Context, job: Job, printer: str, profile: PrinterProfile) -> bytes:
+    """The job's bytes; BadJob when it cannot be laid out or rendered, whatever the reason (a
+    retry would fail the same way and hold back every job behind it). Only the database being
+    busy is worth trying again."""
     if job.kind == "drawer":
         return drawer_job()
     try:
         return render(layout(ctx, job, printer, profile), profile)
-    except BadJob:
+    except (BadJob, sqlite3.Error):
         raise
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise BadJob(f"cannot lay out {job.kind} job {job.id}: {exc}") from exc
+    except Exception as exc:
+        raise BadJob(
+            f"cannot lay out {job.kind} job {job.id}: {type(exc).__name__}: {exc}"
+        ) from exc

@@ -135,6 +135,19 @@ def last_errors(conn: sqlite3.Connection) -> dict[str, str]:
     }
 
 
+def failures(conn: sqlite3.Connection, since: datetime) -> dict[str, tuple[int, dict[str, Any]]]:
+    """Per printer: jobs marked failed since `since`, and the latest of them."""
+    out: dict[str, tuple[int, dict[str, Any]]] = {}
+    for r in conn.execute(
+        "SELECT printer, id, kind, last_error, done_at FROM print_jobs WHERE state = 'failed'"
+        " AND done_at >= ? ORDER BY id",
+        [since.isoformat()],
+    ):
+        count = out.get(r[0], (0, {}))[0] + 1
+        out[r[0]] = (count, {"job_id": r[1], "kind": r[2], "error": r[3], "at": r[4]})
+    return out
+
+
 def jobs(conn: sqlite3.Connection, kind: str | None = None, ref: str | None = None) -> list[dict]:
     where, params = [], []
     if kind is not None:

@@ -6,6 +6,7 @@ from devices import commands as c
 from devices.config import PrinterProfile
 from devices.layout import QR, Barcode, Document, Feed, Text
 from devices.raster import text_bitmap
+from edge.domain.text import printable
 
 # Typography that no receipt code page carries, replaced before encoding.
 _PLAIN = str.maketrans({"—": "-", "–": "-", "…": "...", "„": '"', "”": '"', "“": '"', "’": "'"})
@@ -20,13 +21,14 @@ def _encode(text: str, codec: str) -> bytes | None:
 
 def _text(el: Text, profile: PrinterProfile, codec: str) -> bytes:
     style = c.align(el.align) + c.bold(el.bold) + c.size(el.double)
-    encoded = _encode(el.text, codec)
+    line = printable(el.text)  # an ESC or GS in the text would be a command to the printer
+    encoded = _encode(line, codec)
     if encoded is not None:
         return style + encoded + c.LF
     # The printer's code page lacks a letter of this line: print the line as an image.
     cell = 24 if el.double else 12
     bits, width_bytes, height = text_bitmap(
-        el.text.translate(_PLAIN), profile.dots, cell, 48 if el.double else 24, el.align
+        line.translate(_PLAIN), profile.dots, cell, 48 if el.double else 24, el.align
     )
     return c.align("left") + c.raster(bits, width_bytes, height)
 
@@ -41,7 +43,7 @@ def render(doc: Document, profile: PrinterProfile, *, drawer: bool = False) -> b
         if isinstance(el, Text):
             out += _text(el, profile, codec)
         elif isinstance(el, Barcode):
-            out += c.align("center") + c.code128(el.data) + c.LF
+            out += c.align("center") + c.code128(printable(el.data)) + c.LF
         elif isinstance(el, QR):
             if profile.qr:
                 out += c.align("center") + c.qr(el.data) + c.LF

@@ -161,13 +161,18 @@ def devices_status(ctx: Context) -> dict[str, Any]:
     with ctx.db.read() as conn:
         depth = queue_repo.depth(conn)
         errors = queue_repo.last_errors(conn)
+        # Jobs that could not be printed at all (e.g. could not be laid out) in the last day.
+        failed = queue_repo.failures(conn, ctx.clock() - timedelta(days=1))
     printers, drawers = [], []
     for name, p in rt.printers.items():
+        count, last = failed.get(name, (0, None))
         printers.append({
             "name": name,
             "kind": p.kind,
             "status": p.status.printer,
             "queue": depth.get(name, 0),
+            "failed": count,
+            "last_failed": last,
             "last_error": p.last_error or errors.get(name),
             "width_mm": p.config.profile.width_mm,
             "code_page": p.config.profile.code_page,

@@ -48,10 +48,10 @@ def pickup_slip(
         doc.append(Text(columns(names.get(sku, sku), f"{int(line.get('qty', 0))} szt.", width)))
     doc.append(rule(width))
     code = str(data.get("qr") or order_id)
-    if code.isascii() and code:
-        doc.append(Barcode(code[:40]))
-        if qr_code:
-            doc.append(QR(code))
+    if order_id.isascii() and order_id:
+        doc.append(Barcode(order_id[:40]))
+    if code.isascii() and code and qr_code:  # a collection's QR is the store-signed proof
+        doc.append(QR(code))
     return doc + _trailer(width, copy)
 
 

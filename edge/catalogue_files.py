@@ -17,14 +17,34 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
+from edge.domain import text
 from edge.domain.barcodes import has_valid_check_digit, normalize_gtin
 from edge.domain.catalogue import Product, Promotion
 from edge.domain.errors import InvalidInput
 from edge.domain.vat import VatRate
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
+MULTILINE = frozenset({"desc_pl", "desc_en"})  # descriptions may hold line breaks
+
+
+def _plain(value: Any, field: str) -> Any:
+    """Catalogue text from any source refuses control characters (edge/domain/text.py): a
+    product's name ends up on receipts, where ESC and GS bytes are printer commands."""
+    if isinstance(value, str):
+        try:
+            return text.check_plain(value, field, multiline=field in MULTILINE)
+        except InvalidInput as exc:
+            raise ValueError(exc.detail) from None
+    return value
 
 
 class ProductRecord(BaseModel):
@@ -47,6 +67,11 @@ class ProductRecord(BaseModel):
     barcodes: list[str] = []
     image: str = Field("", max_length=500)
     active: bool = True
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        return _plain(value, info.field_name or "text")
 
     @field_validator("price", "vat", mode="before")
     @classmethod
@@ -147,6 +172,11 @@ class PromotionRecord(BaseModel):
     label_pl: str = Field("", max_length=100)
     label_en: str = Field("", max_length=100)
     active: bool = True
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        return _plain(value, info.field_name or "text")
 
     @field_validator("starts", "ends", mode="before")
     @classmethod
@@ -253,7 +283,8 @@ def _record(raw: dict[str, Any], where: str) -> Product:
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(p) for p in first["loc"]) or "row"
-        raise InvalidInput(f"{where}: {key}: {first['msg']}") from None
+        msg = str(first.get("ctx", {}).get("error", "")) or first["msg"]
+        raise InvalidInput(f"{where}: {key}: {msg}") from None
     except ValueError as exc:
         raise InvalidInput(f"{where}: {exc}") from None
 

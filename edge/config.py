@@ -60,6 +60,9 @@ class BrokerConfig(_Section):
 class SellingConfig(_Section):
     session_minutes: int = Field(12 * 60, ge=1)
     cashier_max_discount_percent: int = Field(10, ge=0, le=100)
+    # Wrong PINs from one client address (any account) before it is blocked for a while.
+    address_max_failures: int = Field(20, ge=1)
+    address_block_minutes: int = Field(15, ge=1)
     variable_measure: list[VariableMeasureRule] | None = None
 
     @field_validator("variable_measure", mode="before")
@@ -82,6 +85,12 @@ class PickupsConfig(_Section):
     expiry_days: int = Field(7, ge=1, le=90)  # when the hub's order carries no expires_at
     max_code_attempts: int = Field(5, ge=1, le=20)
     expiry_check_s: float = Field(60.0, gt=0)  # how often uncollected orders are expired
+    # A kiosk order holds stock at most this long, whatever the hub's order says.
+    kiosk_hold_hours: int = Field(48, ge=1, le=14 * 24)
+    # Kiosk orders per kiosk (its client address) per hour, and per shopper (e-mail or phone)
+    # per day: beyond them the kiosk answers "try later" (429) and nothing is reserved.
+    kiosk_orders_per_hour: int = Field(10, ge=1)
+    kiosk_orders_per_contact_per_day: int = Field(3, ge=1)
 
 
 class ReturnsConfig(_Section):
@@ -89,6 +98,8 @@ class ReturnsConfig(_Section):
     approval_above: int = Field(20_000, ge=0)
     # An online order returned while the hub is unreachable: above this a supervisor approves.
     offline_online_limit: int = Field(10_000, ge=0)
+    # Purchases older than this many days come back only with a supervisor (0: no window).
+    window_days: int = Field(30, ge=0)
     reason_codes: list[str] = Field(
         default_factory=lambda: ["changed_mind", "defective", "wrong_item", "damaged", "other"],
         min_length=1,

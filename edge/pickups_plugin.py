@@ -11,7 +11,7 @@ from typing import Any
 from edge.api import routes_pickups, routes_returns
 from edge.background import Periodic
 from edge.plugins import Plugin
-from edge.services import pickups, signed_qr
+from edge.services import kiosk_orders, pickups, signed_qr
 from edge.services.context import Context
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,10 @@ def _order_create(conn: sqlite3.Connection, ctx: Context, data: dict[str, Any]) 
 
 def _order_cancel(conn: sqlite3.Connection, ctx: Context, data: dict[str, Any]) -> None:
     pickups.cancel_order(conn, ctx, data)
+
+
+def _order_refused(conn: sqlite3.Connection, ctx: Context, data: dict[str, Any]) -> None:
+    kiosk_orders.refused(conn, ctx, data)
 
 
 def _expire(ctx: Context) -> None:
@@ -47,5 +51,9 @@ PLUGIN = Plugin(
     setup=_setup,
     routers=[routes_pickups.router, routes_returns.router],
     components=[expiry_worker],
-    command_handlers={"order.create": _order_create, "order.cancel": _order_cancel},
+    command_handlers={
+        "order.create": _order_create,
+        "order.cancel": _order_cancel,
+        "order.refused": _order_refused,
+    },
 )

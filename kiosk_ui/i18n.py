@@ -100,6 +100,38 @@ TEXTS: dict[str, dict[str, str]] = {
         "pl": "przyjęte w sklepie, czeka na potwierdzenie centrali",
         "en": "received here, waiting for head office to confirm",
     },
+    "status_rejected": {"pl": "odrzucone przez centralę", "en": "not accepted by head office"},
+    "code_at_status": {
+        "pl": "Kod odbioru pokaże się w „Status zamówienia” po potwierdzeniu przez centralę "
+        "(zwykle w ciągu minuty). Wpisz tam numer zamówienia.",
+        "en": "Your pickup code appears under “Order status” once head office confirms "
+        "(usually within a minute). Enter your order number there.",
+    },
+    # Why head office refused an order (edge/domain/ordering.py REASONS).
+    "refused_contact": {
+        "pl": "Podany kontakt jest nieprawidłowy",
+        "en": "The contact details are not valid",
+    },
+    "refused_consent": {"pl": "Brak zgody na kontakt", "en": "No consent to be contacted"},
+    "refused_empty": {"pl": "Zamówienie było puste", "en": "The order was empty"},
+    "refused_too_many_lines": {
+        "pl": "Zbyt wiele różnych produktów",
+        "en": "Too many different products",
+    },
+    "refused_quantity": {
+        "pl": "Zbyt duża ilość jednego produktu",
+        "en": "Too large a quantity of one product",
+    },
+    "refused_order_too_large": {"pl": "Zamówienie jest zbyt duże", "en": "The order is too large"},
+    "refused_unknown_product": {
+        "pl": "Produkt nie jest już w ofercie",
+        "en": "A product is no longer offered",
+    },
+    "refused_withdrawn": {
+        "pl": "Produkt został wycofany ze sprzedaży",
+        "en": "A product was withdrawn from sale",
+    },
+    "refused_other": {"pl": "Zapytaj obsługę sklepu", "en": "Please ask a member of staff"},
 }
 
 UNITS = {

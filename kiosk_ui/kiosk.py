@@ -259,20 +259,11 @@ class KioskScreen:
             '<div class="min-w-0">'
             f'<div class="text-lg font-bold leading-tight">{esc(p.name(self.lang))}</div>'
             f'<div class="text-2xl font-bold text-teal-800">'
-            f"{esc(fmt.money(self._promo_price(v), p.currency))}</div>{extra}</div></div>"
+            f"{esc(fmt.money(v.offer.unit_price, p.currency))}</div>{extra}</div></div>"
         )
         ui.html(body, sanitize=False).classes("kiosk-card q-card p-3").on(
             "click", lambda sku=p.sku: self.open_product(sku)
         ).mark(f"product-{p.sku}")
-
-    @staticmethod
-    def _promo_price(v: ProductView) -> int:
-        """The shelf price a shopper pays for one unit (a 'price' promotion lowers it)."""
-        prices = [pr.value for pr in v.promotions if pr.kind == "price"]
-        prices += [
-            v.product.price * (100 - pr.value) // 100 for pr in v.promotions if pr.kind == "percent"
-        ]
-        return min([v.product.price, *prices])
 
     # ---- product ------------------------------------------------------------------------
     def open_product(self, sku: str) -> None:
@@ -287,7 +278,7 @@ class KioskScreen:
         v = self.current
         assert v is not None
         p = v.product
-        price = self._promo_price(v)
+        price = v.offer.unit_price
         with ui.row().classes("w-full gap-6 items-start no-wrap kiosk-split").mark("product"):
             _image(v, "w-80 h-80 text-8xl")
             with ui.column().classes("grow gap-3 min-w-0"):
@@ -389,7 +380,8 @@ class KioskScreen:
 
     def _place(self, v: ProductView, qty: int, customer: dict[str, str], message: ui.label) -> None:
         try:
-            placed = orders.place(self.ctx, [(v.product.sku, qty)], customer)
+            kiosk = f"ui:{self.client.ip or 'local'}"  # rate limits count per kiosk
+            placed = orders.place(self.ctx, [(v.product.sku, qty)], customer, kiosk)
         except orders.Unavailable:
             message.text = t("ordering_unavailable", self.lang)
             return
@@ -409,9 +401,9 @@ class KioskScreen:
             ui.label(f"{t('order_no', self.lang)}: {placed.number}").classes(
                 "text-3xl font-bold"
             ).mark("placed-number")
-            ui.label(f"{t('pickup_code', self.lang)}: {placed.pickup_code}").classes(
-                "text-4xl font-bold tracking-widest"
-            ).mark("placed-code")
+            ui.label(t("code_at_status", self.lang)).classes("text-xl max-w-3xl").mark(
+                "placed-code"
+            )
             ui.label(
                 t("slip_printed" if placed.printed else "slip_not_printed", self.lang)
             ).classes("text-xl")
@@ -434,14 +426,18 @@ class KioskScreen:
             def check() -> None:
                 self.touch()
                 try:
-                    status = orders.status(self.ctx, (number.value or "").strip())
+                    found = orders.status(self.ctx, (number.value or "").strip())
                 except orders.Unavailable:
                     answer.text = t("status_unavailable", self.lang)
                     return
                 except NotFound:
                     answer.text = t("status_unknown", self.lang)
                     return
-                answer.text = t(f"status_{status}", self.lang)
+                answer.text = t(f"status_{found.status}", self.lang)
+                if found.reason:
+                    answer.text += ". " + t(f"refused_{found.reason}", self.lang)
+                if found.pickup_code:
+                    answer.text += f". {t('pickup_code', self.lang)}: {found.pickup_code}"
 
             number.on("keydown.enter", check)
             ui.button(t("check", self.lang), on_click=check).props(

@@ -5,12 +5,11 @@ node without them shows an honest 'not available' instead of failing."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from edge.domain.errors import NotFound
 from edge.services.context import Context
+from edge.services.kiosk_orders import Status
 from kiosk_ui import runtime
 
 log = logging.getLogger(__name__)
@@ -26,7 +25,7 @@ SHORT = 8  # characters of the request id a shopper reads out or types
 @dataclass(frozen=True, slots=True)
 class Placed:
     request_id: str
-    pickup_code: str
+    pickup_code: str | None  # the hub makes it: shown at the order status once confirmed
     queued: bool  # still in the outbox: the hub has not seen it yet
     printed: bool
 
@@ -37,7 +36,7 @@ class Placed:
 
 
 def _service(name: str) -> Any:
-    fn = runtime.optional("edge.services.pickups", name)
+    fn = runtime.optional("edge.services.kiosk_orders", name)
     if fn is None:
         raise Unavailable(name)
     return fn
@@ -57,8 +56,10 @@ def _print_slip(ctx: Context, payload: dict[str, Any]) -> bool:
     return job is not None  # None: no printer serves pickup slips here
 
 
-def place(ctx: Context, lines: list[tuple[str, int]], customer: dict[str, str]) -> Placed:
-    request = _service("request_order")(ctx, lines, customer, True)
+def place(
+    ctx: Context, lines: list[tuple[str, int]], customer: dict[str, str], kiosk: str = "kiosk"
+) -> Placed:
+    request = _service("request_order")(ctx, lines, customer, True, kiosk=kiosk)
     status = runtime.node_status(ctx)
     queued = status.sync is None or not status.sync.get("connected", False)
     number = str(request.request_id)
@@ -70,39 +71,13 @@ def place(ctx: Context, lines: list[tuple[str, int]], customer: dict[str, str]) 
             "name": customer.get("name", ""),
             "shelf": None,
             "lines": [{"sku": sku, "qty": qty} for sku, qty in lines],
-            "pickup_code": request.pickup_code,
             "queued": queued,
         },
     )
-    return Placed(number, request.pickup_code, queued, printed)
+    return Placed(number, None, queued, printed)
 
 
-def status(ctx: Context, number: str) -> str:
-    """The status key of an order (received, ready, ...) or "requested" for a kiosk request the
-    hub has not confirmed yet. `number` is an order id, a request id, or its first 8 characters
-    as printed on the slip."""
-    number = number.strip()
-    if not number:
-        raise NotFound("no order number given")
-    get_order = _service("get_order")
-    try:
-        return str(get_order(ctx, number).status)
-    except NotFound:
-        pass
-    prefix = number.lower()
-    if len(prefix) < SHORT:
-        raise NotFound(f"no order {number}")
-    list_orders = _service("list_orders")
-    for order in list_orders(ctx, None, None):
-        if order.order_id == number or (order.request_id or "").startswith(prefix):
-            return str(order.status)
-    with ctx.db.read() as conn:
-        try:
-            row = conn.execute(
-                "SELECT 1 FROM order_requests WHERE request_id LIKE ? || '%'", [prefix]
-            ).fetchone()
-        except sqlite3.OperationalError:  # no such table: requests are kept elsewhere
-            row = None
-    if row is not None:
-        return "requested"
-    raise NotFound(f"no order {number}")
+def status(ctx: Context, number: str) -> Status:
+    """An order as the shopper sees it (edge.services.kiosk_orders.order_status): `number` is
+    an order id, a request id, or its first 8 characters as printed on the slip."""
+    return _service("order_status")(ctx, number)  # type: ignore[no-any-return]

@@ -202,7 +202,11 @@ class PosScreen(BasketActions):
                 message.text = ""
                 try:
                     session = await run.io_bound(
-                        auth.login, self.ctx, (user.value or "").strip(), pin.value or ""
+                        auth.login,
+                        self.ctx,
+                        (user.value or "").strip(),
+                        pin.value or "",
+                        address=self.client.ip or None,  # PIN limits count per device too
                     )
                 except DomainError as exc:
                     pin.value = ""

@@ -40,7 +40,8 @@ def products_from(records: list[dict[str, Any]]) -> list[Product]:
         except ValidationError as exc:
             first = exc.errors()[0]
             key = ".".join(str(p) for p in first["loc"]) or "record"
-            raise InvalidInput(f"product {i}: {key}: {first['msg']}") from None
+            msg = str(first.get("ctx", {}).get("error", "")) or first["msg"]
+            raise InvalidInput(f"product {i}: {key}: {msg}") from None
         except ValueError as exc:
             raise InvalidInput(f"product {i}: {exc}") from None
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -23,6 +24,7 @@ async def get_ctx(request: Request) -> Context:
 
 
 async def get_actor(
+    request: Request,
     ctx: Annotated[Context, Depends(get_ctx)],
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
@@ -31,7 +33,9 @@ async def get_actor(
             "this needs a cashier session: POST /api/v1/sessions, then send "
             "'Authorization: Bearer <token>'"
         )
-    return await inline(authenticate, ctx, creds.credentials)
+    actor = await inline(authenticate, ctx, creds.credentials)
+    # A supervisor's PIN sent with this request counts against this client's address too.
+    return replace(actor, address=request.client.host if request.client else None)
 
 
 async def get_token(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:

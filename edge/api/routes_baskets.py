@@ -44,24 +44,29 @@ async def get_basket(ctx: CtxDep, _actor: ActorDep, basket_id: str) -> dict[str,
 
 
 @router.post("/baskets/{basket_id}/lines", status_code=201)
-async def add_line(ctx: CtxDep, _actor: ActorDep, basket_id: str, body: LineIn) -> dict[str, Any]:
+async def add_line(ctx: CtxDep, actor: ActorDep, basket_id: str, body: LineIn) -> dict[str, Any]:
     """Scan: `code` is a barcode or GS1 string (or a SKU typed in); `sku` adds by SKU."""
-    view, line = await inline(baskets.add_line, ctx, basket_id, body.code, body.sku, body.qty)
+    view, line = await inline(
+        baskets.add_line, ctx, basket_id, body.code, body.sku, body.qty, actor=actor
+    )
     return {**basket_out(view), "line_id": line.line_id}
 
 
 @router.patch("/baskets/{basket_id}/lines/{line_id}")
-async def set_quantity(
-    ctx: CtxDep, _actor: ActorDep, basket_id: str, line_id: int, body: QtyIn
+def set_quantity(
+    ctx: CtxDep, actor: ActorDep, basket_id: str, line_id: int, body: QtyIn
 ) -> dict[str, Any]:
-    return basket_out(await inline(baskets.set_quantity, ctx, basket_id, line_id, body.qty))
+    """A new quantity; refused (403) when it leaves a discount larger than its approval
+    covers, unless a supervisor approves it (their session or `approver`)."""
+    approver = _approver(body.approver)
+    return basket_out(
+        baskets.set_quantity(ctx, basket_id, line_id, body.qty, actor=actor, approver=approver)
+    )
 
 
 @router.delete("/baskets/{basket_id}/lines/{line_id}")
-async def remove_line(
-    ctx: CtxDep, _actor: ActorDep, basket_id: str, line_id: int
-) -> dict[str, Any]:
-    return basket_out(await inline(baskets.remove_line, ctx, basket_id, line_id))
+async def remove_line(ctx: CtxDep, actor: ActorDep, basket_id: str, line_id: int) -> dict[str, Any]:
+    return basket_out(await inline(baskets.remove_line, ctx, basket_id, line_id, actor=actor))
 
 
 @router.post("/baskets/{basket_id}/lines/{line_id}/discount")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from pydantic import Field, field_validator
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field, field_validator
 
 from edge.api.deps import ActorDep, CtxDep
 from edge.api.schemas import Credentials, TenderIn, _In, sale_out
+from edge.domain import ordering
 from edge.domain.pickups import Order, Status
 from edge.domain.tenders import Tender
-from edge.services import pickups
+from edge.services import kiosk_orders, pickups
 
 router = APIRouter(tags=["pickups"])
 
@@ -48,17 +49,35 @@ class UnlockIn(_In):
 
 
 class Customer(_In):
-    name: str = Field(min_length=1, max_length=100)
-    email: str | None = Field(None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    phone: str | None = Field(None, max_length=32, pattern=r"^\+?[0-9 ()-]{6,32}$")
+    """Shapes only: what makes a usable contact is edge/domain/ordering.py's (422 otherwise)."""
+
+    name: str = Field(max_length=4 * ordering.NAME_MAX)
+    email: str | None = Field(None, max_length=4 * ordering.EMAIL_MAX)
+    phone: str | None = Field(None, max_length=4 * ordering.PHONE_MAX)
 
 
 class KioskOrderIn(_In):
-    lines: list[SkuQty] = Field(min_length=1, max_length=50)
+    lines: list[SkuQty] = Field(min_length=1, max_length=4 * ordering.MAX_LINES)
     customer: Customer
     consent: bool
 
     _check = field_validator("lines")(_unique)
+
+
+class KioskOrderOut(BaseModel):
+    request_id: str
+    number: str = Field(description="what the shopper quotes: the request id's first 8 characters")
+    status: str = Field(description="queued: the hub decides, then it is confirmed or refused")
+
+
+class KioskStatusOut(BaseModel):
+    number: str
+    request_id: str | None
+    order_id: str | None
+    status: str = Field(description="requested, rejected, or the order's status")
+    reason: str | None = Field(description="why the hub refused it (edge/domain/ordering.py)")
+    detail: str | None
+    pickup_code: str | None = Field(description="the hub's code, while the order is open")
 
 
 def order_out(order: Order) -> dict[str, Any]:
@@ -124,6 +143,7 @@ def collect(ctx: CtxDep, actor: ActorDep, order_id: str, body: CollectIn) -> dic
     done = pickups.collect(ctx, actor, order_id, body.code, lines, tenders)
     out = order_out(done.order)
     out["sale"] = sale_out(done.sale) if done.sale else None
+    out["qr"] = done.qr  # a paid order's proof of purchase, also on the collection slip
     return out
 
 
@@ -140,12 +160,27 @@ def unlock(ctx: CtxDep, actor: ActorDep, order_id: str, body: UnlockIn) -> dict[
 
 
 @router.post("/kiosk/orders", status_code=202)
-def kiosk_order(ctx: CtxDep, body: KioskOrderIn) -> dict[str, Any]:
-    """A shopper's pickup order from the kiosk: queued for the hub (also while offline)."""
-    made = pickups.request_order(
+def kiosk_order(ctx: CtxDep, body: KioskOrderIn, request: Request) -> KioskOrderOut:
+    """A shopper's pickup order from the kiosk: queued for the hub (also while offline). The
+    hub prices it and answers with the order and its pickup code, or refuses it with a reason:
+    `GET /kiosk/orders/{request_id}` tells which. Rate-limited per kiosk and per shopper (429)."""
+    made = kiosk_orders.request_order(
         ctx,
         [(ln.sku, ln.qty) for ln in body.lines if ln.qty],
         body.customer.model_dump(),
         body.consent,
+        kiosk=request.client.host if request.client else "unknown",
     )
-    return {"request_id": made.request_id, "pickup_code": made.pickup_code, "status": "queued"}
+    return KioskOrderOut(request_id=made.request_id, number=made.number, status="queued")
+
+
+@router.get("/kiosk/orders/{request_id}")
+def kiosk_order_status(
+    ctx: CtxDep, request_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
+) -> KioskStatusOut:
+    """A kiosk order's fate by its full request id (the slip's QR carries it)."""
+    st = kiosk_orders.order_status(ctx, request_id)
+    return KioskStatusOut(
+        number=st.number, request_id=st.request_id, order_id=st.order_id, status=st.status,
+        reason=st.reason, detail=st.detail, pickup_code=st.pickup_code,
+    )  # fmt: skip

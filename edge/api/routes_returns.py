@@ -11,7 +11,7 @@ from edge.api.deps import ActorDep, CtxDep
 from edge.api.schemas import Credentials, TenderIn, _In
 from edge.domain.returns import Requested
 from edge.domain.tenders import Tender
-from edge.services import returns
+from edge.services import purchases, returns
 
 router = APIRouter(tags=["returns"])
 
@@ -60,7 +60,7 @@ def lookup_purchase(
     qr: str | None = Query(None, max_length=4000),
 ) -> dict[str, Any]:
     """What the shopper bought and what is still returnable (before taking the return)."""
-    o = returns.lookup_purchase(ctx, receipt_no, order_id, qr)
+    o = purchases.lookup_purchase(ctx, receipt_no, order_id, qr)
     return {
         "kind": o.kind,
         "ref": o.ref,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from edge.api.deps import ActorDep, CtxDep, get_token
 from edge.api.schemas import LoginIn
@@ -14,9 +14,12 @@ router = APIRouter(tags=["sessions"])
 
 
 @router.post("/sessions", status_code=201)
-def login(ctx: CtxDep, body: LoginIn) -> dict[str, Any]:
-    """PIN login → bearer token for the POS. Five wrong PINs lock the account for a while."""
-    session = auth.login(ctx, body.username, body.pin, body.register_id)
+def login(ctx: CtxDep, body: LoginIn, request: Request) -> dict[str, Any]:
+    """PIN login → bearer token for the POS. Five wrong PINs lock the account for a while
+    (423); too many wrong PINs from one client address, whatever the accounts, block the
+    address for a while (429 with Retry-After)."""
+    address = request.client.host if request.client else None
+    session = auth.login(ctx, body.username, body.pin, body.register_id, address)
     return {
         "token": session.token,
         "token_type": "bearer",

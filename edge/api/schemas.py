@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from edge.domain import text
+from edge.domain.approvals import Approval
 from edge.domain.basket import PricedBasket
 from edge.domain.catalogue import Product, Promotion
+from edge.domain.pricing import Offer
 from edge.domain.sale import Sale
 from edge.domain.stock import Level
 from edge.domain.vat import VatLine
@@ -19,19 +21,16 @@ from edge.services.catalogue import Lookup, ProductView
 Minor = int  # an amount in minor units (grosze)
 
 
-# C0 controls and DEL: NUL, ESC, line breaks… No field of a request is multi-line, and such
-# bytes end up in the database, in logs and on printed slips (ESC/POS reads them as commands).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
 class PlainText(BaseModel):
-    """A request body whose text fields must be plain, printable text (the hub's too)."""
+    """A request body whose text fields must be plain, printable text (the hub's too): no field
+    of a request is multi-line, and control bytes end up in the database, in logs and on
+    printed slips, where ESC/POS reads them as commands (edge/domain/text.py)."""
 
     @field_validator("*", mode="after", check_fields=False)
     @classmethod
     def _no_control_characters(cls, value: Any) -> Any:
-        if isinstance(value, str) and _CONTROL.search(value):
-            raise ValueError("control characters (NUL, ESC, line breaks…) are not allowed")
+        if isinstance(value, str) and text.has_control(value):
+            raise ValueError(text.REFUSED)
         return value
 
 
@@ -68,11 +67,12 @@ class LineIn(_In):
 
 class QtyIn(_In):
     qty: int = Field(ge=1, le=999_999)
+    approver: Credentials | None = None
 
 
 class DiscountIn(_In):
     percent: int = Field(0, ge=0, le=100)
-    amount: Minor = Field(0, ge=0)
+    amount: Minor = Field(0, ge=0, le=100_000_000)
     approver: Credentials | None = None
 
 
@@ -103,7 +103,13 @@ def promotion_out(p: Promotion, lang: str = "pl") -> dict[str, Any]:
     }
 
 
-def product_out(product: Product, promotions: tuple[Promotion, ...] = ()) -> dict[str, Any]:
+def offer_out(offer: Offer) -> dict[str, Any]:
+    return {"unit_price": offer.unit_price, "promotion_id": offer.promotion_id}
+
+
+def product_out(
+    product: Product, promotions: tuple[Promotion, ...] = (), offer: Offer | None = None
+) -> dict[str, Any]:
     return {
         "sku": product.sku,
         "name": product.name("pl"),
@@ -119,11 +125,12 @@ def product_out(product: Product, promotions: tuple[Promotion, ...] = ()) -> dic
         "image": product.image,
         "active": product.active,
         "promotions": [promotion_out(p) for p in promotions],
+        "offer": offer_out(offer or Offer(product.price, None)),
     }
 
 
 def view_out(view: ProductView) -> dict[str, Any]:
-    return product_out(view.product, view.promotions)
+    return product_out(view.product, view.promotions, view.offer)
 
 
 def level_out(level: Level) -> dict[str, Any]:
@@ -166,7 +173,7 @@ def lookup_out(found: Lookup) -> dict[str, Any]:
             "batch": scan.batch,
             "expiry": scan.expiry.isoformat() if scan.expiry else None,
         },
-        "product": product_out(found.product, found.promotions),
+        "product": product_out(found.product, found.promotions, found.offer),
         "availability": availability_out(found.availability),
     }
 
@@ -201,6 +208,7 @@ def priced_out(priced: PricedBasket) -> dict[str, Any]:
                 "vat": p.line.vat.letter,
                 "promotion": p.promotion.label() if p.promotion else None,
                 "code": p.line.code,
+                "approval": approval_out(p.line.approval),
             }
             for p in priced.lines
         ],
@@ -209,6 +217,13 @@ def priced_out(priced: PricedBasket) -> dict[str, Any]:
         "total": priced.total,
         "vat": vat_out(priced.vat),
     }
+
+
+def approval_out(approval: Approval | None) -> dict[str, Any] | None:
+    """Who approved money off, what (the action) and how much."""
+    if approval is None:
+        return None
+    return {"by": approval.by, "action": approval.action, "amount": approval.amount}
 
 
 def basket_out(view: BasketView) -> dict[str, Any]:
@@ -220,6 +235,7 @@ def basket_out(view: BasketView) -> dict[str, Any]:
         "currency": b.currency,
         "discount_percent": b.discount_percent,
         "discount_amount": b.discount_amount,
+        "approval": approval_out(b.approval),
         **priced_out(view.priced),
     }
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Literal
 
+from edge.domain import pricing
+from edge.domain.approvals import BASKET, Approval
 from edge.domain.barcodes import Scan
 from edge.domain.catalogue import Product, Promotion, Unit
 from edge.domain.errors import BasketClosed, EmptyBasket, InvalidInput, NotFound
@@ -16,6 +18,7 @@ from edge.domain.vat import VatLine, VatRate, breakdown
 BasketStatus = Literal["open", "checked_out", "cancelled"]
 MAX_PIECES_PER_LINE = 9999
 MAX_GRAMS_PER_LINE = 999_999
+MAX_AMOUNT = 100_000_000  # minor units: no till line or discount comes near a million zł
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +35,13 @@ class BasketLine:
     price_override: int | None = None  # manual unit price (needs a supervisor)
     discount_percent: int = 0
     discount_amount: int = 0
-    approved_by: str | None = None
+    approval: Approval | None = None  # what a supervisor (or an order's terms) approved
     batch: str | None = None
     expiry: date | None = None
+
+    @property
+    def approved_by(self) -> str | None:
+        return self.approval.by if self.approval else None
 
     @property
     def mergeable(self) -> bool:
@@ -52,9 +59,7 @@ class BasketLine:
         if self.fixed_total is not None:
             return self.fixed_total
         price = self.price_override if self.price_override is not None else self.unit_price
-        if self.unit == "kg":
-            return div_half_up(price * self.qty, 1000)
-        return price * self.qty
+        return pricing.amount(self.unit, price, self.qty)
 
 
 def _check_qty(unit: Unit, qty: int) -> None:
@@ -73,6 +78,7 @@ class Basket:
     lines: list[BasketLine] = field(default_factory=list)
     discount_percent: int = 0
     discount_amount: int = 0
+    approval: Approval | None = None  # of the basket discount
     created_by: str | None = None
     created_at: datetime | None = None
 
@@ -160,30 +166,34 @@ class Basket:
         self.ensure_open()
         self.lines.remove(self.line(line_id))
 
-    def discount_line(
-        self, line_id: int, percent: int = 0, amount: int = 0, approved_by: str | None = None
-    ) -> BasketLine:
+    def discount_line(self, line_id: int, percent: int = 0, amount: int = 0) -> BasketLine:
         _check_discount(percent, amount)
-        return self._replace(
-            line_id, discount_percent=percent, discount_amount=amount, approved_by=approved_by
-        )
+        return self._replace(line_id, discount_percent=percent, discount_amount=amount)
 
-    def override_price(self, line_id: int, unit_price: int, approved_by: str) -> BasketLine:
-        if unit_price < 0:
-            raise InvalidInput("a price cannot be negative")
-        return self._replace(line_id, price_override=unit_price, approved_by=approved_by)
+    def override_price(self, line_id: int, unit_price: int) -> BasketLine:
+        if not 0 <= unit_price <= MAX_AMOUNT:
+            raise InvalidInput(f"a price is between 0 and {MAX_AMOUNT} minor units")
+        return self._replace(line_id, price_override=unit_price)
 
     def discount_basket(self, percent: int = 0, amount: int = 0) -> None:
         self.ensure_open()
         _check_discount(percent, amount)
         self.discount_percent, self.discount_amount = percent, amount
 
+    def approve(self, target: int, approval: Approval) -> None:
+        """Records an approval of a line's reduction (its line id) or of the basket's (BASKET)."""
+        self.ensure_open()
+        if target == BASKET:
+            self.approval = approval
+        else:
+            self._replace(target, approval=approval)
+
 
 def _check_discount(percent: int, amount: int) -> None:
     if not 0 <= percent <= 100:
         raise InvalidInput("a discount percentage must be between 0 and 100")
-    if amount < 0:
-        raise InvalidInput("a discount amount cannot be negative")
+    if not 0 <= amount <= MAX_AMOUNT:
+        raise InvalidInput(f"a discount amount is between 0 and {MAX_AMOUNT} minor units")
     if percent and amount:
         raise InvalidInput("give a discount as a percentage or as an amount, not both")
 
@@ -196,6 +206,7 @@ class PricedLine:
     manual_discount: int
     basket_discount: int
     promotion: Promotion | None = None
+    reference: int = 0  # what the line costs by the catalogue and its promotions alone
 
     @property
     def total(self) -> int:
@@ -225,21 +236,6 @@ class PricedBasket:
         return sum(p.total for p in self.lines)
 
 
-def _promo_discount(line: BasketLine, gross: int, promo: Promotion) -> int:
-    if line.fixed_total is not None or line.price_override is not None:
-        return 0
-    if promo.kind == "percent":
-        return div_half_up(gross * promo.value, 100)
-    if promo.kind == "price":
-        cheaper = max(0, line.unit_price - promo.value)
-        if line.unit == "kg":
-            return div_half_up(cheaper * line.qty, 1000)
-        return cheaper * line.qty
-    if promo.kind == "multibuy" and line.unit == "pcs" and promo.buy > promo.pay >= 0:
-        return (line.qty // promo.buy) * (promo.buy - promo.pay) * line.unit_price
-    return 0
-
-
 def apportion(amount: int, weights: Sequence[int]) -> list[int]:
     """Splits `amount` over `weights` proportionally; the shares sum to `amount` exactly
     (largest remainder), so per-rate VAT totals stay consistent with the basket total."""
@@ -258,29 +254,34 @@ def apportion(amount: int, weights: Sequence[int]) -> list[int]:
 def price(
     basket: Basket, promotions: Mapping[str, Sequence[Promotion]], now: datetime
 ) -> PricedBasket:
-    """Prices a basket: catalogue price or label, best active promotion, manual line discount,
-    basket discount apportioned over lines, then VAT per rate on the rate totals."""
-    staged: list[tuple[BasketLine, int, int, int, Promotion | None]] = []
+    """Prices a basket: catalogue price or label, best active promotion (edge/domain/pricing),
+    manual line discount, basket discount apportioned over lines, then VAT per rate on the rate
+    totals. A label's price or a manual price takes no promotion on top."""
+    staged: list[tuple[BasketLine, int, int, int, Promotion | None, int]] = []
     for line in basket.lines:
         gross = line.gross()
-        best, best_promo = 0, None
-        for promo in promotions.get(line.sku, ()):
-            if promo.active_at(now):
-                d = _promo_discount(line, gross, promo)
-                if d > best:
-                    best, best_promo = d, promo
-        after_promo = gross - best
+        offers = promotions.get(line.sku, ())
+        catalogue = pricing.best(line.unit, line.unit_price, line.qty, offers, now)
+        if line.fixed_total is not None:
+            promo, reference = pricing.LinePrice(gross, 0, None), gross
+        elif line.price_override is not None:
+            promo, reference = pricing.LinePrice(gross, 0, None), catalogue.total
+        else:
+            promo, reference = catalogue, catalogue.total
+        after_promo = gross - promo.discount
         manual = div_half_up(after_promo * line.discount_percent, 100)
         manual = min(after_promo, manual + line.discount_amount)
-        staged.append((line, gross, best, manual, best_promo))
-    net_totals = [g - p - m for _, g, p, m, _ in staged]
+        staged.append((line, gross, promo.discount, manual, promo.promotion, reference))
+    net_totals = [g - p - m for _, g, p, m, _, _ in staged]
     subtotal = sum(net_totals)
     basket_off = div_half_up(subtotal * basket.discount_percent, 100)
     basket_off = min(subtotal, basket_off + basket.discount_amount)
     shares = apportion(basket_off, net_totals)
     priced = tuple(
-        PricedLine(line, gross, promo_d, manual, share, promo)
-        for (line, gross, promo_d, manual, promo), share in zip(staged, shares, strict=True)
+        PricedLine(line, gross, promo_d, manual, share, promo, reference)
+        for (line, gross, promo_d, manual, promo, reference), share in zip(
+            staged, shares, strict=True
+        )
     )
     vat = breakdown(
         ((p.line.vat, Money(p.total, basket.currency)) for p in priced), basket.currency

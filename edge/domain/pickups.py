@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
+from edge.domain import ordering, pricing
+from edge.domain.catalogue import Promotion, Unit
 from edge.domain.errors import AccountLocked, Conflict, InvalidInput
 from edge.domain.events import Event, levels_data
 from edge.domain.stock import Level, Movement, MovementKind
@@ -41,11 +43,17 @@ MAX_CODE_ATTEMPTS = 5
 @dataclass(frozen=True, slots=True)
 class OrderLine:
     sku: str
-    qty: int
-    unit_price: int
+    qty: int  # pieces, or grams of weighed goods
+    unit_price: int  # per piece or per kg, as the hub priced the order
     reserved: int = 0
     collected: int = 0
     short: int = 0  # what the store could not reserve: the hub reroutes it
+    unit: Unit = "pcs"
+    promotion: Promotion | None = None  # the promotion the order was priced with
+
+    def amount(self, qty: int) -> int:
+        """What `qty` of this line costs on the order's terms (edge/domain/pricing)."""
+        return pricing.under(self.unit, self.unit_price, qty, self.promotion).total
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +77,7 @@ class Order:
 
     @property
     def total(self) -> int:
-        return sum(ln.qty * ln.unit_price for ln in self.lines)
+        return sum(ln.amount(ln.qty) for ln in self.lines)
 
     @property
     def amount_due(self) -> int:
@@ -77,7 +85,7 @@ class Order:
         else the goods reserved for them and not yet handed over."""
         if self.prepaid or self.receipt_no or not self.open:
             return 0
-        return sum((ln.reserved - ln.collected) * ln.unit_price for ln in self.lines)
+        return sum(ln.amount(ln.reserved - ln.collected) for ln in self.lines)
 
     @property
     def open(self) -> bool:
@@ -88,24 +96,27 @@ class Order:
 
 
 def reserve(
-    lines: list[tuple[str, int, int]], levels: Mapping[str, Level], known: set[str]
+    lines: list[OrderLine], levels: Mapping[str, Level], known: set[str]
 ) -> tuple[tuple[OrderLine, ...], list[Movement]]:
     """Reserves what the store has available, line by line; an unknown SKU or missing stock is
     reported as short. Lines of the same SKU share the available stock."""
     available = {sku: max(0, lv.available) for sku, lv in levels.items()}
     out: list[OrderLine] = []
     movements: list[Movement] = []
-    for sku, qty, unit_price in lines:
+    for line in lines:
+        sku, qty = line.sku, line.qty
         can = min(qty, available.get(sku, 0)) if sku in known else 0
         available[sku] = available.get(sku, 0) - can
-        out.append(OrderLine(sku, qty, unit_price, reserved=can, short=qty - can))
+        out.append(replace(line, reserved=can, short=qty - can))
         if can:
             movements.append(Movement(sku, MovementKind.RESERVATION, can))
     return tuple(out), movements
 
 
-def check_lines(raw: Any) -> list[tuple[str, int, int]]:
-    """Validates the lines of an `order.create` command: [{sku, qty, unit_price}]."""
+def check_lines(raw: Any, units: Mapping[str, Unit]) -> list[OrderLine]:
+    """Validates the lines of an `order.create` command: [{sku, qty, unit_price, unit?,
+    promotion?}], with the quantity caps every channel shares (edge/domain/ordering). A line
+    without its unit takes the store's (`units`), else pieces."""
     if not isinstance(raw, list) or not raw:
         raise InvalidInput("an order needs at least one line")
     out = []
@@ -113,13 +124,20 @@ def check_lines(raw: Any) -> list[tuple[str, int, int]]:
         if not isinstance(item, dict):
             raise InvalidInput("an order line is an object {sku, qty, unit_price}")
         sku, qty, price = item.get("sku"), item.get("qty"), item.get("unit_price", 0)
-        if not isinstance(sku, str) or not sku or len(sku) > 64:
+        if not isinstance(sku, str) or not sku or len(sku) > ordering.SKU_MAX:
             raise InvalidInput("an order line needs a sku")
-        if not isinstance(qty, int) or isinstance(qty, bool) or not 0 < qty <= 9999:
-            raise InvalidInput(f"quantity of {sku} must be 1..9999")
+        unit = item.get("unit", units.get(sku, "pcs"))
+        if unit not in ("pcs", "kg"):
+            raise InvalidInput(f"unit of {sku} must be pcs or kg")
+        ordering.check_quantity(sku, unit, qty)
         if not isinstance(price, int) or isinstance(price, bool) or price < 0:
             raise InvalidInput(f"unit_price of {sku} must be a non-negative integer")
-        out.append((sku, qty, price))
+        try:
+            promotion = pricing.from_terms(sku, item.get("promotion"))
+        except ValueError as exc:
+            raise InvalidInput(f"{sku}: {exc}") from None
+        assert isinstance(qty, int)
+        out.append(OrderLine(sku, qty, price, unit=unit, promotion=promotion))
     return out
 
 

@@ -1,12 +1,15 @@
 """Returns: what may come back (never more than was sold minus what already came back), what it
 refunds (the price actually paid, discounts included), where the goods go (disposition) and who
-must approve it. Pure rules; the service finds the original purchase and writes the result."""
+must approve it: by the total refunded against the whole purchase (so splitting a refund in
+small returns changes nothing), past the return window, without a receipt. An order's signed
+QR proves a purchase only once the order was paid or collected. Pure rules; the service finds
+the original purchase and writes the result."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -40,6 +43,11 @@ class SoldLine:
     def returnable(self) -> int:
         return max(0, self.qty - self.returned)
 
+    @property
+    def refunded(self) -> int:
+        """What the items already returned were refunded (their share of the line's total)."""
+        return round_half_up(Fraction(self.total * self.returned, self.qty)) if self.qty else 0
+
     def refund_for(self, qty: int) -> int:
         """The paid price of `qty` more items. Computed as a difference of cumulative shares so
         that returning everything in several goes refunds exactly the line total."""
@@ -57,9 +65,29 @@ class Original:
     lines: tuple[SoldLine, ...]
     tenders: tuple[Tender, ...] = ()
     offline: bool = False  # known only from a signed QR, not from the hub or this store
+    at: datetime | None = None  # when it was bought (or collected): the return window's start
 
     def line(self, sku: str) -> SoldLine | None:
         return next((ln for ln in self.lines if ln.sku == sku), None)
+
+    @property
+    def refunded(self) -> int:
+        """Refunded so far against this purchase, by every return this store knows of (its
+        own and, through the hub, other stores')."""
+        return sum(ln.refunded for ln in self.lines)
+
+
+PROOF_STATES = ("paid", "collected")
+
+
+def check_proof(payload: dict[str, Any]) -> None:
+    """A signed order confirmation proves a purchase only when it says the order was paid (the
+    hub signs a web order paid online) or collected (the store that handed it over signs)."""
+    if payload.get("kind") == "order" and payload.get("state") not in PROOF_STATES:
+        raise InvalidInput(
+            "this order's QR is not a proof of purchase: an order can be refunded only once it"
+            " was paid or collected (look it up at the hub, or ask for the collection slip)"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,17 +204,25 @@ def refund_tenders(
 class Limits:
     approval_above: int
     offline_online_limit: int
+    window_days: int = 0  # 0: no return window
 
 
-def approval_reasons(original: Original, refund: int, limits: Limits) -> list[str]:
-    """Why a supervisor must approve this return (empty: a cashier may do it)."""
+def approval_reasons(
+    original: Original, refund: int, limits: Limits, now: datetime | None = None
+) -> list[str]:
+    """Why a supervisor must approve this return (empty: a cashier may do it). Amounts count
+    everything refunded against the purchase, this return included."""
     reasons = []
+    total = original.refunded + refund
     if original.kind == "none":
         reasons.append("a return without a receipt")
-    if refund > limits.approval_above:
-        reasons.append(f"a refund above {limits.approval_above}")
-    if original.offline and original.kind == "order" and refund > limits.offline_online_limit:
+    if total > limits.approval_above:
+        reasons.append(f"refunds above {limits.approval_above} against one purchase")
+    if original.offline and original.kind == "order" and total > limits.offline_online_limit:
         reasons.append(f"an offline return of an online order above {limits.offline_online_limit}")
+    window = timedelta(days=limits.window_days)
+    if limits.window_days and original.at and now and now - original.at > window:
+        reasons.append(f"a purchase older than {limits.window_days} days")
     return reasons
 
 

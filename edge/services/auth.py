@@ -16,13 +16,19 @@ from edge.domain.errors import (
     InvalidInput,
     Unauthorized,
 )
-from edge.domain.staff import Role, after_failed_pin, valid_pin
+from edge.domain.staff import Role, reserve_address, reserve_attempt, valid_pin
 from edge.services.context import Context
 from edge.store import staff_repo
 
 # scrypt work factors: ~50 ms on a store box, so a stolen database cannot be brute-forced over
 # the 10^4..10^6 PIN space in seconds.
 _N, _R, _P = 2**14, 8, 1
+# Checked instead of a hash when the user is unknown or disabled: it costs the same scrypt, so
+# the time of an answer does not tell which usernames exist.
+_NO_SUCH_USER = "$".join(
+    ["scrypt", str(_N), str(_R), str(_P), base64.b64encode(b"\0" * 16).decode(),
+     base64.b64encode(b"\1" * 32).decode()]
+)  # fmt: skip
 
 
 def hash_pin(pin: str) -> str:
@@ -55,6 +61,7 @@ class Actor:
     role: Role
     register: str
     display_name: str = ""
+    address: str | None = None  # the client's address: PIN limits count per address too
 
     def require(self, role: Role) -> None:
         if not self.role.at_least(role):
@@ -68,46 +75,56 @@ class Session:
     expires_at: datetime
 
 
-def _verify(ctx: Context, username: str, pin: str) -> Actor:
-    """Checks a PIN, counting failures and locking the account after too many. The slow hash
-    runs outside the write lock so that logins never stall a checkout on another lane."""
-    now = ctx.clock()
-    with ctx.db.read() as conn:
-        found = staff_repo.get(conn, username)
-    if found is None or found[0].disabled:
-        # Same message as a wrong PIN: do not reveal which usernames exist.
-        raise Unauthorized("unknown user or wrong PIN")
-    member, pin_hash = found
-    if member.locked(now):
-        raise AccountLocked(
-            f"{username} is locked after too many wrong PINs; try again later or ask a supervisor",
-            locked_until=member.locked_until.isoformat() if member.locked_until else None,
-        )
-    ok = check_pin(pin, pin_hash)
+def _verify(ctx: Context, username: str, pin: str, address: str | None = None) -> Actor:
+    """Checks a PIN (edge/domain/staff.py): the attempt is counted in a write transaction
+    before the slow hash, which runs outside the write lock so that logins never stall a
+    checkout on another lane; only a right PIN writes again (to reset the count)."""
+    now, cfg = ctx.clock(), ctx.settings.selling
+    locked: AccountLocked | None = None
+    until = None
     with ctx.db.transaction() as conn:
-        current = staff_repo.get(conn, username)
-        attempts_now = current[0].failed_attempts if current else 0
-        if ok:
-            if attempts_now or member.locked_until:
-                staff_repo.set_attempts(conn, username, 0, None)
-            return Actor(
-                member.username, member.role, ctx.settings.store.register_id, member.display_name
+        if address is not None:
+            window = timedelta(minutes=cfg.address_block_minutes)
+            state = staff_repo.address_throttle(conn, address)
+            state = reserve_address(state, now, cfg.address_max_failures, window)
+            staff_repo.set_address_throttle(conn, address, state)
+        found = staff_repo.get(conn, username)
+        if found is not None and found[0].disabled:
+            found = None
+        if found is not None:
+            try:
+                attempts, until = reserve_attempt(found[0], now)
+                staff_repo.set_attempts(conn, username, attempts, until)
+            except AccountLocked as exc:
+                locked = exc  # raised after the commit: the address's count stands
+    if locked is not None:
+        raise locked
+    # Same message and the same scrypt for an unknown user as for a wrong PIN: neither the
+    # answer nor its time tells which usernames exist.
+    ok = check_pin(pin, found[1] if found is not None else _NO_SUCH_USER)
+    if found is None or not ok:
+        if until is not None:
+            raise AccountLocked(
+                f"{username} is locked until {until:%H:%M} UTC after too many wrong PINs",
+                locked_until=until.isoformat(),
             )
-        attempts, until = after_failed_pin(attempts_now, now)
-        staff_repo.set_attempts(conn, username, attempts, until)
-    # Committed above: the failed attempt counts even though this request fails.
-    if until is not None:
-        raise AccountLocked(
-            f"{username} is locked until {until:%H:%M} UTC after too many wrong PINs",
-            locked_until=until.isoformat(),
-        )
-    raise Unauthorized("unknown user or wrong PIN")
+        raise Unauthorized("unknown user or wrong PIN")
+    member = found[0]
+    with ctx.db.transaction() as conn:
+        staff_repo.set_attempts(conn, username, 0, None)
+        if address is not None:
+            staff_repo.address_succeeded(conn, address)
+    return Actor(
+        member.username, member.role, ctx.settings.store.register_id, member.display_name, address
+    )
 
 
-def login(ctx: Context, username: str, pin: str, register: str | None = None) -> Session:
+def login(
+    ctx: Context, username: str, pin: str, register: str | None = None, address: str | None = None
+) -> Session:
     if not valid_pin(pin):
         raise InvalidInput("a PIN is 4 to 12 digits")
-    actor = _verify(ctx, username, pin)
+    actor = _verify(ctx, username, pin, address)
     register = register or ctx.settings.store.register_id
     if not register.isalnum() or len(register) > 8:
         raise InvalidInput("a register id is 1 to 8 letters or digits")
@@ -116,7 +133,8 @@ def login(ctx: Context, username: str, pin: str, register: str | None = None) ->
     expires = now + timedelta(minutes=ctx.settings.selling.session_minutes)
     with ctx.db.transaction() as conn:
         staff_repo.add_session(conn, _token_hash(token), username, register, now, expires)
-    return Session(token, Actor(actor.username, actor.role, register, actor.display_name), expires)
+    actor = Actor(actor.username, actor.role, register, actor.display_name, address)
+    return Session(token, actor, expires)
 
 
 def authenticate(ctx: Context, token: str) -> Actor:
@@ -143,7 +161,7 @@ def approval(
         return actor.username
     if approver is None:
         raise ApprovalRequired(f"{what} needs a {needed.value}'s approval")
-    by = _verify(ctx, approver[0], approver[1])
+    by = _verify(ctx, approver[0], approver[1], actor.address)
     if not by.role.at_least(needed):
         raise ApprovalRequired(f"{what} needs a {needed.value}; {by.username} is a {by.role.value}")
     return by.username

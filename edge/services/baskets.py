@@ -1,4 +1,9 @@
-"""Building a basket at a register: scan, change quantities, remove, discount."""
+"""Building a basket at a register: scan, change quantities, remove, discount.
+
+Every change is checked against the approval rules on the basket as it will be paid
+(edge/domain/approvals.py): a change that leaves money off the basket that no approval covers is
+refused (ApprovalRequired), unless a supervisor approves it with the change: the actor when
+senior enough, or the supervisor whose credentials came with the request."""
 
 from __future__ import annotations
 
@@ -7,13 +12,16 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from edge.domain import approvals
 from edge.domain.basket import Basket, BasketLine, PricedBasket, price
-from edge.domain.errors import NotFound
+from edge.domain.errors import ApprovalRequired, NotFound
 from edge.domain.staff import Role
 from edge.services.auth import Actor, approval
 from edge.services.catalogue import find
 from edge.services.context import Context
 from edge.store import baskets_repo, catalogue_repo
+
+Change = Callable[[sqlite3.Connection, Basket], object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +30,9 @@ class BasketView:
     priced: PricedBasket
 
 
-def _priced(ctx: Context, conn: sqlite3.Connection, basket: Basket) -> BasketView:
+def priced(ctx: Context, conn: sqlite3.Connection, basket: Basket) -> PricedBasket:
     promos = catalogue_repo.promotions_for(conn, (ln.sku for ln in basket.lines))
-    return BasketView(basket, price(basket, promos, ctx.clock()))
+    return price(basket, promos, ctx.clock())
 
 
 def load(conn: sqlite3.Connection, basket_id: str) -> Basket:
@@ -32,6 +40,16 @@ def load(conn: sqlite3.Connection, basket_id: str) -> Basket:
     if basket is None:
         raise NotFound(f"no basket {basket_id}")
     return basket
+
+
+def ensure_approved(ctx: Context, basket: Basket, priced: PricedBasket) -> None:
+    """Raises ApprovalRequired when money is off the basket that no approval covers."""
+    missing = approvals.uncovered(basket, priced, ctx.settings.selling.cashier_max_discount_percent)
+    if missing:
+        raise ApprovalRequired(
+            f"{missing[0].describe()}: more than approved; a supervisor must approve it",
+            line_id=missing[0].target or None,
+        )
 
 
 def create_basket(ctx: Context, actor: Actor) -> BasketView:
@@ -49,23 +67,45 @@ def create_basket(ctx: Context, actor: Actor) -> BasketView:
 
 def get_basket(ctx: Context, basket_id: str) -> BasketView:
     with ctx.db.read() as conn:
-        return _priced(ctx, conn, load(conn, basket_id))
+        basket = load(conn, basket_id)
+        return BasketView(basket, priced(ctx, conn, basket))
 
 
 def _change(
-    ctx: Context, basket_id: str, change: Callable[[sqlite3.Connection, Basket], object]
+    ctx: Context, basket_id: str, change: Change, by: str | None = None, stamp: int | None = None
 ) -> BasketView:
-    """Loads, changes and saves a basket in one transaction, and returns it priced."""
+    """Loads, changes and saves a basket in one transaction, and returns it priced. What the
+    change leaves uncovered is approved by `by`, or the change is refused; `stamp` (a line id)
+    records `by`'s approval of that line's reduction even when it needs none (a manual price)."""
     with ctx.db.transaction() as conn:
         basket = load(conn, basket_id)
         before = baskets_repo.line_rows(basket)
         change(conn, basket)
+        view = BasketView(basket, priced(ctx, conn, basket))
+        if basket.status == "open":
+            if by is not None:
+                limit = ctx.settings.selling.cashier_max_discount_percent
+                granted = [
+                    r for r in approvals.reductions(basket, view.priced)
+                    if r.target == stamp or not r.covered(limit)
+                ]  # fmt: skip
+                for r in granted:
+                    basket.approve(r.target, approvals.grant(r, by))
+                if granted:
+                    view = BasketView(basket, priced(ctx, conn, basket))
+            ensure_approved(ctx, basket, view.priced)
         baskets_repo.save(conn, basket, ctx.clock(), before)
-        return _priced(ctx, conn, basket)
+        return view
 
 
 def add_line(
-    ctx: Context, basket_id: str, code: str | None = None, sku: str | None = None, qty: int = 1
+    ctx: Context,
+    basket_id: str,
+    code: str | None = None,
+    sku: str | None = None,
+    qty: int = 1,
+    *,
+    actor: Actor | None = None,
 ) -> tuple[BasketView, BasketLine]:
     """Adds what was scanned (a barcode or GS1 string) or typed (a SKU)."""
     added: list[BasketLine] = []
@@ -80,22 +120,64 @@ def add_line(
             product, decoded = find(ctx, conn, code or "")
             added.append(basket.add(product, qty, decoded))
 
-    return _change(ctx, basket_id, scan), added[0]
+    by = actor.username if actor and actor.role.at_least(Role.SUPERVISOR) else None
+    view = _change(ctx, basket_id, scan, by)
+    return view, added[-1]
 
 
-def set_quantity(ctx: Context, basket_id: str, line_id: int, qty: int) -> BasketView:
-    return _change(ctx, basket_id, lambda _c, b: b.set_qty(line_id, qty))
+def _approved(
+    ctx: Context,
+    basket_id: str,
+    change: Change,
+    actor: Actor | None,
+    approver: tuple[str, str] | None,
+    what: str,
+    *,
+    always: bool = False,
+    stamp: int | None = None,
+) -> BasketView:
+    """A change that may need a supervisor's approval (`always` for a manual price): the actor
+    when senior enough, else the approver's credentials, checked (slowly) outside the write
+    lock and only when the change needs them; then the change itself (`_change`)."""
+    by: str | None = None
+    if actor is not None and actor.role.at_least(Role.SUPERVISOR):
+        by = actor.username
+    elif actor is not None and (approver is not None or always):
+        needed = always
+        if not always:
+            with ctx.db.read() as conn:  # a dry run: would the change need approval?
+                basket = load(conn, basket_id)
+                change(conn, basket)
+                limit = ctx.settings.selling.cashier_max_discount_percent
+                needed = bool(approvals.uncovered(basket, priced(ctx, conn, basket), limit))
+        if needed:
+            by = approval(ctx, actor, Role.SUPERVISOR, approver, what)
+    return _change(ctx, basket_id, change, by, stamp)
 
 
-def remove_line(ctx: Context, basket_id: str, line_id: int) -> BasketView:
-    return _change(ctx, basket_id, lambda _c, b: b.remove(line_id))
+def set_quantity(
+    ctx: Context,
+    basket_id: str,
+    line_id: int,
+    qty: int,
+    *,
+    actor: Actor | None = None,
+    approver: tuple[str, str] | None = None,
+) -> BasketView:
+    change: Change = lambda _c, b: b.set_qty(line_id, qty)  # noqa: E731
+    return _approved(ctx, basket_id, change, actor, approver, "this quantity")
 
 
-def _discount_needs(ctx: Context, percent: int, amount: int, base: int) -> Role:
-    """Cashiers may give small discounts; above the configured share a supervisor approves."""
-    limit = ctx.settings.selling.cashier_max_discount_percent
-    share = percent if percent else (100 * amount / base if base else 100)
-    return Role.CASHIER if share <= limit else Role.SUPERVISOR
+def remove_line(
+    ctx: Context,
+    basket_id: str,
+    line_id: int,
+    *,
+    actor: Actor | None = None,
+    approver: tuple[str, str] | None = None,
+) -> BasketView:
+    change: Change = lambda _c, b: b.remove(line_id)  # noqa: E731
+    return _approved(ctx, basket_id, change, actor, approver, "removing this line")
 
 
 def discount_line(
@@ -107,13 +189,9 @@ def discount_line(
     amount: int = 0,
     approver: tuple[str, str] | None = None,
 ) -> BasketView:
-    view = get_basket(ctx, basket_id)
-    base = next((p.gross for p in view.priced.lines if p.line.line_id == line_id), 0)
-    needed = _discount_needs(ctx, percent, amount, base)
-    by = approval(ctx, actor, needed, approver, "this discount")
-    return _change(
-        ctx, basket_id, lambda _c, b: b.discount_line(line_id, percent, amount, approved_by=by)
-    )
+    """Cashiers may give small discounts; above the configured share a supervisor approves."""
+    change: Change = lambda _c, b: b.discount_line(line_id, percent, amount)  # noqa: E731
+    return _approved(ctx, basket_id, change, actor, approver, "this discount")
 
 
 def override_price(
@@ -124,8 +202,10 @@ def override_price(
     unit_price: int,
     approver: tuple[str, str] | None = None,
 ) -> BasketView:
-    by = approval(ctx, actor, Role.SUPERVISOR, approver, "a manual price")
-    return _change(ctx, basket_id, lambda _c, b: b.override_price(line_id, unit_price, by))
+    """A manual price always needs a supervisor; the approval names the price it allowed."""
+    change: Change = lambda _c, b: b.override_price(line_id, unit_price)  # noqa: E731
+    what = "a manual price"
+    return _approved(ctx, basket_id, change, actor, approver, what, always=True, stamp=line_id)
 
 
 def discount_basket(
@@ -136,10 +216,8 @@ def discount_basket(
     amount: int = 0,
     approver: tuple[str, str] | None = None,
 ) -> BasketView:
-    view = get_basket(ctx, basket_id)
-    needed = _discount_needs(ctx, percent, amount, view.priced.total)
-    approval(ctx, actor, needed, approver, "this discount")
-    return _change(ctx, basket_id, lambda _c, b: b.discount_basket(percent, amount))
+    change: Change = lambda _c, b: b.discount_basket(percent, amount)  # noqa: E731
+    return _approved(ctx, basket_id, change, actor, approver, "this discount")
 
 
 def cancel_basket(ctx: Context, basket_id: str) -> BasketView:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edge import catalogue_files
+from edge.domain import pricing
 from edge.domain.barcodes import Scan, decode
 from edge.domain.catalogue import Product, Promotion
 from edge.domain.errors import InvalidBarcode, UnknownProduct
@@ -20,6 +21,7 @@ MAX_PAGE = 100
 class ProductView:
     product: Product
     promotions: tuple[Promotion, ...]
+    offer: pricing.Offer  # what one unit costs now: the till's price, shown by the kiosk
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +30,13 @@ class Lookup:
     product: Product
     promotions: tuple[Promotion, ...]
     availability: Availability
+    offer: pricing.Offer
 
 
-def _active(ctx: Context, promos: list[Promotion]) -> tuple[Promotion, ...]:
+def _view(ctx: Context, product: Product, promos: list[Promotion]) -> ProductView:
     now = ctx.clock()
-    return tuple(p for p in promos if p.active_at(now))
+    active = tuple(p for p in promos if p.active_at(now))
+    return ProductView(product, active, pricing.offer(product, active, now))
 
 
 def search(
@@ -42,7 +46,7 @@ def search(
     with ctx.db.read() as conn:
         products = catalogue_repo.search(conn, text, limit, max(0, offset), category)
         promos = catalogue_repo.promotions_for(conn, (p.sku for p in products))
-    return [ProductView(p, _active(ctx, promos.get(p.sku, []))) for p in products]
+    return [_view(ctx, p, promos.get(p.sku, [])) for p in products]
 
 
 def get_product(ctx: Context, sku: str) -> ProductView:
@@ -51,7 +55,7 @@ def get_product(ctx: Context, sku: str) -> ProductView:
         if product is None:
             raise UnknownProduct(f"no product with SKU {sku}")
         promos = catalogue_repo.promotions_for(conn, [sku]).get(sku, [])
-    return ProductView(product, _active(ctx, promos))
+    return _view(ctx, product, promos)
 
 
 def find(ctx: Context, conn, code: str) -> tuple[Product, Scan | None]:  # type: ignore[no-untyped-def]
@@ -75,7 +79,8 @@ def lookup(ctx: Context, code: str) -> Lookup:
         product, scan = find(ctx, conn, code)
         promos = catalogue_repo.promotions_for(conn, [product.sku]).get(product.sku, [])
         avail = _availability(conn, product.sku)
-    return Lookup(scan, product, _active(ctx, promos), avail)
+    view = _view(ctx, product, promos)
+    return Lookup(scan, product, view.promotions, avail, view.offer)
 
 
 def categories(ctx: Context) -> list[dict[str, str]]:

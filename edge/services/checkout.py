@@ -10,7 +10,7 @@ from edge.domain.basket import price
 from edge.domain.sale import Sale, complete
 from edge.domain.tenders import Tender, settle
 from edge.services.auth import Actor
-from edge.services.baskets import load
+from edge.services.baskets import ensure_approved, load
 from edge.services.context import Context
 from edge.store import (
     baskets_repo,
@@ -50,6 +50,7 @@ def checkout(
         now = ctx.clock()
         promos = catalogue_repo.promotions_for(conn, (ln.sku for ln in basket.lines))
         priced = price(basket, promos, now)
+        ensure_approved(ctx, basket, priced)  # on the basket as it is paid, not as it was
         settlement = settle(priced.total, tenders)
         receipt_no = sales_repo.next_receipt_no(conn, ctx.store_id, basket.register)
         sale = complete(

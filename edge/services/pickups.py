@@ -13,16 +13,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from edge import signing
-from edge.domain import pickups
-from edge.domain.basket import Basket, BasketLine
+from edge.domain import approvals, pickups, pricing
+from edge.domain.basket import Basket, BasketLine, price
 from edge.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from edge.domain.events import Event
 from edge.domain.pickups import Order
 from edge.domain.sale import Sale
 from edge.domain.staff import Role
 from edge.domain.stock import Movement, MovementKind
 from edge.domain.tenders import Tender
-from edge.services import checkout, documents, signed_qr
+from edge.services import checkout, documents, kiosk_orders, signed_qr
 from edge.services.auth import Actor, approval
 from edge.services.context import Context
 from edge.store import baskets_repo, catalogue_repo, orders_repo, outbox, stock_repo
@@ -39,6 +38,7 @@ def _write(conn: sqlite3.Connection, ctx: Context, order: Order, movements: list
     if movements:
         stock_repo.record(conn, movements, ref=f"order:{order.order_id}", at=now)
     orders_repo.save(conn, order, now)
+    kiosk_orders.ended(conn, order)
     levels = list(stock_repo.levels(conn, (ln.sku for ln in order.lines)).values())
     outbox.append(conn, pickups.status_event(order, levels), now)
 
@@ -84,7 +84,11 @@ def create_order(conn: sqlite3.Connection, ctx: Context, data: dict[str, Any]) -
     existing = orders_repo.get(conn, order_id)
     if existing is not None:
         return existing
-    lines = pickups.check_lines(data.get("lines"))
+    raw = data.get("lines")
+    skus = {ln.get("sku") for ln in raw if isinstance(ln, dict)} if isinstance(raw, list) else ()
+    products = {s: catalogue_repo.get(conn, s) for s in skus if isinstance(s, str)}
+    units = {sku: p.unit for sku, p in products.items() if p is not None}
+    lines = pickups.check_lines(raw, units)
     customer = data.get("customer")
     if not isinstance(customer, dict) or not isinstance(customer.get("name"), str):
         raise InvalidInput("an order needs customer.name")
@@ -101,9 +105,12 @@ def create_order(conn: sqlite3.Connection, ctx: Context, data: dict[str, Any]) -
     expires = _when(
         data.get("expires_at"), created + timedelta(days=ctx.settings.pickups.expiry_days)
     )
-    skus = [sku for sku, _, _ in lines]
-    known = {sku for sku in skus if catalogue_repo.get(conn, sku) is not None}
-    reserved, movements = pickups.reserve(lines, stock_repo.levels(conn, skus), known)
+    request_id = _text(data, "request_id", required=False)
+    if request_id is not None:  # a kiosk order holds stock briefly, whatever the hub says
+        expires = min(expires, created + timedelta(hours=ctx.settings.pickups.kiosk_hold_hours))
+    known = set(units)
+    levels = stock_repo.levels(conn, [ln.sku for ln in lines])
+    reserved, movements = pickups.reserve(lines, levels, known)
     extra = {"confirmation": data["confirmation"]} if "confirmation" in data else {}
     order = Order(
         order_id=order_id,
@@ -116,11 +123,12 @@ def create_order(conn: sqlite3.Connection, ctx: Context, data: dict[str, Any]) -
         pickup_code_hash=code_hash,
         created_at=created,
         expires_at=expires,
-        request_id=_text(data, "request_id", required=False),
+        request_id=request_id,
         extra=extra,
     )
     orders_repo.insert(conn, order, now)
     _write(conn, ctx, order, movements)
+    kiosk_orders.confirmed(conn, order, data.get("pickup_code"))
     return order
 
 
@@ -143,7 +151,7 @@ def list_orders(ctx: Context, status: str | None = None, q: str | None = None) -
     if status is not None and status not in pickups.OPEN | pickups.FINAL:
         raise InvalidInput(f"unknown status {status!r}")
     if q and q.strip().startswith(signed_qr.PREFIX):
-        payload, _ = signed_qr.decode(q)
+        payload, _sig, _key = signed_qr.decode(q)
         q = str(payload.get("ref") or "")
     with ctx.db.read() as conn:
         return orders_repo.search(conn, status, q)
@@ -189,6 +197,7 @@ def slip(order: Order) -> dict[str, Any]:
 class Collection:
     order: Order
     sale: Sale | None  # the pay-at-pickup sale, if one was made
+    qr: str | None = None  # a paid order's proof of purchase, signed by this store
 
 
 def _pay(
@@ -199,8 +208,10 @@ def _pay(
     handed: list[Movement],
     tenders: Sequence[Tender],
 ) -> Sale:
-    """Pay-at-pickup: a checkout of the goods handed over at the order's prices, in the
-    collection's transaction (the basket and checkout services join it)."""
+    """Pay-at-pickup: a checkout of the goods handed over on the order's terms (its unit prices
+    and promotions, priced by edge/domain/pricing), in the collection's transaction (the basket
+    and checkout services join it). The order itself approves what its terms take off today's
+    shelf price."""
     now = ctx.clock()
     basket = Basket(
         id=uuid.uuid4().hex,
@@ -214,19 +225,24 @@ def _pay(
         line = order.line(m.sku)
         if product is None or line is None:
             raise Conflict(f"{m.sku} is no longer in the catalogue; it cannot be sold")
+        gross = pricing.amount(line.unit, line.unit_price, m.qty)
         basket.lines.append(
             BasketLine(
                 line_id=i,
                 sku=m.sku,
                 name=product.name("pl"),
-                unit=product.unit,
+                unit=line.unit,
                 vat=product.vat,
                 unit_price=product.price,
                 qty=m.qty,
-                price_override=line.unit_price,  # the order's price, no promotions on top
-                approved_by=f"order:{order.order_id}",
+                price_override=line.unit_price,
+                discount_amount=gross - line.amount(m.qty),
             )
         )
+    promos = catalogue_repo.promotions_for(conn, (m.sku for m in handed))
+    for r in approvals.reductions(basket, price(basket, promos, now)):
+        if r.amount > 0:
+            basket.approve(r.target, approvals.grant(r, f"order:{order.order_id}", "order_terms"))
     baskets_repo.create(conn, basket, now)
     baskets_repo.save(conn, basket, now)
     return checkout.checkout(ctx, actor, basket.id, list(tenders)).sale
@@ -253,6 +269,7 @@ def collect(
         raise InvalidInput(f"order {order_id} is prepaid; there is nothing to pay")
     ok = signing.check_pickup_code(code, before.pickup_code_hash)  # slow: outside the lock
     sale: Sale | None = None
+    qr: str | None = None
     with ctx.db.transaction() as conn:
         order = _load(conn, order_id)
         pickups.ensure_collectable(order)
@@ -267,9 +284,16 @@ def collect(
                 # The sale took the goods off the shelf stock; drop their reservation too.
                 released = released + [Movement(m.sku, MovementKind.RELEASE, m.qty) for m in handed]
                 handed = []
-            order = replace(order, code_attempts=0)
+            extra = {**order.extra, "collected_at": ctx.clock().isoformat()}
+            order = replace(order, code_attempts=0, extra=extra)
             _write(conn, ctx, order, handed + released)
-            documents.enqueue(conn, ctx, "pickup_collection", {**slip(order), "by": actor.username})
+            # Paid at pickup, the sale's receipt is the proof of purchase; paid online, this
+            # store vouches for what it handed over (a QR the hub's creation one never was).
+            if order.prepaid and any(ln.collected for ln in order.lines):
+                qr = signed_qr.collection_qr(ctx, order)
+            documents.enqueue(
+                conn, ctx, "pickup_collection", {**slip(order), "by": actor.username, "qr": qr}
+            )
     if not ok:
         if order.locked:
             pickups.ensure_collectable(order)  # raises AccountLocked
@@ -279,7 +303,7 @@ def collect(
             attempts_left=left,
         )
     ctx.hooks.outbox_written()
-    return Collection(order, sale)
+    return Collection(order, sale, qr)
 
 
 def unlock(
@@ -311,62 +335,3 @@ def expire_due(ctx: Context) -> list[str]:
     if done:
         ctx.hooks.outbox_written()
     return done
-
-
-# --- kiosk: endless-aisle order requests ------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class OrderRequest:
-    request_id: str
-    pickup_code: str  # printed for the shopper once; only its hash is kept
-
-
-def request_order(
-    ctx: Context,
-    lines: Sequence[tuple[str, int]],
-    customer: Mapping[str, str | None],
-    consent: bool,
-) -> OrderRequest:
-    """A shopper orders at the kiosk for pickup. Written as an `order.requested` event that
-    waits in the outbox while the store is offline; the hub answers with `order.create`."""
-    if consent is not True:
-        raise InvalidInput("the shopper must consent to the use of their contact details")
-    name = (customer.get("name") or "").strip()
-    if not name:
-        raise InvalidInput("a name is needed for the pickup")
-    if not (customer.get("email") or customer.get("phone")):
-        raise InvalidInput("an e-mail address or a phone number is needed")
-    if not lines:
-        raise InvalidInput("an order needs at least one line")
-    merged: dict[str, int] = {}
-    for sku, qty in lines:
-        merged[sku] = merged.get(sku, 0) + qty
-    with ctx.db.read() as conn:
-        for sku in merged:
-            product = catalogue_repo.get(conn, sku)
-            if product is None or not product.active:
-                raise NotFound(f"no product with SKU {sku}")
-    code = signing.new_pickup_code()
-    code_hash = signing.hash_pickup_code(code)
-    request_id = str(uuid.uuid4())
-    cust = {k: v.strip() for k, v in customer.items() if isinstance(v, str) and v.strip()}
-    items: list[dict[str, object]] = [{"sku": s, "qty": q} for s, q in merged.items()]
-    now = ctx.clock()
-    with ctx.db.transaction() as conn:
-        orders_repo.insert_request(conn, request_id, items, cust, code_hash, now)
-        event = Event(
-            pickups.ORDER_REQUESTED,
-            {
-                "request_id": request_id,
-                "store_id": ctx.store_id,
-                "lines": items,
-                "customer": cust,
-                "consent": True,
-                "prepaid": False,
-                "pickup_code_hash": code_hash,
-            },
-        )
-        outbox.append(conn, event, now)
-    ctx.hooks.outbox_written()
-    return OrderRequest(request_id, code)

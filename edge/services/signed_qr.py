@@ -2,7 +2,10 @@
 verifying a receipt or order confirmation offline with the keys this store trusts.
 
 QR text: `SE1.` + base64url(canonical_json({"p": payload, "s": signature, "k": key_id})), with
-payload = {kind: "sale"|"order", ref, store_id, at, currency, lines: [{sku, qty, unit_price}]}."""
+payload = {kind: "sale"|"order", ref, store_id, at, currency, lines: [{sku, qty, unit_price,
+total}]} and, for an order, `state`: the hub signs a web order "paid" when it is paid online
+("ordered" otherwise: not a proof of purchase), and the store that hands an order over signs
+what it handed over as "collected" with its own key."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from edge import signing
 from edge.domain.errors import InvalidInput, NotFound
+from edge.domain.pickups import Order
 from edge.services.context import Context
 from edge.store import returns_repo, sales_repo
 
@@ -104,6 +108,27 @@ def receipt_payload(ctx: Context, conn: Any, receipt_no: str) -> dict[str, Any]:
     }
 
 
+def collection_qr(ctx: Context, order: Order) -> str:
+    """What this store handed over of a paid order, signed with its key: the shopper's proof
+    of purchase for a return at any store, online or not (on the collection slip)."""
+    payload = {
+        "kind": "order",
+        "state": "collected",
+        "ref": order.order_id,
+        "store_id": ctx.store_id,
+        "at": ctx.clock().isoformat(),
+        "currency": order.currency,
+        "prepaid": order.prepaid,
+        "lines": [
+            {"sku": ln.sku, "qty": ln.collected, "unit": ln.unit, "unit_price": ln.unit_price,
+             "total": ln.amount(ln.collected)}
+            for ln in order.lines
+            if ln.collected
+        ],
+    }  # fmt: skip
+    return sign_payload(ctx, payload)
+
+
 def signed_receipt_qr(ctx: Context, receipt_no: str) -> str:
     """The QR text printed on a sale receipt: lets any store verify the sale offline."""
     with ctx.db.read() as conn:
@@ -138,8 +163,12 @@ def verify(ctx: Context, conn: Any, text: str) -> tuple[dict[str, Any], str]:
         raise ForgedQr(f"the QR is signed by {key_id!r}, a key this store does not trust")
     if not signing.verify(key, payload, sig):
         raise ForgedQr("the QR's signature does not match its content (forged or altered)")
-    if key_id != "hub" and (payload.get("kind") != "sale" or payload.get("store_id") != key_id):
-        raise ForgedQr(f"key {key_id!r} may only vouch for its own store's sales")
+    own = payload.get("store_id") == key_id and (
+        payload.get("kind") == "sale"
+        or (payload.get("kind") == "order" and payload.get("state") == "collected")
+    )
+    if key_id != "hub" and not own:
+        raise ForgedQr(f"key {key_id!r} may only vouch for its own store's sales and collections")
     if payload.get("kind") not in ("sale", "order") or not isinstance(payload.get("lines"), list):
         raise InvalidInput("the QR does not describe a sale or an order")
     return payload, key_id

@@ -2,35 +2,55 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date, datetime
 
+from edge.domain.approvals import Approval
 from edge.domain.basket import Basket, BasketLine
 from edge.domain.vat import VatRate
 
 _LINE_COLS = (
     "line_id, sku, name, unit, vat, unit_price, qty, code, fixed_total, price_override,"
-    " discount_percent, discount_amount, approved_by, batch, expiry"
+    " discount_percent, discount_amount, approved_by, batch, expiry, approval"
 )
 
 
+def _approval(text: str | None) -> Approval | None:
+    if not text:
+        return None
+    a = json.loads(text)
+    return Approval(a["by"], a["action"], a["amount"], a["base"])
+
+
+def _approval_json(approval: Approval | None) -> str | None:
+    if approval is None:
+        return None
+    a = approval
+    return json.dumps({"by": a.by, "action": a.action, "amount": a.amount, "base": a.base})
+
+
 def _line(row: sqlite3.Row) -> BasketLine:
+    # Unpacked by position (the order of _LINE_COLS): a basket is read at every scan and at
+    # checkout, and lookups by column name cost a good part of that.
+    (line_id, sku, name, unit, vat, unit_price, qty, code, fixed_total, price_override,
+     discount_percent, discount_amount, _approved_by, batch, expiry, approval) = row  # fmt: skip
     return BasketLine(
-        line_id=row["line_id"],
-        sku=row["sku"],
-        name=row["name"],
-        unit=row["unit"],
-        vat=VatRate[row["vat"]],
-        unit_price=row["unit_price"],
-        qty=row["qty"],
-        code=row["code"],
-        fixed_total=row["fixed_total"],
-        price_override=row["price_override"],
-        discount_percent=row["discount_percent"],
-        discount_amount=row["discount_amount"],
-        approved_by=row["approved_by"],
-        batch=row["batch"],
-        expiry=date.fromisoformat(row["expiry"]) if row["expiry"] else None,
+        line_id=line_id,
+        sku=sku,
+        name=name,
+        unit=unit,
+        vat=VatRate[vat],
+        unit_price=unit_price,
+        qty=qty,
+        code=code,
+        fixed_total=fixed_total,
+        price_override=price_override,
+        discount_percent=discount_percent,
+        discount_amount=discount_amount,
+        approval=_approval(approval),
+        batch=batch,
+        expiry=date.fromisoformat(expiry) if expiry else None,
     )
 
 
@@ -53,6 +73,7 @@ def get(conn: sqlite3.Connection, basket_id: str) -> Basket | None:
         lines=lines,
         discount_percent=row["discount_percent"],
         discount_amount=row["discount_amount"],
+        approval=_approval(row["approval"]),
         created_by=row["created_by"],
         created_at=datetime.fromisoformat(row["created_at"]),
     )
@@ -108,6 +129,7 @@ def line_rows(basket: Basket) -> LineRows:
             ln.approved_by,
             ln.batch,
             ln.expiry.isoformat() if ln.expiry else None,
+            _approval_json(ln.approval),
         )
         for ln in basket.lines
     }
@@ -120,9 +142,16 @@ def save(
     are written: a scan adds one row instead of rewriting the basket, so the write of a scan
     does not grow with the basket. Without it, every line is rewritten."""
     conn.execute(
-        "UPDATE baskets SET status = ?, discount_percent = ?, discount_amount = ?,"
+        "UPDATE baskets SET status = ?, discount_percent = ?, discount_amount = ?, approval = ?,"
         " updated_at = ? WHERE id = ?",
-        [basket.status, basket.discount_percent, basket.discount_amount, at.isoformat(), basket.id],
+        [
+            basket.status,
+            basket.discount_percent,
+            basket.discount_amount,
+            _approval_json(basket.approval),
+            at.isoformat(),
+            basket.id,
+        ],
     )
     now = line_rows(basket)
     if before is None:
@@ -135,6 +164,6 @@ def save(
     if changed:
         conn.executemany(
             f"INSERT OR REPLACE INTO basket_lines (basket_id, {_LINE_COLS})"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             changed,
         )

@@ -6,12 +6,21 @@ import json
 import sqlite3
 from datetime import datetime
 
+from edge.domain import pricing
 from edge.domain.pickups import Order, OrderLine
+
+
+def _line(r: sqlite3.Row) -> OrderLine:
+    terms = json.loads(r["promotion"]) if r["promotion"] else None
+    return OrderLine(
+        r["sku"], r["qty"], r["unit_price"], r["reserved"], r["collected"], r["short"],
+        unit=r["unit"], promotion=pricing.from_terms(r["sku"], terms),
+    )  # fmt: skip
 
 
 def _order(conn: sqlite3.Connection, row: sqlite3.Row) -> Order:
     lines = tuple(
-        OrderLine(r["sku"], r["qty"], r["unit_price"], r["reserved"], r["collected"], r["short"])
+        _line(r)
         for r in conn.execute(
             "SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no", [row["order_id"]]
         )
@@ -74,24 +83,30 @@ def _write_lines(conn: sqlite3.Connection, order: Order) -> None:
     conn.execute("DELETE FROM order_lines WHERE order_id = ?", [order.order_id])
     conn.executemany(
         "INSERT INTO order_lines (order_id, line_no, sku, qty, unit_price, reserved, collected,"
-        " short) VALUES (?,?,?,?,?,?,?,?)",
-        [
-            (order.order_id, i, ln.sku, ln.qty, ln.unit_price, ln.reserved, ln.collected, ln.short)
-            for i, ln in enumerate(order.lines, start=1)
-        ],
+        " short, unit, promotion) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [_line_row(order.order_id, i, ln) for i, ln in enumerate(order.lines, start=1)],
     )
+
+
+def _line_row(order_id: str, line_no: int, ln: OrderLine) -> tuple[object, ...]:
+    terms = pricing.terms(ln.promotion)
+    return (
+        order_id, line_no, ln.sku, ln.qty, ln.unit_price, ln.reserved, ln.collected, ln.short,
+        ln.unit, json.dumps(terms) if terms else None,
+    )  # fmt: skip
 
 
 def save(conn: sqlite3.Connection, order: Order, at: datetime) -> None:
     conn.execute(
         "UPDATE orders SET status = ?, shelf = ?, code_attempts = ?, locked = ?, receipt_no = ?,"
-        " updated_at = ? WHERE order_id = ?",
+        " extra = ?, updated_at = ? WHERE order_id = ?",
         [
             order.status,
             order.shelf,
             order.code_attempts,
             int(order.locked),
             order.receipt_no,
+            json.dumps(dict(order.extra), ensure_ascii=False),
             at.isoformat(),
             order.order_id,
         ],
@@ -138,12 +153,70 @@ def insert_request(
     conn: sqlite3.Connection,
     request_id: str,
     lines: list[dict[str, object]],
-    customer: dict[str, object],
-    code_hash: str,
+    customer: dict[str, str],
     at: datetime,
+    *,
+    kiosk: str,
+    contact: str,
 ) -> None:
+    # pickup_code_hash stays empty: the hub makes the code (edge migration 12).
     conn.execute(
-        "INSERT INTO order_requests (request_id, lines, customer, pickup_code_hash, created_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        [request_id, json.dumps(lines), json.dumps(customer), code_hash, at.isoformat()],
+        "INSERT INTO order_requests (request_id, lines, customer, pickup_code_hash, created_at,"
+        " kiosk, contact) VALUES (?, ?, ?, '', ?, ?, ?)",
+        [request_id, json.dumps(lines), json.dumps(customer), at.isoformat(), kiosk, contact],
     )
+
+
+def recent_requests(
+    conn: sqlite3.Connection, *, kiosk: str | None = None, contact: str | None = None,
+    since: datetime, limit: int,
+) -> list[datetime]:  # fmt: skip
+    """When the newest `limit` requests from this kiosk (or this contact) since `since` came."""
+    column, value = ("kiosk", kiosk) if kiosk is not None else ("contact", contact)
+    rows = conn.execute(
+        f"SELECT created_at FROM order_requests WHERE {column} = ? AND created_at >= ?"
+        " ORDER BY created_at DESC LIMIT ?",
+        [value, since.isoformat(), limit],
+    )
+    return [datetime.fromisoformat(r[0]) for r in rows]
+
+
+def find_request(conn: sqlite3.Connection, number: str) -> sqlite3.Row | None:
+    """A kiosk request by its id or the first characters of it (as printed on the slip)."""
+    prefix = number.lower()
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT request_id, status, reason, detail, order_id, pickup_code FROM order_requests"
+        " WHERE substr(request_id, 1, ?) = ? ORDER BY created_at DESC LIMIT 1",
+        [len(prefix), prefix],
+    ).fetchone()
+    return row
+
+
+def confirm_request(
+    conn: sqlite3.Connection, request_id: str, order_id: str, pickup_code: str | None
+) -> bool:
+    cur = conn.execute(
+        "UPDATE order_requests SET status = 'confirmed', order_id = ?, pickup_code = ?"
+        " WHERE request_id = ?",
+        [order_id, pickup_code, request_id],
+    )
+    return cur.rowcount > 0
+
+
+def refuse_request(conn: sqlite3.Connection, request_id: str, reason: str, detail: str) -> bool:
+    cur = conn.execute(
+        "UPDATE order_requests SET status = 'refused', reason = ?, detail = ?"
+        " WHERE request_id = ? AND status = 'requested'",
+        [reason, detail, request_id],
+    )
+    return cur.rowcount > 0
+
+
+def has_request(conn: sqlite3.Connection, request_id: str) -> bool:
+    row = conn.execute("SELECT 1 FROM order_requests WHERE request_id = ?", [request_id])
+    return row.fetchone() is not None
+
+
+def forget_code(conn: sqlite3.Connection, request_id: str) -> None:
+    """The order ended: nobody needs to read its pickup code at the kiosk any more."""
+    conn.execute("UPDATE order_requests SET pickup_code = NULL WHERE request_id = ?", [request_id])

@@ -358,3 +358,59 @@ def _cash_movements(db: sqlite_utils.Database) -> None:
     );
     CREATE INDEX cash_movements_register_at ON cash_movements (register, at);
     """)
+
+
+# --- money rules (issue 12): edge migrations 10-19 ----------------------------------------------
+
+
+@edge_migrations(10, "approvals")
+def _approvals(db: sqlite_utils.Database) -> None:
+    # What a supervisor approved ({by, action, amount, base} as JSON): the basket is checked
+    # against it after every change and at checkout (edge/domain/approvals.py).
+    db.executescript("""
+    ALTER TABLE basket_lines ADD COLUMN approval TEXT;
+    ALTER TABLE baskets ADD COLUMN approval TEXT;
+    """)
+
+
+@edge_migrations(11, "order_terms")
+def _order_terms(db: sqlite_utils.Database) -> None:
+    # An order line's unit (grams of weighed goods) and the promotion it was priced with: what
+    # is due for part of it is priced by the same rule (edge/domain/pricing.py).
+    db.executescript("""
+    ALTER TABLE order_lines ADD COLUMN unit TEXT NOT NULL DEFAULT 'pcs';
+    ALTER TABLE order_lines ADD COLUMN promotion TEXT;
+    """)
+
+
+@edge_migrations(12, "kiosk_requests")
+def _kiosk_requests(db: sqlite_utils.Database) -> None:
+    # A kiosk order request's fate (waiting, confirmed as an order, refused by the hub with a
+    # reason) and what the rate limits count: the kiosk it came from and the shopper's contact.
+    # The hub's pickup code is kept only until the order ends, for the shopper to read at the
+    # kiosk's order status.
+    db.executescript("""
+    ALTER TABLE order_requests ADD COLUMN kiosk TEXT NOT NULL DEFAULT '';
+    ALTER TABLE order_requests ADD COLUMN contact TEXT NOT NULL DEFAULT '';
+    ALTER TABLE order_requests ADD COLUMN status TEXT NOT NULL DEFAULT 'requested';
+    ALTER TABLE order_requests ADD COLUMN reason TEXT;
+    ALTER TABLE order_requests ADD COLUMN detail TEXT;
+    ALTER TABLE order_requests ADD COLUMN order_id TEXT;
+    ALTER TABLE order_requests ADD COLUMN pickup_code TEXT;
+    CREATE INDEX order_requests_kiosk ON order_requests (kiosk, created_at);
+    CREATE INDEX order_requests_contact ON order_requests (contact, created_at);
+    """)
+
+
+@edge_migrations(13, "login_throttle")
+def _login_throttle(db: sqlite_utils.Database) -> None:
+    # Wrong PINs per client address (a user's own count is on `users`): one address may not
+    # try PINs across every account.
+    db.executescript("""
+    CREATE TABLE login_addresses (
+        address TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL DEFAULT 0,
+        window_start TEXT NOT NULL,
+        blocked_until TEXT
+    );
+    """)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from edge.domain.staff import Role, StaffMember
+from edge.domain.staff import AddressThrottle, Role, StaffMember
 
 
 def _member(row: sqlite3.Row) -> StaffMember:
@@ -52,6 +52,35 @@ def set_attempts(
     conn.execute(
         "UPDATE users SET failed_attempts = ?, locked_until = ? WHERE username = ?",
         [attempts, locked_until.isoformat() if locked_until else None, username],
+    )
+
+
+def address_throttle(conn: sqlite3.Connection, address: str) -> AddressThrottle | None:
+    row = conn.execute("SELECT * FROM login_addresses WHERE address = ?", [address]).fetchone()
+    if row is None:
+        return None
+    blocked = row["blocked_until"]
+    return AddressThrottle(
+        row["failures"],
+        datetime.fromisoformat(row["window_start"]),
+        datetime.fromisoformat(blocked) if blocked else None,
+    )
+
+
+def set_address_throttle(conn: sqlite3.Connection, address: str, state: AddressThrottle) -> None:
+    blocked = state.blocked_until.isoformat() if state.blocked_until else None
+    conn.execute(
+        "INSERT INTO login_addresses (address, failures, window_start, blocked_until)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (address) DO UPDATE SET failures = excluded.failures,"
+        " window_start = excluded.window_start, blocked_until = excluded.blocked_until",
+        [address, state.failures, state.window_start.isoformat(), blocked],
+    )
+
+
+def address_succeeded(conn: sqlite3.Connection, address: str) -> None:
+    """A right PIN was not a failure after all: its attempt no longer counts (a block stays)."""
+    conn.execute(
+        "UPDATE login_addresses SET failures = max(0, failures - 1) WHERE address = ?", [address]
     )
 
 

@@ -289,7 +289,16 @@ def _order_requested(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _
     d = ev.data
     if not d.get("request_id") or not d.get("lines"):
         raise ValueError("order.requested needs request_id and lines")
-    done.requested_orders.append({**d, "store_id": d.get("store_id") or store_id})
+    # Only what the shopper asked for: the store is the topic's (the service's `store_id`),
+    # the price, the pickup code and "prepaid" are the hub's to decide.
+    done.requested_orders.append(
+        {
+            "request_id": d["request_id"],
+            "lines": d["lines"],
+            "customer": d.get("customer"),
+            "store_id": store_id,
+        }
+    )
 
 
 def _return(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:

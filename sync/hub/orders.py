@@ -1,6 +1,11 @@
 """Click & collect orders at the hub: created by the e-commerce platform (`POST /orders`) or
 from a kiosk's `order.requested` event, sent to the store as a signed `order.create` command.
-The pickup code exists only in the reply to its creator; the store gets its scrypt hash."""
+
+The hub decides: it validates an order with the rules every channel shares
+(edge/domain/ordering.py), prices it with the one pricing rule (edge/domain/pricing.py) and
+makes its pickup code. A web order's code exists only in the reply to its creator; a kiosk
+order's code travels in the signed command on the requesting store's own topic, for the
+shopper to read at that store's kiosk. The store keeps the scrypt hash to check it."""
 
 from __future__ import annotations
 
@@ -10,10 +15,11 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field
 
 from edge.api.schemas import PlainText
-from edge.domain.errors import DomainError, InvalidInput, NotFound
+from edge.domain import ordering, pricing
+from edge.domain.errors import DomainError, NotFound
 from edge.signing import hash_pickup_code, new_pickup_code, sign
 from sync.hub import commands
 from sync.hub.context import HubContext
@@ -26,30 +32,34 @@ log = logging.getLogger(__name__)
 
 
 class OrderLineIn(PlainText):
+    """Shapes only: the limits are edge/domain/ordering.py's (a 422 problem names them)."""
+
     model_config = ConfigDict(extra="forbid")
-    sku: str = Field(min_length=1, max_length=64)
-    qty: int = Field(ge=1, le=1000)
+    sku: str = Field(min_length=1, max_length=ordering.SKU_MAX)
+    qty: int = Field(ge=1, le=1_000_000)
 
 
 class Customer(PlainText):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=200)
-    email: str | None = Field(None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
-    phone: str | None = Field(None, max_length=32, pattern=r"^\+?[0-9 ()-]{5,32}$")
-
-    @model_validator(mode="after")
-    def _contact(self) -> Customer:
-        if not self.email and not self.phone:
-            raise ValueError("customer needs an email or a phone")
-        return self
+    name: str = Field(max_length=4 * ordering.NAME_MAX)
+    email: str | None = Field(None, max_length=4 * ordering.EMAIL_MAX)
+    phone: str | None = Field(None, max_length=4 * ordering.PHONE_MAX)
 
 
 class OrderIn(PlainText):
     model_config = ConfigDict(extra="forbid")
     store_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")
-    lines: list[OrderLineIn] = Field(min_length=1, max_length=200)
+    lines: list[OrderLineIn] = Field(min_length=1, max_length=4 * ordering.MAX_LINES)
     customer: Customer
     prepaid: bool = False
+
+
+def priced_lines(tx: Tx, lines: list[tuple[str, int]], now: datetime) -> list[pricing.OrderLine]:
+    """The order's lines checked against the hub's catalogue and priced as a till would."""
+    skus = list(ordering.merge(lines))
+    products = {sku: catalogue_repo.get(tx, sku) for sku in skus}
+    checked = ordering.check_lines(lines, products)
+    return pricing.price_order(checked, catalogue_repo.promotions_for(tx, skus), now)
 
 
 def create_order(
@@ -58,31 +68,37 @@ def create_order(
     order: OrderIn,
     now: datetime,
     *,
+    expires_in: timedelta | None = None,
     request_id: str | None = None,
-    pickup_code_hash: str | None = None,
 ) -> tuple[dict[str, Any], str | None, Command]:
-    """Records an order and its `order.create` command in `tx`. Returns (order, the pickup
-    code or None when the requester holds it, the command to send after the commit)."""
-    merged: dict[str, int] = {}
-    for ln in order.lines:
-        merged[ln.sku] = merged.get(ln.sku, 0) + ln.qty
-    lines: list[dict[str, Any]] = []
-    for sku, qty in merged.items():
-        price = catalogue_repo.price_of(tx, sku)
-        if price is None or not price[1]:
-            raise InvalidInput(f"lines: unknown product {sku}")
-        lines.append({"sku": sku, "qty": qty, "unit_price": price[0]})
-    total = sum(ln["qty"] * ln["unit_price"] for ln in lines)
+    """Records an order and its `order.create` command in `tx`. Returns (order, its pickup code
+    for a web order's creator or None, the command to send after the commit). A kiosk order
+    (`request_id`) is never prepaid and its code goes to the store in the command."""
+    customer = ordering.contact(order.customer.model_dump(exclude_none=True)).as_dict()
+    priced = priced_lines(tx, [(ln.sku, ln.qty) for ln in order.lines], now)
+    lines: list[dict[str, Any]] = [
+        {
+            "sku": ln.sku,
+            "qty": ln.qty,
+            "unit": ln.unit,
+            "unit_price": ln.unit_price,
+            "promotion": pricing.terms(ln.promotion),
+            "total": ln.total,
+        }
+        for ln in priced
+    ]
+    total = sum(ln.total for ln in priced)
     order_id = "O-" + uuid.uuid4().hex[:12].upper()
-    code = None
-    if pickup_code_hash is None:
-        code = new_pickup_code()
-        pickup_code_hash = hash_pickup_code(code)
-    customer = order.customer.model_dump(exclude_none=True)
+    code = new_pickup_code()
+    prepaid = order.prepaid and request_id is None
     currency = ctx.settings.currency
     stamp = now.isoformat()
+    expires = expires_in or timedelta(days=ctx.settings.order_expiry_days)
+    # The signed confirmation is a proof of purchase only when it says the order is paid
+    # (edge/services/signed_qr.py); an order paid at pickup is proven by the collecting store.
     payload = {
         "kind": "order",
+        "state": "paid" if prepaid else "ordered",
         "ref": order_id,
         "store_id": order.store_id,
         "at": stamp,
@@ -91,16 +107,16 @@ def create_order(
     }
     data = {
         "order_id": order_id,
-        **({"request_id": request_id} if request_id else {}),
+        **({"request_id": request_id, "pickup_code": code} if request_id else {}),
         "store_id": order.store_id,
         "lines": lines,
         "total": total,
         "currency": currency,
         "customer": customer,
-        "prepaid": order.prepaid,
-        "pickup_code_hash": pickup_code_hash,
+        "prepaid": prepaid,
+        "pickup_code_hash": hash_pickup_code(code),
         "created_at": stamp,
-        "expires_at": (now + timedelta(days=ctx.settings.order_expiry_days)).isoformat(),
+        "expires_at": (now + expires).isoformat(),
         "confirmation": {"payload": payload, "signature": sign(ctx.key, payload)},
     }
     orders_repo.add(
@@ -111,45 +127,52 @@ def create_order(
         status="sent",
         currency=currency,
         total=total,
-        prepaid=order.prepaid,
+        prepaid=prepaid,
         customer=json.dumps(customer),
         at=utc_iso(now),
-        lines=[(ln["sku"], ln["qty"], ln["unit_price"]) for ln in lines],
-    )
+        lines=[
+            orders_repo.Line(ln["sku"], ln["qty"], ln["unit_price"], ln["unit"],
+                             ln["promotion"], ln["total"])
+            for ln in lines
+        ],
+    )  # fmt: skip
     cmd = commands.issue(ctx, tx, order.store_id, "order.create", data, now)
-    return {**data, "status": "sent"}, code, cmd
+    out = {k: v for k, v in data.items() if k != "pickup_code"}
+    return {**out, "status": "sent"}, None if request_id else code, cmd
 
 
 def from_request(ctx: HubContext, tx: Tx, req: dict[str, Any], now: datetime) -> Command | None:
-    """A kiosk's order request: an order once per request_id (a replayed event changes
-    nothing); a request the hub refuses is logged and makes no order."""
-    if orders_repo.exists_for_request(tx, str(req["request_id"])):
-        return None
-    try:
-        order = OrderIn.model_validate(
-            {
-                "store_id": req["store_id"],
-                "lines": [{"sku": ln["sku"], "qty": ln["qty"]} for ln in req["lines"]],
-                "customer": req.get("customer") or {},
-                "prepaid": bool(req.get("prepaid", False)),
-            }
-        )
-    except (ValueError, KeyError, TypeError) as exc:
-        log.warning("kiosk order request %s refused: %s", req.get("request_id"), exc)
+    """A kiosk order is a request: the store is the topic's it arrived on (`req["store_id"]`,
+    set by apply, never the payload's), the hub prices it and makes its pickup code, and it is
+    never prepaid. Answered with `order.create` once per request_id (None for a replayed
+    event), or `order.refused` with the reason the shared order rules give."""
+    request_id = str(req["request_id"])
+    store_id = str(req["store_id"])
+    if orders_repo.exists_for_request(tx, request_id):
         return None
     try:
         with tx.savepoint("request"):
+            order = OrderIn.model_validate(
+                {
+                    "store_id": store_id,
+                    "lines": [{"sku": ln["sku"], "qty": ln["qty"]} for ln in req["lines"]],
+                    "customer": req.get("customer") or {},
+                }
+            )
             _, _, cmd = create_order(
                 ctx,
                 tx,
                 order,
                 now,
-                request_id=str(req["request_id"]),
-                pickup_code_hash=req.get("pickup_code_hash"),
+                expires_in=timedelta(hours=ctx.settings.kiosk_order_expiry_hours),
+                request_id=request_id,
             )
-    except DomainError as exc:
-        log.warning("kiosk order request %s refused: %s", req.get("request_id"), exc.detail)
-        return None
+    except (ValueError, KeyError, TypeError, DomainError) as exc:
+        detail = exc.detail if isinstance(exc, DomainError) else str(exc)[:300]
+        reason = ordering.reason_of(exc) if isinstance(exc, DomainError) else "other"
+        log.warning("kiosk order request %s from %s refused: %s", request_id, store_id, detail)
+        data = {"request_id": request_id, "reason": reason, "detail": detail}
+        return commands.issue(ctx, tx, store_id, "order.refused", data, now)
     return cmd
 
 
@@ -171,5 +194,5 @@ def get_order(tx: Tx, order_id: str) -> dict[str, Any]:
         "reason": row["reason"],
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
-        "lines": [dict(ln) for ln in lines],
+        "lines": [orders_repo.line_dict(ln) for ln in lines],
     }

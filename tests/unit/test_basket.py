@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from edge.domain import approvals
 from edge.domain.barcodes import decode, with_check_digit
 from edge.domain.basket import Basket, apportion, price
 from edge.domain.catalogue import Product, Promotion
@@ -96,11 +97,17 @@ def test_discount_validation() -> None:
             b.discount_line(line.line_id, **kwargs)
 
 
-def test_manual_price_override_records_who_approved() -> None:
+def test_manual_price_override_records_who_approved_what() -> None:
     b = basket()
     line = b.add(BREAD)
-    new = b.override_price(line.line_id, 399, approved_by="supervisor")
-    assert new.approved_by == "supervisor" and price(b, {}, NOW).total == 399
+    b.override_price(line.line_id, 399)
+    priced = price(b, {}, NOW)
+    assert priced.total == 399 and priced.lines[0].reference == 599
+    [needed] = approvals.uncovered(b, priced, cashier_max_percent=10)
+    b.approve(needed.target, approvals.grant(needed, "supervisor"))
+    assert b.lines[0].approved_by == "supervisor"
+    assert b.lines[0].approval == approvals.Approval("supervisor", "price_override", 200, 599)
+    assert approvals.uncovered(b, price(b, {}, NOW), cashier_max_percent=10) == []
 
 
 def test_a_closed_basket_refuses_changes() -> None:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from edge.domain import pickups
+from edge.domain.catalogue import Promotion
 from edge.domain.errors import AccountLocked, Conflict, InvalidInput
 from edge.domain.pickups import Order, OrderLine
 from edge.domain.stock import Level, MovementKind
@@ -30,8 +31,9 @@ def order(status: str = "ready", lines: tuple[OrderLine, ...] | None = None) -> 
 
 def test_reserves_what_is_available_and_reports_the_rest_short() -> None:
     levels = {"A": Level("A", 5, 4), "B": Level("B", 10, 0), "C": Level("C", 0, 0)}
+    wanted = [("A", 3, 100), ("B", 2, 200), ("C", 1, 300), ("X", 1, 1)]
     lines, moves = pickups.reserve(
-        [("A", 3, 100), ("B", 2, 200), ("C", 1, 300), ("X", 1, 1)], levels, {"A", "B", "C"}
+        [OrderLine(s, q, p) for s, q, p in wanted], levels, {"A", "B", "C"}
     )
     assert [(ln.sku, ln.reserved, ln.short) for ln in lines] == [
         ("A", 1, 2),
@@ -46,7 +48,8 @@ def test_reserves_what_is_available_and_reports_the_rest_short() -> None:
 
 
 def test_two_lines_of_one_sku_share_the_available_stock() -> None:
-    lines, _ = pickups.reserve([("A", 2, 1), ("A", 2, 1)], {"A": Level("A", 3, 0)}, {"A"})
+    two = [OrderLine("A", 2, 1), OrderLine("A", 2, 1)]
+    lines, _ = pickups.reserve(two, {"A": Level("A", 3, 0)}, {"A"})
     assert [ln.reserved for ln in lines] == [2, 1]
 
 
@@ -144,8 +147,24 @@ def test_status_event_carries_lines_and_stock() -> None:
         "x",
         [{"sku": "A", "qty": 1, "unit_price": -1}],
         [{"sku": "A", "qty": True}],
+        [{"sku": "A", "qty": 100}],  # over the line cap every channel shares
+        [{"sku": "A", "qty": 25_001, "unit": "kg"}],
+        [{"sku": "A", "qty": 1, "unit": "litre"}],
+        [{"sku": "A", "qty": 1, "promotion": {"id": "P", "kind": "gift"}}],
     ],
 )
 def test_bad_command_lines_are_rejected(lines: object) -> None:
     with pytest.raises(InvalidInput):
-        pickups.check_lines(lines)
+        pickups.check_lines(lines, {})
+
+
+def test_an_order_line_is_priced_on_its_terms_whatever_part_of_it() -> None:
+    three_for_two = Promotion("P", "W", "multibuy", buy=3, pay=2)
+    water = OrderLine("W", 3, 199, reserved=3, promotion=three_for_two)
+    assert water.amount(3) == 398 and water.amount(2) == 398 and water.amount(1) == 199
+    ham = OrderLine("H", 500, 2999, reserved=500, unit="kg")  # grams at a price per kg
+    assert ham.amount(500) == 1500
+    [line] = pickups.check_lines(
+        [{"sku": "H", "qty": 500, "unit_price": 2999}], {"H": "kg"}
+    )  # the unit the store knows when the command has none
+    assert line.unit == "kg" and line.amount(500) == 1500

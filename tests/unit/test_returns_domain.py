@@ -121,3 +121,34 @@ def test_domain_modules_import_nothing_but_the_stdlib_and_the_domain(module: str
         for name in names:
             top = name.split(".")[0]
             assert name.startswith("edge.domain") or top in sys.stdlib_module_names, name
+
+
+def test_approval_counts_everything_refunded_against_the_purchase() -> None:
+    limits = Limits(approval_above=10_000, offline_online_limit=5_000)
+    # 3 for 150 zł, two already back (100 zł refunded): the third is 150 zł in all.
+    original = sale(SoldLine("A", 3, 15_000, returned=2))
+    assert original.refunded == 10_000
+    assert returns.approval_reasons(original, 5_000, limits)
+    assert returns.approval_reasons(sale(SoldLine("A", 3, 15_000)), 5_000, limits) == []
+
+
+def test_a_purchase_past_the_window_needs_approval() -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    limits = Limits(approval_above=10_000, offline_online_limit=5_000, window_days=30)
+    bought = replace(sale(SoldLine("A", 1, 100)), at=now - timedelta(days=30))
+    assert returns.approval_reasons(bought, 100, limits, now) == []
+    late = replace(bought, at=now - timedelta(days=31))
+    assert returns.approval_reasons(late, 100, limits, now) == ["a purchase older than 30 days"]
+    assert returns.approval_reasons(late, 100, replace(limits, window_days=0), now) == []
+
+
+@pytest.mark.parametrize("state", [None, "ordered", "cancelled"])
+def test_an_order_qr_proves_nothing_before_it_is_paid_or_collected(state: str | None) -> None:
+    with pytest.raises(InvalidInput):
+        returns.check_proof({"kind": "order", "state": state})
+    returns.check_proof({"kind": "order", "state": "paid"})
+    returns.check_proof({"kind": "order", "state": "collected"})
+    returns.check_proof({"kind": "sale"})

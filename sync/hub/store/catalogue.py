@@ -165,6 +165,20 @@ def all_promotions(tx: Tx) -> list[Promotion]:
     return [_promotion(r) for r in tx.all("SELECT * FROM hub_promotions ORDER BY id")]
 
 
+def promotions_for(tx: Tx, skus: Iterable[str]) -> dict[str, list[Promotion]]:
+    """The promotions of each SKU (active or not: the pricing rule checks the dates)."""
+    wanted = sorted(set(skus))
+    out: dict[str, list[Promotion]] = {}
+    if not wanted:
+        return out
+    rows = tx.all(
+        f"SELECT * FROM hub_promotions WHERE sku IN ({tx.marks(len(wanted))}) ORDER BY id", wanted
+    )
+    for r in rows:
+        out.setdefault(r["sku"], []).append(_promotion(r))
+    return out
+
+
 def promotions_by_id(tx: Tx, ids: Iterable[str]) -> dict[str, Promotion]:
     wanted = sorted(set(ids))
     if not wanted:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sync.hub.store.port import Tx
@@ -10,6 +12,19 @@ from sync.hub.store.port import Tx
 
 def exists_for_request(tx: Tx, request_id: str) -> bool:
     return tx.one("SELECT 1 FROM hub_orders WHERE request_id = ?", [request_id]) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """An order line as priced (edge/domain/pricing.py): its unit (grams of weighed goods), the
+    promotion's terms it was priced with and its total, so a store prices any part alike."""
+
+    sku: str
+    qty: int
+    unit_price: int
+    unit: str = "pcs"
+    promotion: dict[str, Any] | None = None
+    total: int | None = None
 
 
 def add(
@@ -24,9 +39,8 @@ def add(
     prepaid: bool,
     customer: str,
     at: str,
-    lines: Sequence[tuple[str, int, int]],
+    lines: Sequence[Line],
 ) -> None:
-    """`lines`: (sku, qty, unit_price)."""
     tx.execute(
         "INSERT INTO hub_orders (order_id, request_id, store_id, status, currency, total,"
         " prepaid, customer, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -34,9 +48,14 @@ def add(
          at],
     )  # fmt: skip
     tx.executemany(
-        "INSERT INTO hub_order_lines (order_id, sku, qty, unit_price) VALUES (?, ?, ?, ?)",
-        [(order_id, *ln) for ln in lines],
-    )
+        "INSERT INTO hub_order_lines (order_id, sku, qty, unit_price, unit, promotion, total)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (order_id, ln.sku, ln.qty, ln.unit_price, ln.unit,
+             json.dumps(ln.promotion) if ln.promotion else None, ln.total)
+            for ln in lines
+        ],
+    )  # fmt: skip
 
 
 def get(tx: Tx, order_id: str) -> tuple[Any, list[Any]] | None:
@@ -44,11 +63,19 @@ def get(tx: Tx, order_id: str) -> tuple[Any, list[Any]] | None:
     if row is None:
         return None
     lines = tx.all(
-        "SELECT sku, qty, unit_price, reserved, collected, short, returned FROM hub_order_lines"
-        " WHERE order_id = ? ORDER BY sku",
+        "SELECT sku, qty, unit, unit_price, promotion, total, reserved, collected, short,"
+        " returned FROM hub_order_lines WHERE order_id = ? ORDER BY sku",
         [order_id],
     )
     return row, lines
+
+
+def line_dict(row: Any) -> dict[str, Any]:
+    """A stored line as the API and the lookups show it (its promotion's terms decoded)."""
+    promo = row["promotion"]
+    if isinstance(promo, str):
+        promo = json.loads(promo)
+    return {**dict(row), "promotion": promo or None}
 
 
 def set_status(

@@ -220,3 +220,18 @@ def _replication(tx: Tx, storage: Storage) -> None:
 @migration(2, "catalogue")
 def _catalogue(tx: Tx, storage: Storage) -> None:
     run_ddl(tx, storage, _CATALOGUE)
+
+
+@migration(10, "order_terms")
+def _order_terms(tx: Tx, storage: Storage) -> None:
+    # How each order line was priced (edge/domain/pricing.py): its unit (grams of weighed
+    # goods), the promotion's terms and the line's total; a store prices any part of it alike.
+    run_ddl(
+        tx,
+        storage,
+        """
+        ALTER TABLE hub_order_lines ADD COLUMN unit text NOT NULL DEFAULT 'pcs';
+        ALTER TABLE hub_order_lines ADD COLUMN promotion jsonb;
+        ALTER TABLE hub_order_lines ADD COLUMN total bigint
+        """,
+    )

@@ -256,7 +256,9 @@ def test_orders_sales_returns_and_dead_letters(storage: Storage) -> None:
     with storage.transaction() as tx:
         orders_repo.add(
             tx, order_id="O1", request_id="r1", store_id="A", status="sent", currency="PLN",
-            total=300, prepaid=True, customer='{"name": "Ewa"}', at=at, lines=[("A-1", 3, 100)],
+            total=300, prepaid=True, customer='{"name": "Ewa"}', at=at,
+            lines=[orders_repo.Line("A-1", 3, 100, "pcs", {"id": "P1", "kind": "percent",
+                                                          "value": 10, "buy": 0, "pay": 0}, 270)],
         )  # fmt: skip
         orders_repo.set_status(tx, "O1", status="ready", at=at, store_id="A", shelf="P-1")
         orders_repo.set_line_progress(tx, "O1", "A-1", reserved=3, collected=0, short=0)
@@ -275,6 +277,8 @@ def test_orders_sales_returns_and_dead_letters(storage: Storage) -> None:
         assert order is not None
         row, lines = order
         assert [ln["reserved"] for ln in lines] == [3]
+        assert [orders_repo.line_dict(ln)["promotion"]["id"] for ln in lines] == ["P1"]
+        assert [ln["total"] for ln in lines] == [270]
         assert (row["status"], row["shelf"], row["prepaid"]) == ("ready", "P-1", 1)
         assert orders_repo.exists_for_request(tx, "r1")
         assert sales_repo.sold_and_returned(tx, "R1", "A-1") == (3, 2)

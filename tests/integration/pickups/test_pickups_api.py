@@ -7,7 +7,6 @@ from fastapi.testclient import TestClient
 
 from edge.services import pickups
 from edge.services.context import Context
-from edge.signing import check_pickup_code
 from tests.conftest import login
 from tests.integration.pickups.helpers import (
     CODE,
@@ -255,17 +254,19 @@ def test_kiosk_order_is_queued_for_the_hub(client: TestClient, ctx: Context) -> 
     }
     r = client.post(f"{API}/kiosk/orders", json=body)
     assert r.status_code == 202, r.text
-    code = r.json()["pickup_code"]
-    assert len(code) == 6 and code.isdigit()
+    made = r.json()
+    assert made["status"] == "queued" and made["number"] == made["request_id"][:8].upper()
+    assert "pickup_code" not in made  # the hub makes the code (docs/pickups-and-returns.md)
     ev = events(ctx, "order.requested")[-1]
-    assert ev["request_id"] == r.json()["request_id"]
+    assert ev["request_id"] == made["request_id"]
     assert ev["lines"] == [{"sku": A, "qty": 2}] and ev["consent"] is True
-    assert ev["prepaid"] is False and ev["store_id"] == ctx.store_id
-    assert check_pickup_code(code, ev["pickup_code_hash"])
+    assert ev["store_id"] == ctx.store_id and "pickup_code_hash" not in ev
+    status = client.get(f"{API}/kiosk/orders/{made['request_id']}").json()
+    assert (status["status"], status["pickup_code"]) == ("requested", None)
     n = outbox_count(ctx)
     problem(client.post(f"{API}/kiosk/orders", json={**body, "consent": False}), 422)
     problem(
-        client.post(f"{API}/kiosk/orders", json={**body, "lines": [{"sku": "NOPE", "qty": 1}]}), 404
+        client.post(f"{API}/kiosk/orders", json={**body, "lines": [{"sku": "NOPE", "qty": 1}]}), 422
     )
     problem(client.post(f"{API}/kiosk/orders", json={**body, "customer": {"name": "Jan"}}), 422)
     assert outbox_count(ctx) == n

@@ -4,6 +4,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
@@ -20,6 +21,7 @@ from tests.integration.pickups.helpers import CODE, events, feed_order, level, o
 
 A, B = "BAK-001-11", "BAK-001-12"  # 5.49 and 7.49, no promotions
 API = "/api/v1"
+RECENT = (datetime.now(UTC) - timedelta(days=9)).isoformat()  # well within the return window
 
 
 def sell(
@@ -171,7 +173,7 @@ def _sale_payload(store: str = "S002") -> dict[str, Any]:
         "kind": "sale",
         "ref": f"{store}-01-000077",
         "store_id": store,
-        "at": "2026-11-20T10:00:00+00:00",
+        "at": RECENT,
         "currency": "PLN",
         "lines": [{"sku": A, "qty": 2, "unit_price": 549}],
     }
@@ -226,9 +228,10 @@ def test_offline_return_of_an_online_order_above_the_limit_needs_approval(
     h = login(client)
     payload = {
         "kind": "order",
+        "state": "paid",  # a web order paid online: the hub signed it when it was paid
         "ref": "ORD-9",
         "store_id": "S002",
-        "at": "2026-11-20T10:00:00+00:00",
+        "at": RECENT,
         "currency": "PLN",
         "lines": [{"sku": B, "qty": 1, "unit_price": 749}],
     }
@@ -319,7 +322,7 @@ def test_another_stores_sale_is_looked_up_at_the_hub(
         "/api/v1/receipts/S002-01-000005": {
             "receipt_no": "S002-01-000005",
             "store_id": "S002",
-            "at": "2026-11-20T10:00:00+00:00",
+            "at": RECENT,
             "currency": "PLN",
             "lines": [
                 {"sku": A, "qty": 3, "unit_price": 549, "total": 1500, "vat": "C", "returned": 2}

@@ -11,6 +11,8 @@ import subprocess
 import time
 from pathlib import Path
 
+ACL = Path(__file__).parents[3] / "deploy" / "mosquitto" / "acl"
+
 MOSQUITTO = "/usr/sbin/mosquitto"
 
 
@@ -99,3 +101,14 @@ class Broker:
             os.kill(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
         self.proc = None
+
+
+def acl_broker(workdir: Path, users: dict[str, str]) -> Broker:
+    """A broker with the project's ACL (deploy/mosquitto/acl) and a password per user."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    passwd = workdir / "passwd"
+    passwd.touch()
+    for user, password in users.items():
+        subprocess.run(["mosquitto_passwd", "-b", str(passwd), user, password], check=True)
+    extra = f"allow_anonymous false\npassword_file {passwd}\nacl_file {ACL}\n"
+    return Broker(workdir / "broker", extra=extra).start()

@@ -4,7 +4,6 @@ protocol works within those rights."""
 from __future__ import annotations
 
 import contextlib
-import subprocess
 import threading
 import uuid
 from pathlib import Path
@@ -17,7 +16,7 @@ from edge.app import create_app
 from edge.config import load_settings
 from sync.hub.api import create_hub_app
 from sync.hub.service import Hub
-from tests.integration.sync.brokers import Broker, wait_for
+from tests.integration.sync.brokers import Broker, acl_broker, wait_for
 from tests.integration.sync.conftest import FAST_SYNC, ctx_of, depth, hub_settings
 
 ACL = Path(__file__).parents[3] / "deploy" / "mosquitto" / "acl"
@@ -25,12 +24,7 @@ USERS = {"hub": "hub-secret", "A": "a-secret", "B": "b-secret"}
 
 
 def _acl_broker(tmp_path: Path) -> Broker:
-    passwd = tmp_path / "passwd"
-    passwd.touch()
-    for user, password in USERS.items():
-        subprocess.run(["mosquitto_passwd", "-b", str(passwd), user, password], check=True)
-    extra = f"allow_anonymous false\npassword_file {passwd}\nacl_file {ACL}\n"
-    return Broker(tmp_path / "broker", extra=extra).start()
+    return acl_broker(tmp_path, USERS)
 
 
 def _client(broker: Broker, user: str) -> paho.Client:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from edge.signing import check_pickup_code
 from sync import protocol
 from sync.hub.service import Hub
 from sync.protocol import EventBatch, EventRecord, Topics
@@ -150,7 +152,10 @@ def test_a_kiosk_order_request_becomes_one_order_and_one_command(offline_hub: Hu
         cmds = conn.execute("SELECT type, envelope FROM hub_commands").fetchall()
     assert [o["request_id"] for o in orders] == ["req-1"]
     assert [c["type"] for c in cmds] == ["order.create"]
-    assert '"pickup_code_hash":"scrypt$16384$8$1$00$00"' in cmds[0]["envelope"]
+    # The hub makes the pickup code (the store's hash is ignored) and sends it to the store.
+    data = json.loads(cmds[0]["envelope"])["data"]
+    assert data["pickup_code_hash"] != "scrypt$16384$8$1$00$00" and data["prepaid"] is False
+    assert check_pickup_code(data["pickup_code"], data["pickup_code_hash"])
 
 
 def test_order_status_events_drive_the_hub_order(offline_hub: Hub) -> None:
