@@ -8,10 +8,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
+
+from tests.waiting import TIMEOUT_S, wait_until
 
 
 def free_port() -> int:
@@ -43,24 +44,27 @@ class Node:
             env={**os.environ, "STORE_EDGE_LOG_LEVEL": "WARNING", **(env or {})},
         )
 
-    def wait_ready(self, timeout: float = 30) -> Node:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"node exited: {self.log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
-        raise TimeoutError(f"node not ready in {timeout}s: {self.log.read_text()[-2000:]}")
+    def healthy(self) -> bool:
+        """/healthz answers 200; raises if the process has exited (it will not start answering)."""
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"node exited: {self.log.read_text()[-2000:]}")
+        return httpx.get(f"{self.url}/healthz", timeout=TIMEOUT_S).status_code == 200
+
+    def wait_ready(self, timeout: float = 2 * TIMEOUT_S) -> Node:
+        wait_until(
+            self.healthy,
+            timeout,
+            f"the node on port {self.port} to answer /healthz (log {self.log})",
+            every=0.05,
+            ignoring=(httpx.TransportError,),
+        )
+        return self
 
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
+        self.proc.wait(TIMEOUT_S)
 
-    def stop(self, timeout: float = 15) -> int:
+    def stop(self, timeout: float = TIMEOUT_S) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:

@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from tests.node import Node
+from tests.waiting import TIMEOUT_S
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -18,7 +19,7 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
         [sys.executable, "-m", "edge.cli", *args],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=TIMEOUT_S,
         cwd=cwd,
     )
 

@@ -9,7 +9,13 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+from tests.waiting import TIMEOUT_S, WaitTimeout, wait_until
+
+T = TypeVar("T")
 
 MOSQUITTO = "/usr/sbin/mosquitto"
 
@@ -20,25 +26,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_port(port: int, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-            return
-        time.sleep(0.02)
-    raise TimeoutError(f"nothing listens on port {port}")
+def listens(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), TIMEOUT_S):
+        return True
+    return False
 
 
-def wait_for(predicate, timeout: float = 10.0, every: float = 0.02):  # type: ignore[no-untyped-def]
-    """Polls until predicate() is truthy; returns its value or fails with the last one."""
-    deadline = time.monotonic() + timeout
-    value = None
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"condition not met within {timeout}s (last value {value!r})")
+def wait_port(port: int, timeout: float = TIMEOUT_S) -> None:
+    try:
+        wait_until(lambda: listens(port), timeout, f"something to listen on port {port}")
+    except WaitTimeout as exc:
+        raise TimeoutError(str(exc)) from None
+
+
+def wait_for(
+    predicate: Callable[[], T], timeout: float = TIMEOUT_S, every: float = 0.02, what: str = ""
+) -> T:
+    """Polls until predicate() is truthy; returns its value or fails with the last one (kept
+    for the sync tests; the same as tests.waiting.wait_until)."""
+    return wait_until(predicate, timeout, what, every=every)
 
 
 class Broker:
@@ -83,13 +89,15 @@ class Broker:
             # SIGTERM: mosquitto writes its persistence file (sessions, queued QoS 1) on exit.
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(5)
+                self.proc.wait(TIMEOUT_S)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
 
     def restart(self, down_for: float = 0.0) -> None:
+        """Stops and starts again. `down_for` is the length of the outage being simulated
+        (what a test asserts about must never hinge on it: wait for its effect instead)."""
         self.stop()
         time.sleep(down_for)
         self.start()
