@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import chain
+
+import sqlite_utils
 
 from edge.domain.catalogue import Product, Promotion
 from edge.domain.vat import VatRate
@@ -136,53 +139,79 @@ def count(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM products").fetchone()[0]
 
 
+# One INSERT per this many rows (13 columns x 500 rows stays far below SQLite's 32 766 bound
+# variables): the per-statement cost is shared, the statement stays small.
+BATCH_ROWS = 500
+_PRODUCT_COLUMNS = [
+    "sku", "name_pl", "name_en", "desc_pl", "desc_en", "category", "price", "currency", "vat",
+    "unit", "image", "active", "updated_at",
+]  # fmt: skip
+# The products a bulk write touched, for the steps that follow it in the same transaction.
+_WRITTEN = "temp.catalogue_written"
+
+
 def upsert(conn: sqlite3.Connection, products: Iterable[Product], at: datetime) -> int:
-    """Inserts or updates products with their barcodes and search entries; returns how many."""
-    n = 0
+    """Inserts or updates products with their barcodes and search entries; returns how many.
+    Set-wise, whatever the number of products (an import of 100 000 is one call)."""
+    written = list(products)
+    _write(conn, written, at)
+    conn.execute(
+        "DELETE FROM products_fts WHERE rowid IN"
+        f" (SELECT p.id FROM products p JOIN {_WRITTEN} w USING (sku))"
+    )
+    _index(conn, f"JOIN {_WRITTEN} w USING (sku)")
+    return len(written)
+
+
+def replace_all(conn: sqlite3.Connection, products: list[Product], at: datetime) -> None:
+    """Exactly these products for sale (a snapshot from the hub): the same rows `upsert` writes;
+    products missing from it are deactivated, never deleted (sales refer to them); the search
+    index is rebuilt whole."""
+    _write(conn, products, at)
+    conn.execute(
+        "UPDATE products SET active = 0"
+        f" WHERE active = 1 AND sku NOT IN (SELECT sku FROM {_WRITTEN})"
+    )
+    conn.execute("DELETE FROM products_fts")
+    _index(conn, "")
+
+
+def _write(conn: sqlite3.Connection, products: list[Product], at: datetime) -> None:
+    """Product rows and their barcodes in bulk (sqlite-utils' upsert_all / insert_all, in
+    batches), inside the caller's transaction; the SKUs written are left in _WRITTEN."""
     stamp = at.isoformat()
-    for p in products:
-        pid = conn.execute(
-            "INSERT INTO products (sku, name_pl, name_en, desc_pl, desc_en, category, price,"
-            " currency, vat, unit, image, active, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
-            " ON CONFLICT (sku) DO UPDATE SET name_pl=excluded.name_pl, name_en=excluded.name_en,"
-            " desc_pl=excluded.desc_pl, desc_en=excluded.desc_en, category=excluded.category,"
-            " price=excluded.price, currency=excluded.currency, vat=excluded.vat,"
-            " unit=excluded.unit, image=excluded.image, active=excluded.active,"
-            " updated_at=excluded.updated_at RETURNING id",
-            [
-                p.sku,
-                p.name("pl"),
-                p.names.get("en", ""),
-                p.descriptions.get("pl", ""),
-                p.descriptions.get("en", ""),
-                p.category,
-                p.price,
-                p.currency,
-                p.vat.letter,
-                p.unit,
-                p.image,
-                int(p.active),
-                stamp,
-            ],
-        ).fetchone()[0]
-        conn.execute("DELETE FROM barcodes WHERE sku = ?", [p.sku])
-        conn.executemany(
-            "INSERT OR REPLACE INTO barcodes (code, sku) VALUES (?, ?)",
-            [(c, p.sku) for c in p.barcodes],
-        )
-        conn.execute("DELETE FROM products_fts WHERE rowid = ?", [pid])
-        conn.execute(
-            "INSERT INTO products_fts (rowid, names, descriptions, codes) VALUES (?, ?, ?, ?)",
-            [
-                pid,
-                " ".join([p.sku, *p.names.values()]),
-                " ".join(p.descriptions.values()),
-                " ".join(p.barcodes),
-            ],
-        )
-        n += 1
-    return n
+    db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {_WRITTEN} (sku TEXT PRIMARY KEY)")
+    conn.execute(f"DELETE FROM {_WRITTEN}")
+    conn.executemany(
+        f"INSERT OR IGNORE INTO {_WRITTEN} (sku) VALUES (?)", [(p.sku,) for p in products]
+    )
+    rows: Iterator[Sequence[object]] = (
+        [
+            p.sku, p.name("pl"), p.names.get("en", ""), p.descriptions.get("pl", ""),
+            p.descriptions.get("en", ""), p.category, p.price, p.currency, p.vat.letter,
+            p.unit, p.image, int(p.active), stamp,
+        ]
+        for p in products
+    )  # fmt: skip
+    products_table, barcodes_table = db.table("products"), db.table("barcodes")
+    # sqlite-utils' list mode: the column names first, then plain rows (no dict per row).
+    products_table.upsert_all(chain([_PRODUCT_COLUMNS], rows), pk="sku", batch_size=BATCH_ROWS)
+    conn.execute(f"DELETE FROM barcodes WHERE sku IN (SELECT sku FROM {_WRITTEN})")
+    codes = ((code, p.sku) for p in products for code in p.barcodes)
+    barcodes_table.insert_all(chain([("code", "sku")], codes), replace=True, batch_size=BATCH_ROWS)
+
+
+def _index(conn: sqlite3.Connection, join: str) -> None:
+    """Search entries for the products `join` selects (all with an empty join): names,
+    descriptions and barcodes, each language's words in one column."""
+    conn.execute(
+        "INSERT INTO products_fts (rowid, names, descriptions, codes)"
+        " SELECT p.id, trim(p.sku || ' ' || p.name_pl || ' ' || p.name_en),"
+        " trim(p.desc_pl || ' ' || p.desc_en),"
+        " coalesce((SELECT group_concat(code, ' ') FROM barcodes b WHERE b.sku = p.sku), '')"
+        f" FROM products p {join}"
+    )
 
 
 def categories(conn: sqlite3.Connection) -> list[dict[str, str]]:
