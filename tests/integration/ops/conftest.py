@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,15 +34,22 @@ class Node:
     url: str
     data_dir: Path
     log: Path
+    relaunch: Callable[[], Node] | None = None
 
     @property
     def db_path(self) -> Path:
         return self.data_dir / "store.db"
 
     def ready(self) -> bool:
-        """/readyz answers 200; fails at once if the process has exited."""
+        """/readyz answers 200; fails at once if the process has exited. A port taken by
+        someone else between choosing and binding it: started again on another one."""
         if self.proc.poll() is not None:
-            raise AssertionError(f"node exited: {self.log.read_text()[-3000:]}")
+            log = self.log.read_text()
+            if "address already in use" in log and self.relaunch is not None:
+                again = self.relaunch()
+                self.proc, self.url = again.proc, again.url
+                return False
+            raise AssertionError(f"node exited: {log[-3000:]}")
         return httpx.get(f"{self.url}/readyz", timeout=TIMEOUT_S).status_code == 200
 
     def wait_ready(self, timeout: float = 2 * TIMEOUT_S) -> None:
@@ -76,7 +83,7 @@ def start_node(tmp_path: Path, env: dict[str, str] | None = None) -> Node:
             env=full_env,
             cwd=tmp_path,
         )
-    return Node(proc, f"http://127.0.0.1:{port}", data_dir, log)
+    return Node(proc, f"http://127.0.0.1:{port}", data_dir, log, lambda: start_node(tmp_path, env))
 
 
 @pytest.fixture

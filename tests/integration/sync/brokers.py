@@ -51,9 +51,11 @@ class Broker:
     def __init__(self, workdir: Path, *, extra: str = "", port: int | None = None) -> None:
         self.dir = workdir
         self.dir.mkdir(parents=True, exist_ok=True)
+        self.fixed_port = port is not None
         self.port = port or free_port()
         self.extra = extra
         self.proc: subprocess.Popen[bytes] | None = None
+        self._log_from = 0
 
     @property
     def url(self) -> str:
@@ -71,18 +73,38 @@ class Broker:
         )
 
     def start(self) -> Broker:
-        conf = self.dir / "mosquitto.conf"
-        conf.write_text(self.config())
-        self.proc = subprocess.Popen(
-            [MOSQUITTO, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        try:
-            wait_port(self.port)
-        except TimeoutError:
-            self.proc.kill()
-            err = self.proc.stderr.read().decode() if self.proc.stderr else ""
-            raise RuntimeError(f"mosquitto did not start: {err}") from None
-        return self
+        for attempt in range(3):
+            conf = self.dir / "mosquitto.conf"
+            conf.write_text(self.config())
+            log = self.dir / "mosquitto.log"
+            self._log_from = log.stat().st_size if log.exists() else 0  # this start's lines
+            self.proc = subprocess.Popen(
+                [MOSQUITTO, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
+            try:
+                wait_until(self._listening, what=f"mosquitto to listen on port {self.port}")
+                return self
+            except (WaitTimeout, ChildProcessError):
+                self.proc.kill()
+                self.proc.wait()
+                err = self.proc.stderr.read().decode() if self.proc.stderr else ""
+                log = self.dir / "mosquitto.log"
+                err += log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            # A port chosen free was taken before mosquitto bound it (other test runs on the
+            # machine pick free ports too): another one, unless the test asked for this one.
+            if self.fixed_port or "Address already in use" not in err or attempt == 2:
+                raise RuntimeError(f"mosquitto did not start: {err}")
+            self.port = free_port()
+        raise AssertionError("unreachable")
+
+    def _listening(self) -> bool:
+        """Mosquitto says it runs (its log) and the port answers: the port alone could be
+        someone else's who took it first."""
+        if self.proc is not None and self.proc.poll() is not None:
+            raise ChildProcessError("mosquitto exited")
+        log = self.dir / "mosquitto.log"
+        lines = log.read_bytes()[self._log_from :] if log.exists() else b""
+        return b" running" in lines and listens(self.port)
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -96,11 +118,16 @@ class Broker:
         self.proc = None
 
     def restart(self, down_for: float = 0.0) -> None:
-        """Stops and starts again. `down_for` is the length of the outage being simulated
-        (what a test asserts about must never hinge on it: wait for its effect instead)."""
+        """Stops and starts again on the same port. `down_for` is the length of the outage
+        being simulated (what a test asserts about must never hinge on it: wait for its
+        effect instead)."""
         self.stop()
         time.sleep(down_for)
-        self.start()
+        fixed, self.fixed_port = self.fixed_port, True
+        try:
+            self.start()
+        finally:
+            self.fixed_port = fixed
 
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from edge.app import create_app
@@ -57,6 +58,8 @@ def _store_acked(tmp_path: Path) -> int:
         conn.close()
 
 
+# 1 500 one-event messages drained twice: ~16 s idle, ~110 s seen with the CPU busy.
+@pytest.mark.timeout(600)
 def test_sigkill_mid_drain_then_restart(tmp_path: Path, hub: TestClient, broker: Broker) -> None:
     # A backlog written while the store had no broker configured.
     offline = load_settings(None, {"data_dir": tmp_path / STORE, "store": {"id": STORE}})
