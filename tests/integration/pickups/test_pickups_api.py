@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -278,25 +279,8 @@ def test_kiosk_order_is_queued_for_the_hub(client: TestClient, ctx: Context) -> 
     assert outbox_count(ctx) == n
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"lines": []},
-        {"lines": [{"sku": A, "qty": -1, "unit_price": 1}]},
-        {"customer": "Anna"},
-        {"pickup_code_hash": "plain"},
-        {"prepaid": "yes"},
-        {"currency": "EUR"},
-        {"expires_at": "tomorrow"},
-        {"order_id": ""},
-    ],
-)
-def test_bad_order_commands_are_rejected_and_change_nothing(
-    client: TestClient, ctx: Context, change: dict
-) -> None:
-    from edge.domain.errors import DomainError
-
-    data = {
+def _order_command(ctx: Context, **change: object) -> dict[str, object]:
+    return {
         "order_id": "W-BAD",
         "store_id": ctx.store_id,
         "lines": [{"sku": A, "qty": 1, "unit_price": 549}],
@@ -306,9 +290,37 @@ def test_bad_order_commands_are_rejected_and_change_nothing(
         "pickup_code_hash": "scrypt$16384$8$1$00$00",
         **change,
     }
+
+
+def test_the_order_the_refusal_cases_start_from_is_taken(client: TestClient, ctx: Context) -> None:
+    """The control for the cases below: each changes one field of an order that is accepted,
+    so each refusal is that field's guard at work, not something else wrong with the order."""
+    with ctx.db.transaction() as conn:
+        pickups.create_order(conn, ctx, _order_command(ctx))
+    assert pickups.get_order(ctx, "W-BAD").status == "received"
+
+
+@pytest.mark.parametrize(
+    ("change", "refusal"),
+    [
+        ({"lines": []}, "at least one line"),
+        ({"lines": [{"sku": A, "qty": -1, "unit_price": 1}]}, "quantity of"),
+        ({"customer": "Anna"}, "customer.name"),
+        ({"pickup_code_hash": "plain"}, "pickup_code_hash"),
+        ({"prepaid": "yes"}, "'prepaid' must be true or false"),
+        ({"currency": "EUR"}, "currency 'EUR'"),
+        ({"expires_at": "tomorrow"}, "not an ISO 8601 timestamp"),
+        ({"order_id": ""}, "order_id"),
+    ],
+)
+def test_bad_order_commands_are_rejected_and_change_nothing(
+    client: TestClient, ctx: Context, change: dict[str, object], refusal: str
+) -> None:
+    from edge.domain.errors import DomainError
+
     a, n = level(ctx, A), outbox_count(ctx)
-    with pytest.raises(DomainError), ctx.db.transaction() as conn:
-        pickups.create_order(conn, ctx, data)
+    with pytest.raises(DomainError, match=re.escape(refusal)), ctx.db.transaction() as conn:
+        pickups.create_order(conn, ctx, _order_command(ctx, **change))
     assert (level(ctx, A), outbox_count(ctx)) == (a, n)
     with ctx.db.read() as conn:
         assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 0
