@@ -96,7 +96,7 @@ def test_two_lanes_sell_the_last_unit_at_the_same_time(tmp_path: Path) -> None:
             "S001-01-000001",
             "S001-02-000001",
         }
-        avail = httpx.get(f"{node.url}{API}/availability/{sku}").json()["here"]
+        avail = httpx.get(f"{node.url}{API}/availability/{sku}", timeout=TIMEOUT_S).json()["here"]
         assert avail["on_hand"] == -1 and avail["negative"] is True
     finally:
         node.stop()

@@ -26,15 +26,20 @@ def test_hub_process_starts_writes_its_key_and_answers(tmp_path: Path, broker: B
 
         def up() -> bool:
             try:
-                return httpx.get(f"http://127.0.0.1:{port}/api/v1/healthz").status_code == 200
+                return (
+                    httpx.get(
+                        f"http://127.0.0.1:{port}/api/v1/healthz", timeout=TIMEOUT_S
+                    ).status_code
+                    == 200
+                )
             except httpx.HTTPError:
                 return False
 
         wait_for(up, every=0.1)
         assert (data / "hub.pub").read_text().startswith("-----BEGIN PUBLIC KEY-----")
-        r = httpx.get(f"http://127.0.0.1:{port}/api/v1/availability/DAI-011-11")
+        r = httpx.get(f"http://127.0.0.1:{port}/api/v1/availability/DAI-011-11", timeout=TIMEOUT_S)
         assert r.status_code == 200 and r.json() == {"sku": "DAI-011-11", "stores": []}
-        r = httpx.get(f"http://127.0.0.1:{port}/api/v1/receipts/NOPE")
+        r = httpx.get(f"http://127.0.0.1:{port}/api/v1/receipts/NOPE", timeout=TIMEOUT_S)
         assert r.status_code == 404
         assert r.headers["content-type"].startswith("application/problem+json")
     finally:
