@@ -12,13 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-
-from biip import ParseConfig, ParseError
-from biip.gs1_application_identifiers import GS1ApplicationIdentifier
-from biip.gs1_digital_link_uris import GS1DigitalLinkURI
-from biip.gs1_element_strings import GS1ElementString
-from biip.gs1_messages import GS1Message
-from biip.symbology import GS1Symbology, SymbologyIdentifier
+from typing import TYPE_CHECKING
 
 from edge.domain.barcodes import (
     DEFAULT_VARIABLE_RULES,
@@ -30,11 +24,19 @@ from edge.domain.barcodes import (
 )
 from edge.domain.errors import InvalidBarcode
 
+if TYPE_CHECKING:
+    from biip.gs1_element_strings import GS1ElementString
+    from biip.gs1_messages import GS1Message
+
+# biip is imported on the first GS1 label, not with the node: loading its tables costs ~0.16 s
+# of CPU, which a cold start (bench/) and the plain EAN scans that are most of a shop's day
+# need not pay.
+
 GS = "\x1d"  # FNC1 as scanners transmit it between variable-length element strings
-# Scanners also send FNC1 as the first character of a GS1-128 symbol when they send no
-# symbology identifier; some are configured to send another separator.
-_CONFIG = ParseConfig(separator_chars=(GS,))
-_GS1_SYMBOLOGIES = GS1Symbology.with_gs1_messages() | GS1Symbology.with_gs1_digital_link_uri()
+# AIM symbology identifiers (ISO/IEC 15424) of symbols that carry GS1 element strings: GS1-128,
+# GS1 DataBar and composites, GS1 DataMatrix, GS1 QR Code, GS1 DotCode. A Digital Link URI
+# comes in a plain DataMatrix or QR symbol and is recognised by its https:// instead.
+_GS1_SYMBOLOGY_IDS = ("]C1", "]e0", "]e1", "]e2", "]d2", "]Q3", "]J1")
 _READ = {"01", "02", "10", "15", "16", "17"}  # what a Scan holds in fields of its own
 _FIELD = re.compile(r"GS1 AI \((\d{2,4})\)")
 _SYMBOLOGY_ID = re.compile(r"\][A-Za-z][0-9A-Za-z]")
@@ -45,14 +47,12 @@ def decode(raw: str, rules: tuple[VariableMeasureRule, ...] = DEFAULT_VARIABLE_R
     text = raw.strip()  # also a leading or trailing FNC1: str.strip() counts \x1d as space
     if not text:
         raise InvalidBarcode("empty scan")
-    symbology = None
+    symbology = ""
     if text.startswith("]"):
         if not _SYMBOLOGY_ID.match(text):
             raise InvalidBarcode(f"{text!r} starts with a broken symbology identifier")
-        symbology = SymbologyIdentifier.extract(text)
-        text = text[len(symbology.value) :]
-    gs1_symbol = symbology is not None and symbology.gs1_symbology in _GS1_SYMBOLOGIES
-    if gs1_symbol or _looks_gs1(text):
+        symbology, text = text[:3], text[3:]
+    if symbology in _GS1_SYMBOLOGY_IDS or _looks_gs1(text):
         return _gs1_scan(raw, text)
     return retail_scan(raw, text, rules)
 
@@ -68,20 +68,30 @@ def _looks_gs1(text: str) -> bool:
 
 
 def _message(text: str) -> GS1Message:
+    from biip import ParseConfig, ParseError
+    from biip.gs1_digital_link_uris import GS1DigitalLinkURI
+    from biip.gs1_messages import GS1Message
+
+    # Scanners also send FNC1 as the first character of a GS1-128 symbol when they send no
+    # symbology identifier (decode strips it); between fields it comes as GS.
+    config = ParseConfig(separator_chars=(GS,))
     try:
         if text.startswith("("):
-            return GS1Message.parse_hri(text, config=_CONFIG)
+            return GS1Message.parse_hri(text, config=config)
         if text.startswith(("http://", "https://")):
-            return GS1DigitalLinkURI.parse(text, config=_CONFIG).as_gs1_message()
-        return GS1Message.parse(text, config=_CONFIG)
+            return GS1DigitalLinkURI.parse(text, config=config).as_gs1_message()
+        return GS1Message.parse(text, config=config)
     except ParseError as exc:
         raise InvalidBarcode(_readable(exc)) from None
     except (ValueError, LookupError):  # what the parser lets slip on garbage: still a bad scan
         raise InvalidBarcode(f"unreadable GS1 label {text[:40]!r}") from None
 
 
-def _readable(exc: ParseError) -> str:
+def _readable(exc: Exception) -> str:
     """biip's message names a regular expression; the cashier gets the field's name instead."""
+    from biip import ParseError
+    from biip.gs1_application_identifiers import GS1ApplicationIdentifier
+
     found = _FIELD.search(str(exc))
     if found:
         ai = found.group(1)
