@@ -18,7 +18,7 @@ from tests.waiting import TIMEOUT_S, wait_until
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
 
 
 PORT_TAKEN = "address already in use"
