@@ -13,6 +13,16 @@ from hypothesis import settings as hypothesis_settings
 from edge.app import create_app
 from edge.config import Settings, load_settings
 from edge.services.context import Context
+from tests.integration.sync.postgres import Postgres
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Postgres]:
+    """One PostgreSQL for the session (initdb into a temp dir, a free port, never the
+    machine's own server); each test takes a fresh database of it (`fresh_database()`)."""
+    server = Postgres().start()
+    yield server
+    server.cleanup()
 
 # Hypothesis fails an example slower than 200 ms, and a strategy slow to draw from, by default:
 # on a busy machine that is the machine, not a bug. What a property test asserts never depends

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
-from pydantic import Field
+from prometheus_client.core import Metric
+from pydantic import BaseModel, Field, TypeAdapter
 
 from edge import __version__
 from edge.api import problems
 from edge.api.body_limit import BodyLimitMiddleware
 from edge.api.schemas import PlainText
 from edge.domain.errors import InvalidInput
+from sync.hub.metrics import HubCollector
 from sync.hub.orders import OrderIn
 from sync.hub.service import Hub
 
@@ -76,9 +77,30 @@ def availability(sku: str, hub: HubDep) -> dict[str, Any]:
     return hub.availability(sku)
 
 
-@router.get("/stores", tags=["stores"])
-def stores(hub: HubDep) -> list[dict[str, Any]]:
-    return hub.stores()
+class StoreView(BaseModel):
+    store_id: str
+    name: str
+    online: bool
+    last_seen: str | None
+    applied_seq: int
+    lag_s: float | None = Field(description="how far behind the hub's picture of the store is")
+    lag_events: int = Field(description="events the store reported as not yet acknowledged")
+    outbox_depth: int
+    catalogue_version: int
+    pending_commands: int
+    resend_requests: int = Field(description="acks that asked the store to resend (gaps)")
+    duplicates: int = Field(description="events the store sent again that were skipped")
+
+
+@router.get("/stores", tags=["stores"], response_model=list[StoreView])
+def stores(hub: HubDep) -> Response:
+    """Every store: online, last seen, applied seq, lag, reported outbox depth, catalogue
+    version, pending commands. Serialised in one pass (1 000 stores answer in a few ms)."""
+    rows = _STORES.validate_python(hub.stores())
+    return Response(_STORES.dump_json(rows), media_type="application/json")
+
+
+_STORES = TypeAdapter(list[StoreView])
 
 
 @router.get("/receipts/{receipt_no}", tags=["sales"])
@@ -91,26 +113,14 @@ def returns(hub: HubDep, flagged: Annotated[bool | None, Query()] = None) -> lis
     return hub.returns(flagged)
 
 
-class _Collector:
+class _Own:
+    """The worker's own counters and histograms (their registry is the hub's)."""
+
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
 
-    def collect(self):  # type: ignore[no-untyped-def]
-        c = CounterMetricFamily(
-            "store_edge_hub_rejected_messages", "MQTT messages refused", labels=["reason"]
-        )
-        for reason, n in self.hub.rejected.items():
-            c.add_metric([reason], n)
-        yield c
-        with self.hub.db.read() as conn:
-            online = conn.execute("SELECT count(*) FROM hub_stores WHERE online = 1").fetchone()[0]
-            pending = conn.execute(
-                "SELECT count(*) FROM hub_commands WHERE status = 'pending'"
-            ).fetchone()[0]
-        yield GaugeMetricFamily("store_edge_hub_stores_online", "Stores online", value=online)
-        yield GaugeMetricFamily(
-            "store_edge_hub_commands_pending", "Commands not yet acknowledged", value=pending
-        )
+    def collect(self) -> Iterator[Metric]:
+        yield from self.hub.stats.registry.collect()
 
 
 def create_hub_app(hub: Hub, *, run: bool = True) -> FastAPI:
@@ -129,7 +139,8 @@ def create_hub_app(hub: Hub, *, run: bool = True) -> FastAPI:
     app = FastAPI(title="Store Edge hub", version=__version__, lifespan=lifespan, redoc_url=None)
     app.state.hub = hub
     registry = CollectorRegistry()
-    registry.register(_Collector(hub))  # type: ignore[arg-type]
+    registry.register(HubCollector(hub.ctx))
+    registry.register(_Own(hub))
     problems.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_IMPORT_BYTES)
     app.include_router(router, prefix="/api/v1")

@@ -1,314 +1,339 @@
-"""Applying one store's events at the hub, exactly once and in (store, seq) order.
+"""Applying stores' events at the hub, exactly once and in (store, seq) order.
 
-`apply_batch` runs in one transaction: events at or below the store's applied seq are
-duplicates (skipped), the next one is applied, later ones wait in `hub_pending` until the gap
-is filled. Each event type has a small handler; every stock-changing event carries the store's
-levels after the change (`data.stock`), which the hub simply sets."""
+`apply_batches` applies a group of batches (one or more stores: whatever the worker found
+waiting) in the caller's transaction:
+1. take the stores' rows (`FOR UPDATE` on PostgreSQL, in store order: every worker of a shared
+   group serialises on them and none waits on another in a circle) and, for stores with a gap,
+   the events held past it;
+2. decide in memory, per store: events at or below the applied seq are duplicates (skipped and
+   counted), the next one is applied, later ones are held (`hub_pending`) until the gap is
+   filled;
+3. write everything in one go (PostgreSQL's pipeline mode: a handful of round trips per group,
+   whatever its size).
+Each event type has a small handler; every stock-changing event carries the store's levels
+after the change (`data.stock`), which the hub simply sets (and marks for the neighbours' next
+nearby push).
+
+Fast path and careful path: the group is applied whole. If one event's data is unusable (a
+handler refuses it, or the database does), the transaction is rolled back and the group applied
+again with a savepoint per event, so that event is recorded with its error and the stream goes
+on (blocking every later event of the store would be worse)."""
 
 from __future__ import annotations
 
 import json
 import logging
-import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.protocol import EventRecord
+from sync.hub.store import events as events_repo
+from sync.hub.store import orders as orders_repo
+from sync.hub.store import sales as sales_repo
+from sync.hub.store import stock as stock_repo
+from sync.hub.store import stores as stores_repo
+from sync.hub.store.port import Storage, Tx, utc_iso
+from sync.protocol import EventBatch, EventRecord
 
 log = logging.getLogger(__name__)
-
-Handler = Callable[[sqlite3.Connection, str, EventRecord, "Applied"], None]
 
 
 @dataclass
 class Applied:
-    """What one batch did, for the acks and messages sent after its commit."""
+    """What one batch did, for the ack and the messages sent after the commit."""
 
+    store_id: str = ""
     acked_seq: int = 0
     gap: bool = False
+    resend_from: int | None = None  # ask the store to resend: the gap outlasted the grace
     duplicates: int = 0
     applied: int = 0
-    stock: list[dict[str, Any]] = field(default_factory=list)  # [{store_id, sku, ...}]
     requested_orders: list[dict[str, Any]] = field(default_factory=list)
 
 
-def ensure_store(conn: sqlite3.Connection, store_id: str) -> sqlite3.Row:
-    conn.execute("INSERT OR IGNORE INTO hub_stores (store_id) VALUES (?)", [store_id])
-    return conn.execute("SELECT * FROM hub_stores WHERE store_id = ?", [store_id]).fetchone()
+class Unusable(Exception):
+    """An event of the group cannot be applied: roll the transaction back and apply the group
+    again with `careful=True` (event by event)."""
 
 
-class _Unusable(Exception):
-    """An event of the batch cannot be applied: redo the batch event by event."""
+# What bad data raises in a handler (with the database's own integrity and data errors, from
+# the adapter). Anything else (the database went away, a deadlock) is not the event's fault:
+# it propagates and the whole group is tried again or left unacknowledged.
+_UNUSABLE: tuple[type[Exception], ...] = (
+    KeyError, TypeError, ValueError, AttributeError, OverflowError
+)  # fmt: skip
 
 
-_UNUSABLE = (KeyError, TypeError, ValueError, AttributeError, sqlite3.IntegrityError)
+@dataclass
+class _Store:
+    """One store's position while a group is applied (from its locked row)."""
+
+    applied: int
+    gap_since: str | None
+    gap_asked_at: str | None
+    held: dict[int, str]
+    had_held: bool = False
+    depth: int = 0
+    last_event_at: str | None = None
+    duplicates: int = 0
+    resend_requests: int = 0
 
 
-def apply_batch(
-    conn: sqlite3.Connection, store_id: str, events: list[EventRecord], now: str, depth: int
-) -> Applied:
-    # Fast path: the whole batch at once. If one event's data is unusable, roll the batch back
-    # and apply it again with a savepoint per event, so that event is recorded with its error
-    # and the stream goes on (blocking every later event of the store would be worse).
-    conn.execute("SAVEPOINT batch")
-    try:
-        done = _apply_batch(conn, store_id, events, now, depth, careful=False)
-    except _Unusable:
-        conn.execute("ROLLBACK TO batch")
-        done = _apply_batch(conn, store_id, events, now, depth, careful=True)
-    conn.execute("RELEASE batch")
-    return done
-
-
+@dataclass
 class _Writes:
-    """Rows written once per batch instead of once per event."""
+    """Rows written once per group instead of once per event (fast path only)."""
 
-    def __init__(self) -> None:
-        self.events: list[tuple[object, ...]] = []
-        self.stock: dict[str, tuple[str, str, int, int, str]] = {}
+    deferred: bool
+    events: list[tuple[str, int, str, str, str, str, str | None]] = field(default_factory=list)
+    levels: dict[tuple[str, str], stock_repo.Level] = field(default_factory=dict)
+    sales: list[dict[str, Any]] = field(default_factory=list)
+    held: list[tuple[str, int, str, str]] = field(default_factory=list)
 
 
-def _apply_batch(
-    conn: sqlite3.Connection,
-    store_id: str,
-    events: list[EventRecord],
+Handler = Callable[[Tx, str, EventRecord, Applied, _Writes], None]
+
+
+def apply_batches(
+    storage: Storage,
+    tx: Tx,
+    batches: Sequence[tuple[str, EventBatch]],
     now: str,
-    depth: int,
+    *,
+    gap_since: str,
+    careful: bool = False,
+) -> list[Applied]:
+    """`gap_since`: a gap first seen at or before this time has outlasted the grace. Not
+    careful: raises Unusable when an event cannot be applied (the caller rolls back and calls
+    again, careful). Careful: such an event is recorded with its error."""
+    with tx.pipeline():  # the rows' creation and their lock in one round trip
+        rows = stores_repo.lock(tx, [s for s, _ in batches], storage.for_update)
+    gaps = sorted(s for s, r in rows.items() if r["gap_since"] is not None)
+    held = events_repo.held_for(tx, gaps)
+    unusable = (*_UNUSABLE, *storage.data_errors)
+    return _apply_group(tx, batches, rows, held, now, gap_since, unusable, careful=careful)
+
+
+def _apply_group(
+    tx: Tx,
+    batches: Sequence[tuple[str, EventBatch]],
+    rows: dict[str, Any],
+    held: dict[str, dict[int, str]],
+    now: str,
+    grace: str,
+    unusable: tuple[type[Exception], ...],
     *,
     careful: bool,
-) -> Applied:
-    store = ensure_store(conn, store_id)
-    done = Applied(acked_seq=store["applied_seq"])
-    writes = _Writes()
-    last_at = store["last_event_at"]
-    for ev in sorted(events, key=lambda e: e.seq):
-        if ev.seq <= done.acked_seq:
-            done.duplicates += 1
-        elif ev.seq == done.acked_seq + 1:
-            _apply(conn, store_id, ev, now, done, writes, careful)
-            last_at = ev.at
+) -> list[Applied]:
+    stores = {
+        s: _Store(
+            int(r["applied_seq"]), r["gap_since"], r["gap_asked_at"], dict(held.get(s, {})),
+            had_held=s in held,
+        )
+        for s, r in rows.items()
+    }  # fmt: skip
+    w = _Writes(deferred=not careful)
+    out = []
+    for store_id, batch in batches:
+        st = stores[store_id]
+        st.depth = batch.outbox_depth
+        done = Applied(store_id=store_id, acked_seq=st.applied)
+        for ev in sorted(batch.events, key=lambda e: e.seq):
+            if ev.seq <= st.applied:
+                done.duplicates += 1
+            elif ev.seq == st.applied + 1:
+                _apply(tx, store_id, ev, now, done, st, w, unusable, careful)
+            elif ev.seq in st.held:
+                done.duplicates += 1
+            else:
+                text = ev.model_dump_json()
+                st.held[ev.seq] = text
+                w.held.append((store_id, ev.seq, text, now))
+        while (body := st.held.get(st.applied + 1)) is not None:  # fill from behind the gap
+            _apply(tx, store_id, EventRecord.model_validate_json(body), now, done, st, w,
+                   unusable, careful)  # fmt: skip
+        st.held = {seq: b for seq, b in st.held.items() if seq > st.applied}
+        done.acked_seq, done.gap = st.applied, bool(st.held)
+        st.duplicates += done.duplicates
+        if not done.gap:
+            st.gap_since = st.gap_asked_at = None
         else:
-            conn.execute(
-                "INSERT OR IGNORE INTO hub_pending (store_id, seq, body) VALUES (?, ?, ?)",
-                [store_id, ev.seq, ev.model_dump_json()],
-            )
-    # Fill from what waited behind a gap.
-    while True:
-        row = conn.execute(
-            "SELECT body FROM hub_pending WHERE store_id = ? AND seq = ?",
-            [store_id, done.acked_seq + 1],
-        ).fetchone()
-        if row is None:
-            break
-        ev = EventRecord.model_validate_json(row[0])
-        _apply(conn, store_id, ev, now, done, writes, careful)
-        last_at = ev.at
-    conn.execute(
-        "DELETE FROM hub_pending WHERE store_id = ? AND seq <= ?", [store_id, done.acked_seq]
-    )
-    done.gap = bool(
-        conn.execute("SELECT 1 FROM hub_pending WHERE store_id = ? LIMIT 1", [store_id]).fetchone()
-    )
-    conn.executemany(
-        "INSERT INTO hub_events (store_id, seq, id, type, at, applied_at, error)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        writes.events,
-    )
-    # Levels are "after the change": within a batch only the last one per SKU matters.
-    conn.executemany(
-        "INSERT INTO hub_stock (store_id, sku, on_hand, reserved, as_of) VALUES (?,?,?,?,?)"
-        " ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = excluded.on_hand,"
-        " reserved = excluded.reserved, as_of = excluded.as_of",
-        list(writes.stock.values()),
-    )
-    done.stock = [
-        {"store_id": r[0], "sku": r[1], "on_hand": r[2], "reserved": r[3], "as_of": r[4]}
-        for r in writes.stock.values()
-    ]
-    conn.execute(
-        "UPDATE hub_stores SET applied_seq = ?, last_seen = ?, reported_depth = ?,"
-        " last_event_at = ?, last_applied_at = ? WHERE store_id = ?",
-        [done.acked_seq, now, depth, last_at, now, store_id],
-    )
-    return done
+            st.gap_since = st.gap_since or now  # the missing batch gets the grace to arrive
+            if st.gap_since <= grace and (st.gap_asked_at is None or st.gap_asked_at <= grace):
+                done.resend_from = st.applied + 1
+                st.gap_asked_at = now
+                st.resend_requests += 1
+        out.append(done)
+    try:
+        with tx.pipeline():
+            _write(tx, w, stores, now)
+    except unusable as exc:
+        if careful:
+            raise
+        raise Unusable from exc
+    return out
+
+
+def _write(tx: Tx, w: _Writes, stores: dict[str, _Store], now: str) -> None:
+    for sale in w.sales:
+        sales_repo.add_sale(tx, **sale)
+    events_repo.hold_many(tx, w.held)
+    waited = {h[0] for h in w.held} | {s for s, st in stores.items() if st.had_held}
+    events_repo.release_many(tx, [(s, stores[s].applied) for s in sorted(waited)])
+    events_repo.record(tx, w.events)
+    stock_repo.set_levels(tx, list(w.levels.values()))
+    stores_repo.save_progress(
+        tx,
+        [
+            (st.applied, now, st.depth, st.last_event_at, now if st.last_event_at else None,
+             st.duplicates, st.gap_since, st.gap_asked_at, st.resend_requests, s)
+            for s, st in stores.items()
+        ],
+    )  # fmt: skip
 
 
 def _apply(
-    conn: sqlite3.Connection,
+    tx: Tx,
     store_id: str,
     ev: EventRecord,
     now: str,
     done: Applied,
-    writes: _Writes,
+    st: _Store,
+    w: _Writes,
+    unusable: tuple[type[Exception], ...],
     careful: bool,
 ) -> None:
     error = None
-    levels: list[tuple[str, str, int, int, str]] = []
+    at: str | None = None
     handler = HANDLERS.get(ev.type)
-    if careful:
-        conn.execute("SAVEPOINT event")
     try:
-        if handler is None:
-            log.info("ignoring event type %s from %s", ev.type, store_id)
-        else:
-            handler(conn, store_id, ev, done)
-        levels = _levels(store_id, ev)
-    except _UNUSABLE as exc:
+        with tx.savepoint("event") if careful else nullcontext():
+            at = utc_iso(ev.at)
+            if handler is None:
+                log.info("ignoring event type %s from %s", ev.type, store_id)
+            else:
+                handler(tx, store_id, ev, done, w)
+            levels = _levels(store_id, ev, at)
+    except unusable as exc:
         if not careful:
-            raise _Unusable from exc
-        conn.execute("ROLLBACK TO event")
-        error = f"{type(exc).__name__}: {exc}"
+            raise Unusable from exc
+        error = f"{type(exc).__name__}: {exc}"[:500]
         log.warning("event %s/%d (%s) not applied: %s", store_id, ev.seq, ev.type, error)
-    if careful:
-        conn.execute("RELEASE event")
+        levels = []
     for row in levels:
-        writes.stock[row[1]] = row
-    writes.events.append((store_id, ev.seq, ev.id, ev.type, ev.at, now, error))
-    done.acked_seq = ev.seq
+        w.levels[(row[0], row[1])] = row  # within a group only the last level per SKU matters
+    # The record of the event is written whatever it held: nothing in it may refuse to store.
+    record_id, record_type = ev.id.replace("\0", "?"), ev.type.replace("\0", "?")
+    w.events.append((store_id, ev.seq, record_id, record_type, at or now, now, error))
+    st.applied = ev.seq
+    if at is not None:
+        st.last_event_at = at
     done.applied += 1
 
 
-def _levels(store_id: str, ev: EventRecord) -> list[tuple[str, str, int, int, str]]:
-    return [
-        (store_id, str(lv["sku"]), int(lv["on_hand"]), int(lv["reserved"]), ev.at)
+def _levels(store_id: str, ev: EventRecord, at: str) -> list[stock_repo.Level]:
+    out = [
+        (store_id, str(lv["sku"]), int(lv["on_hand"]), int(lv["reserved"]), at)
         for lv in ev.data.get("stock") or []
     ]
+    if any("\0" in lv[1] for lv in out):
+        raise ValueError("a SKU with a NUL character")  # no database stores it as text
+    return out
 
 
-def _sale(conn: sqlite3.Connection, store_id: str, ev: EventRecord, done: Applied) -> None:
+def _sale(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
     d = ev.data
-    conn.execute(
-        "INSERT INTO hub_sales (receipt_no, store_id, at, currency, total, tenders)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            d["receipt_no"],
-            store_id,
-            d.get("at", ev.at),
-            d["currency"],
-            int(d["total"]),
-            json.dumps(d.get("tenders", [])),
-        ],
-    )
-    conn.executemany(
-        "INSERT INTO hub_sale_lines (receipt_no, line_no, sku, qty, unit_price, total, vat)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                d["receipt_no"],
-                int(ln.get("line_no", i + 1)),
-                ln["sku"],
-                int(ln["qty"]),
-                int(ln["unit_price"]),
-                int(ln["total"]),
-                str(ln.get("vat", "")),
-            )
+    at = utc_iso(d.get("at", ev.at))
+    sale: dict[str, Any] = {
+        "receipt_no": str(d["receipt_no"]),
+        "store_id": store_id,
+        "at": at,
+        "currency": str(d["currency"]),
+        "total": int(d["total"]),
+        "tenders": json.dumps(d.get("tenders", [])),
+        "lines": [
+            (str(d["receipt_no"]), int(ln.get("line_no", i + 1)), at, str(ln["sku"]),
+             int(ln["qty"]), int(ln["unit_price"]), int(ln["total"]), str(ln.get("vat", "")))
             for i, ln in enumerate(d["lines"])
         ],
-    )
+    }  # fmt: skip
+    if w.deferred:
+        w.sales.append(sale)
+    else:
+        sales_repo.add_sale(tx, **sale)
 
 
-def _order_status(conn: sqlite3.Connection, store_id: str, ev: EventRecord, done: Applied) -> None:
+def _order_status(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
     d = ev.data
-    conn.execute(
-        "UPDATE hub_orders SET status = ?, shelf = coalesce(?, shelf),"
-        " receipt_no = coalesce(?, receipt_no), updated_at = ? WHERE order_id = ? AND store_id = ?",
-        [d["status"], d.get("shelf"), d.get("receipt_no"), ev.at, d["order_id"], store_id],
+    orders_repo.set_status(
+        tx,
+        str(d["order_id"]),
+        status=str(d["status"]),
+        at=utc_iso(ev.at),
+        store_id=store_id,
+        shelf=d.get("shelf"),
+        receipt_no=d.get("receipt_no"),
     )
     for ln in d.get("lines") or []:
-        conn.execute(
-            "UPDATE hub_order_lines SET reserved = ?, collected = ?, short = ?"
-            " WHERE order_id = ? AND sku = ?",
-            [
-                int(ln.get("reserved", 0)),
-                int(ln.get("collected", 0)),
-                int(ln.get("short", 0)),
-                d["order_id"],
-                ln["sku"],
-            ],
+        orders_repo.set_line_progress(
+            tx,
+            str(d["order_id"]),
+            str(ln["sku"]),
+            reserved=int(ln.get("reserved", 0)),
+            collected=int(ln.get("collected", 0)),
+            short=int(ln.get("short", 0)),
         )
 
 
-def _order_requested(
-    conn: sqlite3.Connection, store_id: str, ev: EventRecord, done: Applied
-) -> None:
+def _order_requested(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
     d = ev.data
     if not d.get("request_id") or not d.get("lines"):
         raise ValueError("order.requested needs request_id and lines")
     done.requested_orders.append({**d, "store_id": d.get("store_id") or store_id})
 
 
-def _return(conn: sqlite3.Connection, store_id: str, ev: EventRecord, done: Applied) -> None:
+def _return(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
     d = ev.data
     original = d.get("original") or {}
     kind, ref = original.get("kind", "none"), original.get("ref")
     reasons = []
     for ln in d["lines"]:
-        sku, qty = ln["sku"], int(ln["qty"])
+        sku, qty = str(ln["sku"]), int(ln["qty"])
         if kind == "sale" and ref:
-            row = conn.execute(
-                "SELECT coalesce(sum(qty), 0), coalesce(sum(returned), 0) FROM hub_sale_lines"
-                " WHERE receipt_no = ? AND sku = ?",
-                [ref, sku],
-            ).fetchone()
-            _spread_return(conn, ref, sku, qty)
+            _flush_sales(tx, w)  # a return may come in the same group as its sale
+            sold, returned = sales_repo.sold_and_returned(tx, ref, sku)
+            sales_repo.spread_return(tx, ref, sku, qty)
         elif kind == "order" and ref:
-            row = conn.execute(
-                "SELECT coalesce(sum(CASE WHEN collected > 0 THEN collected ELSE qty END), 0),"
-                " coalesce(sum(returned), 0) FROM hub_order_lines WHERE order_id = ? AND sku = ?",
-                [ref, sku],
-            ).fetchone()
-            conn.execute(
-                "UPDATE hub_order_lines SET returned = returned + ? WHERE order_id = ? AND sku = ?",
-                [qty, ref, sku],
-            )
+            sold, returned = orders_repo.ordered_and_returned(tx, ref, sku)
+            orders_repo.add_returned(tx, ref, sku, qty)
         else:
             continue
-        sold, returned = row[0], row[1]
         if returned + qty > sold:
             reasons.append(f"{sku}: returned {returned + qty} of {sold} sold")
-    conn.execute(
-        "INSERT OR IGNORE INTO hub_returns (return_id, store_id, at, original_kind, original_ref,"
-        " offline, flagged, flag_reason, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            d["return_id"],
-            store_id,
-            d.get("at", ev.at),
-            kind,
-            ref,
-            int(bool(d.get("offline"))),
-            int(bool(reasons)),
-            "; ".join(reasons),
-            json.dumps(d),
-        ],
+    sales_repo.add_return(
+        tx,
+        return_id=str(d["return_id"]),
+        store_id=store_id,
+        at=utc_iso(d.get("at", ev.at)),
+        kind=kind,
+        ref=ref,
+        offline=bool(d.get("offline")),
+        reasons=reasons,
+        body=json.dumps(d),
     )
     if reasons:
         log.warning("over-return %s at %s: %s", d["return_id"], store_id, "; ".join(reasons))
 
 
-def _spread_return(conn: sqlite3.Connection, receipt_no: str, sku: str, qty: int) -> None:
-    """Counts a return against the receipt's lines of that SKU, first the ones with room."""
-    lines = conn.execute(
-        "SELECT line_no, qty, returned FROM hub_sale_lines WHERE receipt_no = ? AND sku = ?"
-        " ORDER BY line_no",
-        [receipt_no, sku],
-    ).fetchall()
-    left = qty
-    for i, ln in enumerate(lines):
-        room = max(0, ln["qty"] - ln["returned"])
-        take = left if i == len(lines) - 1 else min(left, room)
-        if take:
-            conn.execute(
-                "UPDATE hub_sale_lines SET returned = returned + ? WHERE receipt_no = ?"
-                " AND line_no = ?",
-                [take, receipt_no, ln["line_no"]],
-            )
-            left -= take
+def _flush_sales(tx: Tx, w: _Writes) -> None:
+    for sale in w.sales:
+        sales_repo.add_sale(tx, **sale)
+    w.sales.clear()
 
 
 HANDLERS: dict[str, Handler] = {
     "sale.completed": _sale,
-    "stock.adjusted": lambda conn, store_id, ev, done: None,  # the levels are all it carries
+    "stock.adjusted": lambda tx, store_id, ev, done, w: None,  # the levels are all it carries
     "order.status": _order_status,
     "order.requested": _order_requested,
     "return.completed": _return,

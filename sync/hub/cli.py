@@ -1,12 +1,18 @@
-"""`store-edge hub [--config FILE] [--port N] [--data-dir DIR] [--broker URL]` runs the hub;
-`store-edge hub import FILE` imports a catalogue into it."""
+"""`store-edge hub [--config FILE] [--data-dir DIR] [--database URL] [--port N] [--broker URL]`
+runs the hub; its subcommands (`import`, `keygen`, `backup`, …) take the same `--config`,
+`--data-dir` and `--database`, so they act on the database the hub uses."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+
+if TYPE_CHECKING:
+    from sync.hub.config import HubSettings
+    from sync.hub.service import Hub
 
 hub_app = typer.Typer(
     help="The central hub: replication, network stock, catalogue, click & collect orders.",
@@ -17,15 +23,34 @@ ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="TOML con
 DataDirOpt = Annotated[
     Path | None, typer.Option("--data-dir", help="where the hub's database and keys live")
 ]
+DatabaseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        help="postgresql://USER@HOST:PORT/DB (several workers) or sqlite:///PATH;"
+        " default: SQLite <data-dir>/hub.db",
+    ),
+]
 
 
-def _settings(config: Path | None, **overrides: Any):  # type: ignore[no-untyped-def]
+def _fail(message: str) -> NoReturn:
     from edge.cli import fail
+
+    fail(message)
+    raise SystemExit(2)  # fail() exits; this line keeps the type checker honest
+
+
+def settings_from(
+    config: Path | None, data_dir: Path | None, database: str | None, **overrides: Any
+) -> HubSettings:
+    """The hub's settings as `store-edge hub` reads them: defaults, the TOML file, the
+    environment, then these flags (dotted names for nested keys)."""
     from edge.config import ConfigError, load_settings
     from sync.hub.config import HubSettings
 
+    flags = {"data_dir": data_dir, "database.url": database, **overrides}
     nested: dict[str, Any] = {}
-    for dotted, value in overrides.items():
+    for dotted, value in flags.items():
         if value is None:
             continue
         *parents, leaf = dotted.split(".")
@@ -34,22 +59,35 @@ def _settings(config: Path | None, **overrides: Any):  # type: ignore[no-untyped
             cursor = cursor.setdefault(part, {})
         cursor[leaf] = value
     try:
-        return load_settings(config, nested, settings_cls=HubSettings)  # type: ignore[arg-type]
+        return load_settings(config, nested, settings_cls=HubSettings)  # type: ignore[arg-type,return-value]  # load_settings is typed for the node's Settings
     except ConfigError as exc:
-        fail(str(exc))
+        _fail(str(exc))
+
+
+def open_hub(settings: HubSettings) -> Hub:
+    """The hub on its database (migrated); a clear error instead of a traceback."""
+    from sync.hub.keys import SigningKeyError
+    from sync.hub.service import Hub
+    from sync.hub.store import StorageError
+
+    try:
+        return Hub(settings)
+    except (StorageError, SigningKeyError) as exc:
+        _fail(str(exc))
 
 
 @hub_app.callback(invoke_without_command=True)
 def hub_main(
     ctx: typer.Context,
     config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    database: DatabaseOpt = None,
     port: Annotated[int | None, typer.Option(help="HTTP port (default 8090)")] = None,
     host: Annotated[str | None, typer.Option(help="HTTP address (default 127.0.0.1)")] = None,
-    data_dir: DataDirOpt = None,
     broker: Annotated[str | None, typer.Option(help="MQTT broker URL, mqtt:// or mqtts://")] = None,
 ) -> None:
     """Run the hub (HTTP on 127.0.0.1:8090 by default). Its public key is written to
-    <data-dir>/hub.pub on first start: give it to every node (--hub-key)."""
+    <data-dir>/hub.pub on start: give it to every node (--hub-key)."""
     if ctx.invoked_subcommand is not None:
         return
     import uvicorn
@@ -57,14 +95,14 @@ def hub_main(
     from edge.logging_setup import configure
     from edge.ops.server import NotifyingServer
     from sync.hub.api import create_hub_app
-    from sync.hub.service import Hub
 
-    settings = _settings(
-        config, **{"http.port": port, "http.host": host, "data_dir": data_dir, "broker.url": broker}
+    settings = settings_from(
+        config, data_dir, database, **{"http.port": port, "http.host": host, "broker.url": broker}
     )
     configure(settings.log_format, settings.log_level)
-    hub = Hub(settings)
+    hub = open_hub(settings)
     typer.echo(f"hub public key: {settings.data_dir / 'hub.pub'}", err=True)
+    typer.echo(f"hub database: {hub.storage.describe()}", err=True)
     NotifyingServer(  # READY=1 to systemd once the hub answers
         uvicorn.Config(
             create_hub_app(hub),
@@ -77,25 +115,74 @@ def hub_main(
 
 
 @hub_app.command("import")
-def hub_import(file: Path, config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
+def hub_import(
+    file: Path,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
     """Import products and promotions from a CSV or JSON Lines file as the next catalogue
     version (all or nothing); a running hub's stores catch up at their next status report."""
-    from edge.cli import fail
     from edge.domain.errors import DomainError
-    from sync.hub.service import Hub
 
     if not file.is_file():
-        fail(f"{file} does not exist")
-    settings = _settings(config, data_dir=data_dir)
-    hub = Hub(settings)
+        _fail(f"{file} does not exist")
+    hub = open_hub(settings_from(config, data_dir, database))
     try:
         out = hub.import_catalogue(file.read_bytes(), file.name)
     except DomainError as exc:
-        fail(f"{file}: {exc.detail}; nothing was imported")
-        return
+        _fail(f"{file}: {exc.detail}; nothing was imported")
     finally:
-        hub.db.close()
+        hub.close()
     typer.echo(
         f"imported {out['imported']} products, {out['promotions']} promotions"
         f" ({out['ended_promotions']} ended) from {file} as catalogue v{out['version']}"
     )
+
+
+@hub_app.command("keygen")
+def hub_keygen(
+    out: Annotated[Path, typer.Option("--out", help="private key file to write (0600)")],
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Make the hub's signing key once, for every worker of a shared group ([signing]
+    key_file); its public key goes to FILE.pub (give it to every node as --hub-key). Never
+    overwrites a key."""
+    from sync.hub.keys import SigningKeyError, keygen
+
+    settings_from(config, data_dir, database)  # a bad config is reported like everywhere
+    try:
+        public = keygen(out)
+    except SigningKeyError as exc:
+        _fail(str(exc))
+    typer.echo(f"private key: {out}\npublic key: {public}")
+
+
+@hub_app.command("backup")
+def hub_backup(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="file to write (default <data-dir>/backups/hub-<time>)"),
+    ] = None,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """A consistent copy of the hub's database while it runs: SQLite's online backup, or
+    pg_dump (custom format; restore with pg_restore) on PostgreSQL."""
+    from sync.hub.store import StorageError
+
+    settings = settings_from(config, data_dir, database)
+    hub = open_hub(settings.model_copy(update={"demo": False}))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    suffix = ".dump" if hub.storage.dialect == "postgresql" else ".db"
+    dest = out or settings.data_dir / "backups" / f"hub-{stamp}{suffix}"
+    try:
+        written = hub.backup(dest)
+    except StorageError as exc:
+        _fail(str(exc))
+    finally:
+        hub.close()
+    typer.echo(f"hub backup written to {written}")

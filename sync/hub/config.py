@@ -31,13 +31,53 @@ class HubBroker(_Section):
     # Several hub workers share the stores' streams through an MQTT 5 shared subscription
     # (`$share/<group>/...`): give each worker its own client_id and the same group.
     shared_group: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,32}$")
-    session_expiry_s: int = Field(7 * 24 * 3600, ge=0)
+    # How long the broker keeps this worker's session (subscriptions and queued messages)
+    # while it is away. Default: 7 days for a single hub (a restart finds what arrived
+    # meanwhile); 0 in a shared group, where the broker would otherwise keep routing the
+    # group's messages to a dead worker's session (they are resent to the live ones anyway).
+    session_expiry_s: int | None = Field(None, ge=0)
+
+    @property
+    def session_expiry(self) -> int:
+        if self.session_expiry_s is not None:
+            return self.session_expiry_s
+        return 0 if self.shared_group else 7 * 24 * 3600
 
 
 class StoreEntry(_Section):
     name: str = ""
-    # Stores whose availability this store is told about; empty = every other store.
+    # Stores whose availability this store is told about. Empty: the nearest stores by
+    # coordinates (lat/lon), else (no store has coordinates or neighbours) any stores; at most
+    # [nearby] max_neighbours either way.
     neighbours: list[str] = []
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+
+
+class HubDatabase(_Section):
+    # postgresql://USER:PASSWORD@HOST:PORT/DB for several workers; empty = SQLite file
+    # <data_dir>/hub.db (sqlite:///PATH names another file).
+    url: str | None = Field(None, pattern=r"^(postgresql|postgres|sqlite)://")
+
+
+class HubSigning(_Section):
+    # The hub's Ed25519 private key (PEM; `store-edge hub keygen --out FILE`). Every worker of
+    # a shared group must sign with the same key; a single hub may leave it empty and gets
+    # <data_dir>/hub.key made on first start.
+    key_file: Path | None = None
+
+
+class HubNearby(_Section):
+    # Each store hears about at most this many other stores' stock.
+    max_neighbours: int = Field(10, ge=0, le=100)
+    # Stock changes are coalesced and told to neighbours once per interval.
+    interval_s: float = Field(2.0, gt=0, le=60)
+
+
+class HubRetention(_Section):
+    # Applied events, sales and sale lines older than this are deleted (whole months dropped on
+    # PostgreSQL). Orders, returns and stock are kept.
+    days: int = Field(400, ge=1)
 
 
 class HubSettings(TomlSettings):
@@ -51,8 +91,17 @@ class HubSettings(TomlSettings):
     http: HubHttp = HubHttp()
     broker: HubBroker = HubBroker()
     stores: dict[str, StoreEntry] = Field(default_factory=dict)
+    database: HubDatabase = HubDatabase()
+    signing: HubSigning = HubSigning()
+    nearby: HubNearby = HubNearby()
+    retention: HubRetention = HubRetention()
     # Commands not acknowledged by their store after this long are sent again.
     command_resend_s: float = Field(10.0, gt=0)
+    # A store's batches past a gap wait this long for the missing one before the hub asks the
+    # store to resend: with several workers the missing batch is usually being applied by
+    # another worker at that moment, and asking at once would make the store send its whole
+    # window again.
+    gap_grace_s: float = Field(2.0, ge=0)
     order_expiry_days: int = Field(7, ge=1)
     log_format: Literal["json", "console"] = "json"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

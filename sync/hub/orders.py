@@ -5,18 +5,24 @@ The pickup code exists only in the reply to its creator; the store gets its scry
 from __future__ import annotations
 
 import json
-import sqlite3
+import logging
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import ConfigDict, Field, model_validator
 
 from edge.api.schemas import PlainText
-from edge.domain.errors import InvalidInput, NotFound
+from edge.domain.errors import DomainError, InvalidInput, NotFound
 from edge.signing import hash_pickup_code, new_pickup_code, sign
+from sync.hub import commands
+from sync.hub.context import HubContext
+from sync.hub.store import catalogue as catalogue_repo
+from sync.hub.store import orders as orders_repo
+from sync.hub.store.port import Tx, utc_iso
 from sync.protocol import Command
+
+log = logging.getLogger(__name__)
 
 
 class OrderLineIn(PlainText):
@@ -46,55 +52,26 @@ class OrderIn(PlainText):
     prepaid: bool = False
 
 
-def next_command(
-    conn: sqlite3.Connection,
-    key: Ed25519PrivateKey,
-    store_id: str,
-    kind: str,
-    data: dict[str, Any],
-    now: datetime,
-) -> Command:
-    """Numbers, signs and records a command for a store (sent after the commit)."""
-    seq = conn.execute(
-        "SELECT coalesce(max(seq), 0) + 1 FROM hub_commands WHERE store_id = ?", [store_id]
-    ).fetchone()[0]
-    cmd = Command(
-        id=str(uuid.uuid4()),
-        seq=seq,
-        store_id=store_id,
-        type=kind,
-        issued_at=now.isoformat(),
-        data=data,
-    ).signed(key)
-    conn.execute(
-        "INSERT INTO hub_commands (id, store_id, seq, type, envelope, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [cmd.id, store_id, seq, kind, cmd.model_dump_json(), now.isoformat()],
-    )
-    return cmd
-
-
 def create_order(
-    conn: sqlite3.Connection,
-    key: Ed25519PrivateKey,
+    ctx: HubContext,
+    tx: Tx,
     order: OrderIn,
     now: datetime,
     *,
-    currency: str,
-    expiry_days: int,
     request_id: str | None = None,
     pickup_code_hash: str | None = None,
 ) -> tuple[dict[str, Any], str | None, Command]:
-    """Returns (order, the pickup code or None when the requester holds it, the command)."""
+    """Records an order and its `order.create` command in `tx`. Returns (order, the pickup
+    code or None when the requester holds it, the command to send after the commit)."""
     merged: dict[str, int] = {}
     for ln in order.lines:
         merged[ln.sku] = merged.get(ln.sku, 0) + ln.qty
-    lines = []
+    lines: list[dict[str, Any]] = []
     for sku, qty in merged.items():
-        row = conn.execute("SELECT price, active FROM products WHERE sku = ?", [sku]).fetchone()
-        if row is None or not row["active"]:
+        price = catalogue_repo.price_of(tx, sku)
+        if price is None or not price[1]:
             raise InvalidInput(f"lines: unknown product {sku}")
-        lines.append({"sku": sku, "qty": qty, "unit_price": row["price"]})
+        lines.append({"sku": sku, "qty": qty, "unit_price": price[0]})
     total = sum(ln["qty"] * ln["unit_price"] for ln in lines)
     order_id = "O-" + uuid.uuid4().hex[:12].upper()
     code = None
@@ -102,6 +79,7 @@ def create_order(
         code = new_pickup_code()
         pickup_code_hash = hash_pickup_code(code)
     customer = order.customer.model_dump(exclude_none=True)
+    currency = ctx.settings.currency
     stamp = now.isoformat()
     payload = {
         "kind": "order",
@@ -122,43 +100,64 @@ def create_order(
         "prepaid": order.prepaid,
         "pickup_code_hash": pickup_code_hash,
         "created_at": stamp,
-        "expires_at": (now + timedelta(days=expiry_days)).isoformat(),
-        "confirmation": {"payload": payload, "signature": sign(key, payload)},
+        "expires_at": (now + timedelta(days=ctx.settings.order_expiry_days)).isoformat(),
+        "confirmation": {"payload": payload, "signature": sign(ctx.key, payload)},
     }
-    conn.execute("INSERT OR IGNORE INTO hub_stores (store_id) VALUES (?)", [order.store_id])
-    conn.execute(
-        "INSERT INTO hub_orders (order_id, request_id, store_id, status, currency, total,"
-        " prepaid, customer, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [
-            order_id,
-            request_id,
-            order.store_id,
-            "sent",
-            currency,
-            total,
-            int(order.prepaid),
-            json.dumps(customer),
-            stamp,
-            stamp,
-        ],
+    orders_repo.add(
+        tx,
+        order_id=order_id,
+        request_id=request_id,
+        store_id=order.store_id,
+        status="sent",
+        currency=currency,
+        total=total,
+        prepaid=order.prepaid,
+        customer=json.dumps(customer),
+        at=utc_iso(now),
+        lines=[(ln["sku"], ln["qty"], ln["unit_price"]) for ln in lines],
     )
-    conn.executemany(
-        "INSERT INTO hub_order_lines (order_id, sku, qty, unit_price) VALUES (?, ?, ?, ?)",
-        [(order_id, ln["sku"], ln["qty"], ln["unit_price"]) for ln in lines],
-    )
-    cmd = next_command(conn, key, order.store_id, "order.create", data, now)
+    cmd = commands.issue(ctx, tx, order.store_id, "order.create", data, now)
     return {**data, "status": "sent"}, code, cmd
 
 
-def get_order(conn: sqlite3.Connection, order_id: str) -> dict[str, Any]:
-    row = conn.execute("SELECT * FROM hub_orders WHERE order_id = ?", [order_id]).fetchone()
-    if row is None:
+def from_request(ctx: HubContext, tx: Tx, req: dict[str, Any], now: datetime) -> Command | None:
+    """A kiosk's order request: an order once per request_id (a replayed event changes
+    nothing); a request the hub refuses is logged and makes no order."""
+    if orders_repo.exists_for_request(tx, str(req["request_id"])):
+        return None
+    try:
+        order = OrderIn.model_validate(
+            {
+                "store_id": req["store_id"],
+                "lines": [{"sku": ln["sku"], "qty": ln["qty"]} for ln in req["lines"]],
+                "customer": req.get("customer") or {},
+                "prepaid": bool(req.get("prepaid", False)),
+            }
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        log.warning("kiosk order request %s refused: %s", req.get("request_id"), exc)
+        return None
+    try:
+        with tx.savepoint("request"):
+            _, _, cmd = create_order(
+                ctx,
+                tx,
+                order,
+                now,
+                request_id=str(req["request_id"]),
+                pickup_code_hash=req.get("pickup_code_hash"),
+            )
+    except DomainError as exc:
+        log.warning("kiosk order request %s refused: %s", req.get("request_id"), exc.detail)
+        return None
+    return cmd
+
+
+def get_order(tx: Tx, order_id: str) -> dict[str, Any]:
+    found = orders_repo.get(tx, order_id)
+    if found is None:
         raise NotFound(f"no order {order_id}")
-    lines = conn.execute(
-        "SELECT sku, qty, unit_price, reserved, collected, short, returned FROM hub_order_lines"
-        " WHERE order_id = ? ORDER BY sku",
-        [order_id],
-    ).fetchall()
+    row, lines = found
     return {
         "order_id": row["order_id"],
         "request_id": row["request_id"],

@@ -1,72 +1,86 @@
-"""What the hub's HTTP API reads: network availability, stores, receipts, returns, and every
-product as wire records for a snapshot."""
+"""What the hub's HTTP API reads: network availability, stores (with their lag), receipts and
+returns."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from edge.domain.errors import NotFound
-from edge.store import catalogue_repo
+from sync.hub.store import catalogue as catalogue_repo
+from sync.hub.store import sales as sales_repo
+from sync.hub.store import stock as stock_repo
+from sync.hub.store import stores as stores_repo
+from sync.hub.store.port import Tx
 
 
-def availability(conn: sqlite3.Connection, sku: str) -> dict[str, Any]:
-    if catalogue_repo.get(conn, sku) is None:
+def availability(tx: Tx, sku: str) -> dict[str, Any]:
+    if catalogue_repo.price_of(tx, sku) is None:
         raise NotFound(f"no product with SKU {sku}")
-    rows = conn.execute(
-        "SELECT store_id, on_hand, reserved, as_of FROM hub_stock WHERE sku = ? ORDER BY store_id",
-        [sku],
-    ).fetchall()
+    rows = stock_repo.by_sku(tx, sku)
     return {
         "sku": sku,
-        "stores": [{**dict(r), "available": max(0, r["on_hand"] - r["reserved"])} for r in rows],
+        "stores": [
+            {
+                "store_id": r["store_id"],
+                "on_hand": r["on_hand"],
+                "reserved": r["reserved"],
+                "as_of": r["as_of"],
+                "available": max(0, r["on_hand"] - r["reserved"]),
+            }
+            for r in rows
+        ],
     }
 
 
-def stores(conn: sqlite3.Connection, name_of: Callable[[sqlite3.Row], str]) -> list[dict[str, Any]]:
-    rows = conn.execute("SELECT * FROM hub_stores ORDER BY store_id").fetchall()
-    pending = dict(
-        conn.execute(
-            "SELECT store_id, count(*) FROM hub_commands WHERE status = 'pending' GROUP BY store_id"
-        ).fetchall()
-    )
+def lag(row: Any, now: datetime) -> tuple[int, float | None]:
+    """(events, seconds) the hub's picture of a store is behind. Events: what the store last
+    reported as not yet acknowledged. Seconds: with events outstanding, the age of the newest
+    applied one (everything after it is still on its way); otherwise how long that event took
+    from the till to the hub."""
+    events = int(row["reported_depth"])
+    if not row["last_event_at"]:
+        return events, None
+    at = datetime.fromisoformat(row["last_event_at"])
+    if events > 0:
+        return events, max(0.0, (now - at).total_seconds())
+    if row["last_applied_at"]:
+        took = datetime.fromisoformat(row["last_applied_at"]) - at
+        return events, max(0.0, took.total_seconds())
+    return events, None
+
+
+def stores(tx: Tx, name_of: Callable[[str, str], str]) -> list[dict[str, Any]]:
+    now = datetime.now(UTC)
     out = []
-    for r in rows:
-        lag = None
-        if r["last_event_at"] and r["last_applied_at"]:
-            # How long the newest applied event took from the store's till to the hub.
-            lag = (
-                datetime.fromisoformat(r["last_applied_at"])
-                - datetime.fromisoformat(r["last_event_at"])
-            ).total_seconds()
+    for r in stores_repo.listing(tx):
+        lag_events, lag_s = lag(r, now)
         out.append(
             {
                 "store_id": r["store_id"],
-                "name": name_of(r),
+                "name": name_of(r["store_id"], r["name"]),
                 "online": bool(r["online"]),
                 "last_seen": r["last_seen"],
                 "applied_seq": r["applied_seq"],
-                "lag_s": round(lag, 3) if lag is not None else None,
+                "lag_s": round(lag_s, 3) if lag_s is not None else None,
+                "lag_events": lag_events,
                 "outbox_depth": r["reported_depth"],
                 "catalogue_version": r["catalogue_version"],
-                "pending_commands": pending.get(r["store_id"], 0),
+                "pending_commands": r["pending_commands"],
+                "resend_requests": r["resend_requests"],
+                "duplicates": r["duplicates"],
             }
         )
     return out
 
 
-def receipt(conn: sqlite3.Connection, receipt_no: str) -> dict[str, Any]:
-    sale = conn.execute("SELECT * FROM hub_sales WHERE receipt_no = ?", [receipt_no]).fetchone()
-    if sale is None:
+def receipt(tx: Tx, receipt_no: str) -> dict[str, Any]:
+    found = sales_repo.receipt(tx, receipt_no)
+    if found is None:
         raise NotFound(f"no receipt {receipt_no}")
-    lines = conn.execute(
-        "SELECT line_no, sku, qty, unit_price, total, vat, returned FROM hub_sale_lines"
-        " WHERE receipt_no = ? ORDER BY line_no",
-        [receipt_no],
-    ).fetchall()
+    sale, lines = found
     return {
         "receipt_no": receipt_no,
         "store_id": sale["store_id"],
@@ -78,40 +92,12 @@ def receipt(conn: sqlite3.Connection, receipt_no: str) -> dict[str, Any]:
     }
 
 
-def returns(conn: sqlite3.Connection, flagged: bool | None = None) -> list[dict[str, Any]]:
-    want = None if flagged is None else int(flagged)
-    rows = conn.execute(
-        "SELECT return_id, store_id, at, original_kind, original_ref, offline, flagged,"
-        " flag_reason FROM hub_returns WHERE (? IS NULL OR flagged = ?) ORDER BY at",
-        [want, want],
-    ).fetchall()
-    return [{**dict(r), "offline": bool(r["offline"]), "flagged": bool(r["flagged"])} for r in rows]
-
-
-def all_product_records(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Every product as a wire record in one pass (a snapshot of 100 000 products must not take
-    200 000 queries)."""
-    rows = conn.execute(
-        "SELECT p.sku, p.name_pl, p.name_en, p.desc_pl, p.desc_en, p.category, p.price,"
-        " p.currency, p.vat, p.unit, p.image, p.active,"
-        " (SELECT group_concat(code, ' ') FROM barcodes b WHERE b.sku = p.sku) AS codes"
-        " FROM products p ORDER BY p.sku"
-    )
+def returns(tx: Tx, flagged: bool | None = None) -> list[dict[str, Any]]:
     return [
-        {
-            "sku": r["sku"],
-            "name_pl": r["name_pl"],
-            "name_en": r["name_en"],
-            "desc_pl": r["desc_pl"],
-            "desc_en": r["desc_en"],
-            "category": r["category"],
-            "price_minor": r["price"],
-            "currency": r["currency"],
-            "vat": r["vat"],
-            "unit": r["unit"],
-            "barcodes": sorted(r["codes"].split()) if r["codes"] else [],
-            "image": r["image"],
-            "active": bool(r["active"]),
-        }
-        for r in rows
+        {**dict(r), "offline": bool(r["offline"]), "flagged": bool(r["flagged"])}
+        for r in sales_repo.returns(tx, flagged)
     ]
+
+
+def store_ids(tx: Tx) -> list[str]:
+    return stores_repo.ids(tx)

@@ -24,7 +24,7 @@ def test_a_price_change_reaches_a_running_store_and_the_next_scan_uses_it(
     a = node("A")
     wait_for(lambda: _version(a) == 1)
     with hub_of(hub).db.read() as conn:
-        barcode = conn.execute("SELECT code FROM barcodes WHERE sku = ?", [SKU]).fetchone()[0]
+        barcode = conn.execute("SELECT code FROM hub_barcodes WHERE sku = ?", [SKU]).fetchone()[0]
     csv = (
         "sku,name_pl,price,vat,barcodes\n"
         f"{SKU},Mleko promocyjne,1.99,C,{barcode}\n"
@@ -56,9 +56,14 @@ def test_a_store_that_sees_a_gap_asks_for_a_snapshot(
     h = hub_of(hub)
     # The hub moves to v3 while the store misses v2 (published while nobody listened).
     with h.db.transaction() as conn:
-        conn.execute("UPDATE products SET price = 777 WHERE sku = ?", [SKU])
-        conn.execute("INSERT INTO hub_catalog_versions (version, skus, at) VALUES (2, '[]', 'x')")
-        conn.execute("INSERT INTO hub_catalog_versions (version, skus, at) VALUES (3, '[]', 'x')")
+        conn.execute("UPDATE hub_products SET price = 777 WHERE sku = ?", [SKU])
+        for version in (2, 3):
+            conn.execute(
+                "INSERT INTO hub_catalog_versions (version, skus, promotions, at)"
+                " VALUES (?, '[]', '[]', '2026-01-01T00:00:00+00:00')",
+                [version],
+            )
+        conn.execute("UPDATE hub_counters SET value = 3 WHERE name = 'catalogue_version'")
     v3 = CatalogueMessage(kind="delta", version=3, products=[]).signed(h.key)
     _raw_publish(broker, Topics().catalog_changes, protocol.encode(v3))
     wait_for(lambda: _version(a) == 3)

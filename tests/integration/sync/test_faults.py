@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sync.hub.api import create_hub_app
+from sync.hub.keys import keygen
 from sync.hub.service import Hub
 from tests.integration.sync.brokers import Broker, wait_for
 from tests.integration.sync.conftest import (
@@ -150,12 +151,15 @@ def test_two_hub_workers_sharing_the_stream_apply_everything_once(
 ) -> None:
     """MQTT 5 shared subscription: batches of one store are spread over two workers (and so
     arrive out of order at the shared database); every event is still applied once."""
+    key = tmp_path / "keys" / "hub.key"
+    keygen(key)
     workers = [
         Hub(
             hub_settings(
                 tmp_path / "hub",
                 None,
                 broker={"url": broker.url, "client_id": f"hub-{n}", "shared_group": "hub"},
+                signing={"key_file": key},
             )
         )
         for n in (1, 2)

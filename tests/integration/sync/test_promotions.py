@@ -13,6 +13,8 @@ from edge.services.catalogue import import_catalogue
 from edge.services.context import Context
 from edge.store import catalogue_repo
 from sync.hub.cli import hub_app
+from sync.hub.store import catalogue as hub_catalogue
+from sync.hub.store import counters
 from tests.integration.sync.brokers import wait_for
 from tests.integration.sync.conftest import CASHIER, NodeFactory, ctx_of, hub_of
 
@@ -101,7 +103,7 @@ def test_a_fresh_store_gets_the_hubs_promotions_in_its_snapshot(
 ) -> None:
     # The demo hub seeds the same promotions as the demo store.
     with hub_of(hub).db.read() as conn:
-        demo = {p.id for p in catalogue_repo.all_promotions(conn)}
+        demo = {p.id for p in hub_catalogue.all_promotions(conn)}
     assert "PROMO-CHOC-20" in demo
     _import(hub, PROMO, {"type": "promotion", "id": "PROMO-CHOC-20", "active": False})
     b = node("B")  # seeds the demo promotions locally, then takes the hub's snapshot
@@ -131,9 +133,9 @@ def test_a_bad_promotion_row_is_refused_with_nothing_imported(
         assert r.headers["content-type"].startswith("application/problem+json")
         assert r.json()["detail"].startswith(says), r.json()
     with h.db.read() as conn:
-        assert h._catalogue_version(conn) == 1
-        assert catalogue_repo.get(conn, "NEW-9") is None
-        assert "PROMO-MILK-25" not in {p.id for p in catalogue_repo.all_promotions(conn)}
+        assert counters.current(conn, counters.CATALOGUE_VERSION) == 1
+        assert hub_catalogue.get(conn, "NEW-9") is None
+        assert "PROMO-MILK-25" not in {p.id for p in hub_catalogue.all_promotions(conn)}
     assert "PROMO-MILK-25" not in _promo_ids(a) and _version(a) == 1
 
 
