@@ -24,6 +24,7 @@ def postgres_server() -> Iterator[Postgres]:
     yield server
     server.cleanup()
 
+
 # Hypothesis fails an example slower than 200 ms, and a strategy slow to draw from, by default:
 # on a busy machine that is the machine, not a bug. What a property test asserts never depends
 # on time (performance is measured by bench/).
