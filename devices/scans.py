@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from devices.runtime import ScanCallback, runtime
-from edge.domain.barcodes import decode
+from edge.barcodes import decode
 from edge.domain.errors import InvalidBarcode
 from edge.services.context import Context
 from edge.store import catalogue_repo

@@ -12,6 +12,7 @@ from typing import Any
 import sqlite_utils
 
 from edge.domain.catalogue import Product
+from edge.store import catalogue_repo
 from edge.store.migrations import MigrationSet
 
 sync_migrations = MigrationSet("sync")
@@ -120,48 +121,8 @@ def save_nearby(
 
 
 def replace_catalogue(conn: sqlite3.Connection, products: list[Product], at: datetime) -> None:
-    """A snapshot in bulk: the same rows catalogue_repo.upsert writes, but set-wise (100 000
-    products row by row with their search entries take ~10 s on a store box; this takes ~2).
-    Products missing from the snapshot are deactivated, never deleted (sales refer to them)."""
-    stamp = at.isoformat()
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS snapshot_skus (sku TEXT PRIMARY KEY)")
-    conn.execute("DELETE FROM snapshot_skus")
-    conn.executemany("INSERT INTO snapshot_skus (sku) VALUES (?)", [(p.sku,) for p in products])
-    conn.execute(
-        "UPDATE products SET active = 0 WHERE active = 1"
-        " AND sku NOT IN (SELECT sku FROM snapshot_skus)"
-    )
-    conn.executemany(
-        "INSERT INTO products (sku, name_pl, name_en, desc_pl, desc_en, category, price,"
-        " currency, vat, unit, image, active, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
-        " ON CONFLICT (sku) DO UPDATE SET name_pl=excluded.name_pl, name_en=excluded.name_en,"
-        " desc_pl=excluded.desc_pl, desc_en=excluded.desc_en, category=excluded.category,"
-        " price=excluded.price, currency=excluded.currency, vat=excluded.vat,"
-        " unit=excluded.unit, image=excluded.image, active=excluded.active,"
-        " updated_at=excluded.updated_at",
-        [
-            (
-                p.sku, p.name("pl"), p.names.get("en", ""), p.descriptions.get("pl", ""),
-                p.descriptions.get("en", ""), p.category, p.price, p.currency, p.vat.letter,
-                p.unit, p.image, int(p.active), stamp,
-            )
-            for p in products
-        ],
-    )  # fmt: skip
-    conn.execute("DELETE FROM barcodes WHERE sku IN (SELECT sku FROM snapshot_skus)")
-    conn.executemany(
-        "INSERT OR REPLACE INTO barcodes (code, sku) VALUES (?, ?)",
-        [(code, p.sku) for p in products for code in p.barcodes],
-    )
-    # The search index, rebuilt whole with the same columns catalogue_repo.upsert fills.
-    conn.execute("DELETE FROM products_fts")
-    conn.execute(
-        "INSERT INTO products_fts (rowid, names, descriptions, codes)"
-        " SELECT p.id, trim(p.sku || ' ' || p.name_pl || ' ' || p.name_en),"
-        " trim(p.desc_pl || ' ' || p.desc_en),"
-        " coalesce((SELECT group_concat(code, ' ') FROM barcodes b WHERE b.sku = p.sku), '')"
-        " FROM products p"
-    )
+    """A snapshot from the hub, in bulk (see catalogue_repo.replace_all)."""
+    catalogue_repo.replace_all(conn, products, at)
 
 
 RESTORED = "restored_at"

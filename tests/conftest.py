@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from edge.app import create_app
 from edge.config import Settings, load_settings
@@ -21,6 +23,15 @@ def postgres_server() -> Iterator[Postgres]:
     server = Postgres().start()
     yield server
     server.cleanup()
+
+
+# Hypothesis fails an example slower than 200 ms, and a strategy slow to draw from, by default:
+# on a busy machine that is the machine, not a bug. What a property test asserts never depends
+# on time (performance is measured by bench/).
+hypothesis_settings.register_profile(
+    "store-edge", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("store-edge")
 
 
 @pytest.fixture

@@ -8,59 +8,67 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
+
+from tests.waiting import TIMEOUT_S, wait_until
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
+
+
+PORT_TAKEN = "address already in use"
 
 
 class Node:
     def __init__(self, data_dir: Path, *extra: str, env: dict[str, str] | None = None) -> None:
-        self.data_dir, self.port = data_dir, free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = data_dir.parent / f"node-{self.port}.log"
+        self.data_dir, self.extra = data_dir, extra
+        self.env = {**os.environ, "STORE_EDGE_LOG_LEVEL": "WARNING", **(env or {})}
         data_dir.mkdir(parents=True, exist_ok=True)
+        self._launch()
+
+    def _launch(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = self.data_dir.parent / f"node-{self.port}.log"
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "edge.cli",
-                "serve",
-                "--port",
-                str(self.port),
-                "--data-dir",
-                str(data_dir),
-                *extra,
-            ],
+            [sys.executable, "-m", "edge.cli", "serve", "--port", str(self.port),
+             "--data-dir", str(self.data_dir), *self.extra],
             stdout=self.log.open("wb"),
             stderr=subprocess.STDOUT,
-            env={**os.environ, "STORE_EDGE_LOG_LEVEL": "WARNING", **(env or {})},
-        )
+            env=self.env,
+        )  # fmt: skip
 
-    def wait_ready(self, timeout: float = 30) -> Node:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"node exited: {self.log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
-        raise TimeoutError(f"node not ready in {timeout}s: {self.log.read_text()[-2000:]}")
+    def healthy(self) -> bool:
+        """/healthz answers 200; raises if the process has exited (it will not start answering).
+        A free port can be taken by someone else between choosing it and binding it (other
+        test runs on the machine do the same): the node starts again on another one."""
+        if self.proc.poll() is not None:
+            if PORT_TAKEN in self.log.read_text():
+                self._launch()
+                return False
+            raise RuntimeError(f"node exited: {self.log.read_text()[-2000:]}")
+        return httpx.get(f"{self.url}/healthz", timeout=TIMEOUT_S).status_code == 200
+
+    def wait_ready(self, timeout: float = 2 * TIMEOUT_S) -> Node:
+        wait_until(
+            self.healthy,
+            timeout,
+            f"the node to answer /healthz (log {self.data_dir.parent}/node-*.log)",
+            every=0.05,
+            ignoring=(httpx.TransportError,),
+        )
+        return self
 
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
+        self.proc.wait(TIMEOUT_S)
 
-    def stop(self, timeout: float = 15) -> int:
+    def stop(self, timeout: float = TIMEOUT_S) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:

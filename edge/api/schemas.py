@@ -172,6 +172,7 @@ def lookup_out(found: Lookup) -> dict[str, Any]:
             "price": scan.price,
             "batch": scan.batch,
             "expiry": scan.expiry.isoformat() if scan.expiry else None,
+            "best_before": scan.best_before.isoformat() if scan.best_before else None,
         },
         "product": product_out(found.product, found.promotions, found.offer),
         "availability": availability_out(found.availability),

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edge import catalogue_files
+from edge.barcodes import decode
 from edge.domain import pricing
-from edge.domain.barcodes import Scan, decode
+from edge.domain.barcodes import Scan
 from edge.domain.catalogue import Product, Promotion
 from edge.domain.errors import InvalidBarcode, UnknownProduct
 from edge.services.availability import Availability, _availability

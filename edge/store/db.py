@@ -91,9 +91,14 @@ class Database:
     def writer(self) -> sqlite3.Connection:
         return self._writer
 
-    def utils(self) -> sqlite_utils.Database:
-        """sqlite-utils over the write connection (for migrations and bulk imports)."""
-        return sqlite_utils.Database(self._writer)
+    def utils(self, conn: sqlite3.Connection | None = None) -> sqlite_utils.Database:
+        """sqlite-utils over `conn` (the write connection by default), leaving the connection's
+        settings as they are and loading no sqlite-utils plugins."""
+        return sqlite_utils.Database(
+            conn if conn is not None else self._writer,
+            recursive_triggers=False,
+            execute_plugins=False,
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -141,6 +146,24 @@ class Database:
             raise
         finally:
             self._writer.execute(f"PRAGMA busy_timeout = {timeout}")
+
+    @contextmanager
+    def schema_change(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction that may rebuild tables (SQLite's twelve-step ALTER TABLE,
+        sqlite-utils' `transform`): foreign keys are off while it runs, so dropping the old
+        copy of a table fires no ON DELETE action, and are checked over the whole database
+        before it commits (a violation rolls everything back)."""
+        with self._write_lock:  # PRAGMA foreign_keys only changes outside a transaction
+            self._writer.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with self.transaction() as conn:
+                    yield conn
+                    broken = conn.execute("PRAGMA foreign_key_check").fetchmany(5)
+                    if broken:
+                        found = ", ".join(f"{r[0]} row {r[1]} -> {r[2]}" for r in broken)
+                        raise sqlite3.IntegrityError(f"foreign keys broken: {found}")
+            finally:
+                self._writer.execute("PRAGMA foreign_keys = ON")
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:

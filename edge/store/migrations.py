@@ -2,13 +2,19 @@
 
 Each component (edge, devices, sync, …) keeps its own numbered set. Every pending migration of
 every set runs in ONE transaction: SQLite DDL is transactional, so a migration that fails
-half-way leaves the database exactly as it was before the upgrade started (sqlite-migrate
-commits per migration, which would leave a half-upgraded database; hence this small runner)."""
+half-way leaves the database exactly as it was before the upgrade started. (sqlite-utils'
+own `Migrations` commits each migration on its own, which would leave a half-upgraded database
+behind a failure; hence this small runner.)
+
+A migration gets a `sqlite_utils.Database` on the open transaction and may use all of it: SQL
+scripts (`executescript` stays inside the transaction), `create`, `insert_all`, `add_column`,
+and `transform` for the table changes SQLite's ALTER TABLE cannot make. Foreign keys are off
+while the upgrade runs, as SQLite's procedure for rebuilding a table asks (dropping a table's
+old copy must not fire ON DELETE actions), and are checked as a whole before it commits."""
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -49,49 +55,24 @@ class MigrationError(RuntimeError):
     """A migration failed; the database was left as it was."""
 
 
-def _statements(script: str) -> list[str]:
-    """Splits a SQL script into complete statements (sqlite3.complete_statement knows about
-    strings, comments and trigger bodies, so a ';' inside them does not end a statement)."""
-    out, start = [], 0
-    for i, ch in enumerate(script):
-        if ch == ";" and sqlite3.complete_statement(script[start : i + 1]):
-            out.append(script[start : i + 1])
-            start = i + 1
-    if script[start:].strip():
-        out.append(script[start:])
-    return out
-
-
-def _in_transaction(db: sqlite_utils.Database) -> sqlite_utils.Database:
-    """sqlite3's executescript() COMMITs any open transaction first, which would make a failed
-    upgrade half-applied; migrations get an executescript that stays inside ours."""
-
-    def executescript(script: str) -> None:
-        for statement in _statements(script):
-            db.conn.execute(statement)
-
-    db.executescript = executescript  # type: ignore[method-assign]
-    return db
+MIGRATIONS_TABLE = "schema_migrations"
 
 
 def _ensure_table(db: sqlite_utils.Database) -> None:
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " component TEXT NOT NULL, number INTEGER NOT NULL, name TEXT NOT NULL,"
-        " applied_at TEXT NOT NULL, PRIMARY KEY (component, number))"
+    db.table(MIGRATIONS_TABLE).create(
+        {"component": str, "number": int, "name": str, "applied_at": str},
+        pk=("component", "number"),
+        not_null={"component", "number", "name", "applied_at"},
+        if_not_exists=True,
     )
 
 
 def applied(database: Database) -> set[tuple[str, int]]:
     with database.read() as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations'"
-        ).fetchone()
-        if not exists:
+        table = database.utils(conn).table(MIGRATIONS_TABLE)
+        if not table.exists():
             return set()
-        return {
-            (r[0], r[1]) for r in conn.execute("SELECT component, number FROM schema_migrations")
-        }
+        return {(r["component"], r["number"]) for r in table.rows}
 
 
 def pending(database: Database, sets: list[MigrationSet]) -> list[tuple[str, Migration]]:
@@ -109,19 +90,23 @@ def migrate(database: Database, sets: list[MigrationSet]) -> list[str]:
     names: list[str] = []
     current = ""
     try:
-        with database.transaction():
-            db = _in_transaction(database.utils())
+        with database.schema_change() as conn:
+            db = database.utils(conn)
             _ensure_table(db)
             for component, m in todo:
                 current = f"{component}:{m.number:04d}_{m.name}"
                 log.info("applying migration %s %04d %s", component, m.number, m.name)
                 m.apply(db)
-                db.execute(
-                    "INSERT INTO schema_migrations (component, number, name, applied_at)"
-                    " VALUES (?, ?, ?, ?)",
-                    [component, m.number, m.name, datetime.now(UTC).isoformat()],
+                db.table(MIGRATIONS_TABLE).insert(
+                    {
+                        "component": component,
+                        "number": m.number,
+                        "name": m.name,
+                        "applied_at": datetime.now(UTC).isoformat(),
+                    }
                 )
                 names.append(current)
+            current = "(the foreign key check after them)"
     except Exception as exc:
         raise MigrationError(
             f"migration {current} failed: {exc}; the database is unchanged"

@@ -4,7 +4,6 @@ websockets. `make screenshots` saves the ones shown in the README under docs/scr
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +17,7 @@ from edge.services import pickups
 from edge.store import sales_repo
 from kiosk_ui import runtime
 from kiosk_ui.harness import CHROMIUM_ARGS, Served, serve, wait_for_chromium
+from tests.waiting import TIMEOUT_S, wait_until
 
 # The README's screenshots are refreshed with `make screenshots`; an ordinary test run writes
 # its screenshots under var/ so that it leaves the checkout as it found it.
@@ -27,13 +27,15 @@ SHOTS = (
     else Path(__file__).resolve().parents[2] / "var" / "screenshots"
 )
 SHOTS.mkdir(parents=True, exist_ok=True)
-TIMEOUT_MS = 10_000
+# Playwright's waits are waits on a condition (an element visible, a text shown): generous, as
+# every wait in the suite, since they return as soon as the page is there.
+TIMEOUT_MS = int(TIMEOUT_S * 1000)
 
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     settings = load_settings(None, {"data_dir": tmp_path_factory.mktemp("ui") / "var"})
-    with serve(settings) as served:
+    with serve(settings, timeout=TIMEOUT_S) as served:
         yield served
 
 
@@ -94,17 +96,16 @@ def test_sale_by_keyboard_and_clicks(page: Page, node: Served) -> None:
         receipt_no = conn.execute("SELECT max(receipt_no) FROM sales").fetchone()[0]
         sale = sales_repo.get(conn, receipt_no)
     assert sale is not None and sale.total == 2047 and sale.change == 2953
+
     # The receipt was printed by the devices part's sale hook, with nothing asked of the till.
-    deadline = time.monotonic() + 10
-    while True:
+    def printed() -> bool:
         with node.ctx.db.read() as conn:
             job = conn.execute(
                 "SELECT state FROM print_jobs WHERE kind = 'receipt' AND ref = ?", [receipt_no]
             ).fetchone()
-        if (job and job[0] == "done") or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
-    assert job is not None and job[0] == "done"
+        return job is not None and job[0] == "done"
+
+    wait_until(printed, what=f"receipt {receipt_no} printed")
 
 
 def test_offline_banner_says_what_still_works(page: Page, node: Served) -> None:
@@ -250,7 +251,7 @@ def test_pickup_handed_over_and_a_return_refunded(page: Page, node: Served) -> N
     # The cashier types the order number the shopper shows (one match opens it).
     find.fill("WEB-2002")
     find.press("Enter")
-    expect(page.get_by_label("Shelf location")).to_be_visible(timeout=20_000)
+    expect(page.get_by_label("Shelf location")).to_be_visible()
     page.get_by_label("Shelf location").fill("B-07")
     page.get_by_role("button", name="Ready on shelf").click()
     expect(page.locator(".pos-message")).to_contain_text("ready on shelf B-07")

@@ -4,8 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from edge.barcodes import decode
 from edge.domain import approvals
-from edge.domain.barcodes import decode, with_check_digit
+from edge.domain.barcodes import with_check_digit
 from edge.domain.basket import Basket, apportion, price
 from edge.domain.catalogue import Product, Promotion
 from edge.domain.errors import BasketClosed, InvalidInput, NotFound

@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from tests.node import Node
+from tests.waiting import TIMEOUT_S
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -18,7 +19,7 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
         [sys.executable, "-m", "edge.cli", *args],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=TIMEOUT_S,
         cwd=cwd,
     )
 
@@ -106,8 +107,8 @@ def test_broker_without_hub_key_is_refused(tmp_path: Path) -> None:
 def test_serve_warns_about_demo_staff_and_answers(tmp_path: Path) -> None:
     node = Node(tmp_path / "var", env={"STORE_EDGE_LOG_LEVEL": "INFO"}).wait_ready()
     try:
-        assert httpx.get(f"{node.url}/readyz").status_code == 200
-        metrics = httpx.get(f"{node.url}/metrics").text
+        assert httpx.get(f"{node.url}/readyz", timeout=TIMEOUT_S).status_code == 200
+        metrics = httpx.get(f"{node.url}/metrics", timeout=TIMEOUT_S).text
         assert "# TYPE" in metrics
     finally:
         node.stop()

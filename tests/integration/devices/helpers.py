@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi.testclient import TestClient
+
+from tests.waiting import TIMEOUT_S, wait_until
+
+T = TypeVar("T")
 
 MILK = "DAI-006-11"  # demo catalogue: Mleko 2% 1 l, 3,89
 
@@ -24,11 +27,6 @@ def sell(client: TestClient, headers: dict[str, str], tender: str = "card") -> d
     return r.json()
 
 
-def wait_for(condition: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what or condition}")
+def wait_for(condition: Callable[[], T], timeout: float = TIMEOUT_S, what: str = "") -> T:
+    """Kept for the devices tests: the same as tests.waiting.wait_until."""
+    return wait_until(condition, timeout, what)

@@ -9,6 +9,7 @@ import struct
 import threading
 
 from tests.unit.devices.escpos_decoder import Decoded, decode, split_jobs
+from tests.waiting import TIMEOUT_S
 
 STATUS_REQUESTS = (b"\x10\x04\x01", b"\x10\x04\x02", b"\x10\x04\x04")
 ONLINE = b"\x12"
@@ -45,7 +46,7 @@ class TcpPrinter:
         if server is not None:
             server.close()
         for t in self._threads:
-            t.join(2)
+            t.join(TIMEOUT_S)
         self._threads.clear()
 
     def stop(self) -> None:
@@ -70,7 +71,7 @@ class TcpPrinter:
         with self._lock:
             self.connections.append(record)
             self._open_conns.add(conn)
-        conn.settimeout(5)
+        conn.settimeout(TIMEOUT_S)
         scanned = 0
         try:
             while True:

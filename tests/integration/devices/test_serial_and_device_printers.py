@@ -14,6 +14,7 @@ from devices.printer import Printer
 from devices.render import render
 from devices.slips import self_test_page
 from tests.unit.devices.escpos_decoder import decode
+from tests.waiting import TIMEOUT_S
 
 STORE = StoreHeader("Sklep", "Kraków", "NIP 1")
 
@@ -36,14 +37,14 @@ def test_a_serial_printer_on_a_pty_prints_and_answers_status(tmp_path: Path) -> 
     thread.start()
     try:
         config = PrinterConfig(connection="serial", path=Path(os.ttyname(slave)), baud=19200,
-                               timeout_s=2, profile=PrinterProfile(width_mm=58))  # fmt: skip
+                               timeout_s=10, profile=PrinterProfile(width_mm=58))  # fmt: skip
         printer = Printer("serial1", config, tmp_path)
         data = render(self_test_page(STORE, "serial1", config.profile), config.profile)
         printer.send(data, "test")
         assert printer.status.printer == "online"
     finally:
         stop.set()
-        thread.join(2)
+        thread.join(TIMEOUT_S)
         os.close(master)
         os.close(slave)
     job = bytes(received)

@@ -15,6 +15,7 @@ from edge.app import create_app
 from edge.config import load_settings
 from tests.conftest import login
 from tests.integration.devices.helpers import wait_for
+from tests.waiting import TIMEOUT_S
 
 MILK_EAN = "5901230000370"  # demo catalogue: DAI-006-11
 
@@ -62,26 +63,26 @@ def test_a_serial_scanner_delivers_checks_and_survives_unplugging(tmp_path: Path
 
         wait_for(lambda: scanner()["status"] == "connected", what="scanner connected")
         pty.scan(MILK_EAN.encode() + b"\r")
-        good = scans.get(timeout=5)
+        good = scans.get(timeout=TIMEOUT_S)
         assert good["ok"] is True and good["sku"] == "DAI-006-11" and good["beep"] is False
         assert good["name"] == good["message"] == "Mleko 2% 1 l"
 
         # Two codes in one burst, one with a wrong check digit, then line noise.
         pty.scan(b"5901230000371\r" + MILK_EAN.encode() + b"\r\xff\xfe\r")
-        bad = scans.get(timeout=5)
+        bad = scans.get(timeout=TIMEOUT_S)
         assert bad["ok"] is False and bad["beep"] is True
         assert "check digit" in bad["message"]
-        assert scans.get(timeout=5)["ok"] is True
-        noise = scans.get(timeout=5)
+        assert scans.get(timeout=TIMEOUT_S)["ok"] is True
+        noise = scans.get(timeout=TIMEOUT_S)
         assert noise["ok"] is False and noise["beep"] is True
         assert kiosk.empty(), "a register's scanner never feeds the kiosk"
 
         pty.unplug()
         wait_for(lambda: scanner()["status"] == "disconnected", what="unplug noticed")
         pty = Pty(link)  # plugged back in: a new device behind the same name
-        wait_for(lambda: scanner()["status"] == "connected", timeout=10, what="reconnected")
+        wait_for(lambda: scanner()["status"] == "connected", what="reconnected")
         pty.scan(MILK_EAN.encode() + b"\r")
-        assert scans.get(timeout=5)["sku"] == "DAI-006-11"
+        assert scans.get(timeout=TIMEOUT_S)["sku"] == "DAI-006-11"
         state = scanner()
         assert state["scans"] == 5 and state["bad_scans"] == 2
 

@@ -13,6 +13,7 @@ import pytest
 from edge.store.db import Database
 from tests.integration.fuzz.conftest import assert_problem, changed, fingerprint
 from tests.node import Node, login
+from tests.waiting import TIMEOUT_S
 
 MiB = 1024 * 1024
 DEEP = b"[" * 100_000 + b"]" * 100_000
@@ -26,7 +27,7 @@ MULTIPART = "multipart/form-data; boundary=b"
 class Live:
     def __init__(self, node: Node, db: Database) -> None:
         self.node, self.db = node, db
-        self.http = httpx.Client(base_url=node.url, timeout=30)
+        self.http = httpx.Client(base_url=node.url, timeout=TIMEOUT_S)
         self.auth = login(self.http)
         r = self.http.post("/api/v1/baskets", headers=self.auth)
         assert r.status_code == 201, r.text
@@ -171,7 +172,7 @@ def test_hostile_request_is_refused_and_changes_nothing(
 
 def _raw(live: Live, request: bytes) -> bytes:
     """Bytes no HTTP client library will send: straight onto a socket."""
-    with socket.create_connection(("127.0.0.1", live.node.port), timeout=10) as s:
+    with socket.create_connection(("127.0.0.1", live.node.port), timeout=TIMEOUT_S) as s:
         s.sendall(request)  # no half-close: uvicorn takes that for a client gone away
         reply = b""
         while chunk := s.recv(65536):

@@ -128,8 +128,7 @@ def test_two_workers_a_sigkill_and_a_broker_restart_apply_everything_once(
             for other in STORES:
                 if other != s:
                     wait_for(
-                        lambda c=c, other=other: _nearby(c, other) == _hub(storage, other)["stock"],
-                        timeout=30,
+                        lambda c=c, other=other: _nearby(c, other) == _hub(storage, other)["stock"]
                     )
         assert all("store_edge_hub_events_applied_total" in w.metrics() for w in workers)
     finally:

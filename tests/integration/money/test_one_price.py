@@ -11,7 +11,12 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edge.domain.ordering import MAX_LINE_GRAMS, MAX_LINE_PIECES
+from edge.domain.ordering import (
+    MAX_LINE_GRAMS,
+    MAX_LINE_PIECES,
+    MAX_ORDER_GRAMS,
+    MAX_ORDER_PIECES,
+)
 from edge.domain.stock import Movement, MovementKind
 from edge.domain.tenders import Tender
 from edge.services import baskets, catalogue, pickups
@@ -158,7 +163,12 @@ def goods(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[tuple[str, int]]]
         elif kind == "multibuy":
             buy = draw(st.integers(2, 5))
             rows.append(promotion(f"P{sku}", sku, kind, buy=buy, pay=draw(st.integers(1, buy - 1))))
-        cap = MAX_LINE_GRAMS if unit == "kg" else MAX_LINE_PIECES
+        # Up to four lines, each within its own cap and together within the order's.
+        cap = (
+            min(MAX_LINE_GRAMS, MAX_ORDER_GRAMS // 4)
+            if unit == "kg"
+            else min(MAX_LINE_PIECES, MAX_ORDER_PIECES // 4)
+        )
         lines.append((sku, draw(st.integers(1, cap))))
     return rows, lines
 

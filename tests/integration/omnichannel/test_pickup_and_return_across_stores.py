@@ -51,21 +51,21 @@ def test_order_from_the_hub_is_reserved_readied_and_collected_at_store_b(
     hub: TestClient, node: NodeFactory
 ) -> None:
     b = node("B")
-    wait_for(lambda: b.get(f"{API}/sync/status").json()["connected"], timeout=20)
+    wait_for(lambda: b.get(f"{API}/sync/status").json()["connected"])
     before = b.get(f"{API}/availability/{SKU}").json()["here"]
     order = order_at_hub(hub, "B", 2)
     oid, code = order["order_id"], order["pickup_code"]
     auth = pos(b)
 
-    wait_for(lambda: b.get(f"{API}/pickups/{oid}", headers=auth).status_code == 200, timeout=20)
+    wait_for(lambda: b.get(f"{API}/pickups/{oid}", headers=auth).status_code == 200)
     assert b.get(f"{API}/pickups/{oid}", headers=auth).json()["status"] == "received"
     here = b.get(f"{API}/availability/{SKU}").json()["here"]
     assert here["reserved"] == before["reserved"] + 2
-    wait_for(lambda: hub_status(hub, oid) == "received", timeout=20)
+    wait_for(lambda: hub_status(hub, oid) == "received")
 
     r = b.post(f"{API}/pickups/{oid}/ready", headers=auth, json={"shelf": "A-3"})
     assert r.status_code == 200 and r.json()["status"] == "ready"
-    wait_for(lambda: hub_status(hub, oid) == "ready", timeout=20)
+    wait_for(lambda: hub_status(hub, oid) == "ready")
 
     wrong = b.post(
         f"{API}/pickups/{oid}/collect",
@@ -76,7 +76,7 @@ def test_order_from_the_hub_is_reserved_readied_and_collected_at_store_b(
     r = b.post(f"{API}/pickups/{oid}/collect", headers=auth, json={"code": code})
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "collected"
-    wait_for(lambda: hub_status(hub, oid) == "collected", timeout=20)
+    wait_for(lambda: hub_status(hub, oid) == "collected")
     after = b.get(f"{API}/availability/{SKU}").json()["here"]
     assert after["on_hand"] == before["on_hand"] - 2 and after["reserved"] == before["reserved"]
     # the hub's network stock for B follows the store's events
@@ -84,18 +84,17 @@ def test_order_from_the_hub_is_reserved_readied_and_collected_at_store_b(
         lambda: any(
             s["store_id"] == "B" and s["on_hand"] == after["on_hand"]
             for s in hub.get(f"{API}/availability/{SKU}").json()["stores"]
-        ),
-        timeout=20,
+        )
     )
 
 
 def test_partial_collection_is_reported_to_the_hub(hub: TestClient, node: NodeFactory) -> None:
     b = node("B")
-    wait_for(lambda: b.get(f"{API}/sync/status").json()["connected"], timeout=20)
+    wait_for(lambda: b.get(f"{API}/sync/status").json()["connected"])
     order = order_at_hub(hub, "B", 3)
     oid = order["order_id"]
     auth = pos(b)
-    wait_for(lambda: b.get(f"{API}/pickups/{oid}", headers=auth).status_code == 200, timeout=20)
+    wait_for(lambda: b.get(f"{API}/pickups/{oid}", headers=auth).status_code == 200)
     b.post(f"{API}/pickups/{oid}/ready", headers=auth, json={"shelf": "B-1"})
     r = b.post(
         f"{API}/pickups/{oid}/collect",
@@ -103,7 +102,7 @@ def test_partial_collection_is_reported_to_the_hub(hub: TestClient, node: NodeFa
         json={"code": order["pickup_code"], "lines": [{"sku": SKU, "qty": 1}]},
     )
     assert r.status_code == 200 and r.json()["status"] == "partially_collected", r.text
-    wait_for(lambda: hub_status(hub, oid) == "partially_collected", timeout=20)
+    wait_for(lambda: hub_status(hub, oid) == "partially_collected")
 
 
 def test_a_receipt_of_store_b_is_returned_at_store_a_offline_by_its_signed_qr(
@@ -111,7 +110,7 @@ def test_a_receipt_of_store_b_is_returned_at_store_a_offline_by_its_signed_qr(
 ) -> None:
     a, b = node("A"), node("B")
     for n in (a, b):
-        wait_for(lambda n=n: n.get(f"{API}/sync/status").json()["connected"], timeout=20)
+        wait_for(lambda n=n: n.get(f"{API}/sync/status").json()["connected"])
     receipt = sell(ctx_of(b), SKU, 2)
     qr = signed_qr.signed_receipt_qr(ctx_of(b), receipt)
 
@@ -122,7 +121,7 @@ def test_a_receipt_of_store_b_is_returned_at_store_a_offline_by_its_signed_qr(
                 conn.execute("SELECT 1 FROM trusted_keys WHERE key_id = 'B'").fetchone() is not None
             )
 
-    wait_for(a_trusts_b, timeout=30)
+    wait_for(a_trusts_b)
     auth = supervisor(a)
     body = {
         "qr": qr,
@@ -131,12 +130,11 @@ def test_a_receipt_of_store_b_is_returned_at_store_a_offline_by_its_signed_qr(
     r = a.post(f"{API}/returns", headers={**auth, "Idempotency-Key": "ret-1"}, json=body)
     assert r.status_code in (200, 201), r.text
     # The hub receives A's return of B's sale and counts it against that receipt.
-    wait_for(lambda: hub.get(f"{API}/receipts/{receipt}").status_code == 200, timeout=20)
+    wait_for(lambda: hub.get(f"{API}/receipts/{receipt}").status_code == 200)
     wait_for(
         lambda: any(
             ln["returned"] == 1 for ln in hub.get(f"{API}/receipts/{receipt}").json()["lines"]
-        ),
-        timeout=20,
+        )
     )
 
 
@@ -144,11 +142,11 @@ def test_an_online_order_returned_at_a_and_again_at_b_offline_is_flagged_by_the_
     hub: TestClient, node: NodeFactory, tmp_path: Path
 ) -> None:
     a = node("A")
-    wait_for(lambda: a.get(f"{API}/sync/status").json()["connected"], timeout=20)
+    wait_for(lambda: a.get(f"{API}/sync/status").json()["connected"])
     order = order_at_hub(hub, "A", 2)
     oid = order["order_id"]
     auth = pos(a)
-    wait_for(lambda: a.get(f"{API}/pickups/{oid}", headers=auth).status_code == 200, timeout=20)
+    wait_for(lambda: a.get(f"{API}/pickups/{oid}", headers=auth).status_code == 200)
     a.post(f"{API}/pickups/{oid}/ready", headers=auth, json={"shelf": "C-2"})
     r = a.post(f"{API}/pickups/{oid}/collect", headers=auth, json={"code": order["pickup_code"]})
     assert r.status_code == 200, r.text
@@ -157,8 +155,7 @@ def test_an_online_order_returned_at_a_and_again_at_b_offline_is_flagged_by_the_
                                     "disposition": "restock"}]})  # fmt: skip
     assert r.status_code == 201, r.text
     wait_for(
-        lambda: any(ln["returned"] == 2 for ln in hub.get(f"{API}/orders/{oid}").json()["lines"]),
-        timeout=20,
+        lambda: any(ln["returned"] == 2 for ln in hub.get(f"{API}/orders/{oid}").json()["lines"])
     )
     assert hub.get(f"{API}/returns", params={"flagged": True}).json() == []
 
@@ -188,7 +185,6 @@ def test_an_online_order_returned_at_a_and_again_at_b_offline_is_flagged_by_the_
 
     # B reconnects: its return reaches the hub, which flags the over-return.
     node("B")
-    flagged = wait_for(lambda: hub.get(f"{API}/returns", params={"flagged": True}).json(),
-                       timeout=30)  # fmt: skip
+    flagged = wait_for(lambda: hub.get(f"{API}/returns", params={"flagged": True}).json())
     assert [f["return_id"] for f in flagged] == [return_id]
     assert flagged[0]["store_id"] == "B" and flagged[0]["offline"] is True

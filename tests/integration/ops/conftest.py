@@ -10,12 +10,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.waiting import TIMEOUT_S, wait_until
 
 STORE_EDGE = Path(sys.executable).parent / "store-edge"
 
@@ -32,23 +34,29 @@ class Node:
     url: str
     data_dir: Path
     log: Path
+    relaunch: Callable[[], Node] | None = None
 
     @property
     def db_path(self) -> Path:
         return self.data_dir / "store.db"
 
-    def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"node exited: {self.log.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError("node did not become ready")
+    def ready(self) -> bool:
+        """/readyz answers 200; fails at once if the process has exited. A port taken by
+        someone else between choosing and binding it: started again on another one."""
+        if self.proc.poll() is not None:
+            log = self.log.read_text()
+            if "address already in use" in log and self.relaunch is not None:
+                again = self.relaunch()
+                self.proc, self.url = again.proc, again.url
+                return False
+            raise AssertionError(f"node exited: {log[-3000:]}")
+        return httpx.get(f"{self.url}/readyz", timeout=TIMEOUT_S).status_code == 200
+
+    def wait_ready(self, timeout: float = 2 * TIMEOUT_S) -> None:
+        wait_until(
+            self.ready, timeout, f"the node to answer /readyz (log {self.log})",
+            every=0.05, ignoring=(httpx.HTTPError,),
+        )  # fmt: skip
 
     def stop(self, timeout: float = 30) -> None:
         """SIGTERM, as systemd sends it; asserts a clean, complete shutdown in time. (uvicorn
@@ -75,7 +83,7 @@ def start_node(tmp_path: Path, env: dict[str, str] | None = None) -> Node:
             env=full_env,
             cwd=tmp_path,
         )
-    return Node(proc, f"http://127.0.0.1:{port}", data_dir, log)
+    return Node(proc, f"http://127.0.0.1:{port}", data_dir, log, lambda: start_node(tmp_path, env))
 
 
 @pytest.fixture
@@ -87,7 +95,7 @@ def node(tmp_path: Path) -> Iterator[Node]:
     finally:
         if n.proc.poll() is None:
             n.proc.kill()
-            n.proc.wait(10)
+            n.proc.wait(TIMEOUT_S)
 
 
 @dataclass
@@ -102,7 +110,7 @@ class Cashier:
     thread: threading.Thread | None = None
 
     def _loop(self) -> None:
-        with httpx.Client(base_url=self.url, timeout=15) as http:
+        with httpx.Client(base_url=self.url, timeout=TIMEOUT_S) as http:
             token = http.post(
                 "/api/v1/sessions", json={"username": "cashier", "pin": "1234"}
             ).json()["token"]
@@ -137,14 +145,17 @@ class Cashier:
         self.thread.start()
         return self
 
-    def wait_for(self, n: int, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while len(self.receipts) < n:
-            assert time.monotonic() < deadline, f"only {len(self.receipts)} sales: {self.errors}"
-            assert self.thread and self.thread.is_alive(), self.errors
-            time.sleep(0.05)
+    def sold(self, n: int) -> bool:
+        """At least `n` sales; fails at once if the cashier's loop stopped on an error."""
+        if len(self.receipts) >= n:
+            return True
+        assert self.thread and self.thread.is_alive(), self.errors
+        return False
 
-    def join(self, timeout: float = 30) -> None:
+    def wait_for(self, n: int, timeout: float = 2 * TIMEOUT_S) -> None:
+        wait_until(lambda: self.sold(n), timeout, f"{n} sales")
+
+    def join(self, timeout: float = TIMEOUT_S) -> None:
         self.stop.set()
         if self.thread:
             self.thread.join(timeout)

@@ -13,6 +13,7 @@ import pytest
 from edge.ops.backup import BackupError, backup, backups, integrity, restore
 from edge.ops.nodelock import node_lock
 from tests.integration.ops.conftest import Cashier, Node
+from tests.waiting import TIMEOUT_S
 
 STORE_EDGE = Path(sys.executable).parent / "store-edge"
 
@@ -43,7 +44,7 @@ def test_backup_during_a_checkout_loop_holds_every_sale_committed_before_it(
         ],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=TIMEOUT_S,
     )
     assert result.returncode == 0, result.stderr
     cashier.wait_for(len(cashier.receipts) + 5)  # the node kept selling
@@ -124,7 +125,7 @@ def test_restore_cli_refuses_while_the_node_serves(node: Node, tmp_path: Path) -
         [str(STORE_EDGE), "restore", str(copy), "--data-dir", str(node.data_dir)],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=TIMEOUT_S,
     )
     assert r.returncode == 1 and "is running" in r.stderr
     node.stop()
@@ -132,6 +133,6 @@ def test_restore_cli_refuses_while_the_node_serves(node: Node, tmp_path: Path) -
         [str(STORE_EDGE), "restore", str(copy), "--data-dir", str(node.data_dir)],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=TIMEOUT_S,
     )
     assert r.returncode == 0, r.stderr

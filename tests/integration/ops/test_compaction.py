@@ -10,6 +10,7 @@ from edge.ops.compaction import Compactor, compact, ensure_incremental
 from edge.ops.config import OpsConfig
 from edge.services.context import Context
 from edge.store import outbox
+from tests.waiting import wait_until_async
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -94,11 +95,10 @@ def test_the_component_compacts_on_its_schedule(ctx: Context) -> None:
         comp = Compactor(ctx)
         comp.config = OpsConfig(compact_interval_s=1.0)
         await comp.start()
-        for _ in range(50):
-            await asyncio.sleep(0.1)
-            if not remaining(ctx):
-                break
-        await comp.stop()
+        try:
+            await wait_until_async(lambda: not remaining(ctx), what="the scheduled compaction")
+        finally:
+            await comp.stop()
 
     asyncio.run(run())
     assert remaining(ctx) == []

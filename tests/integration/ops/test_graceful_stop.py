@@ -4,9 +4,9 @@ e.g. the print queue's state), then the database is checkpointed and closed."""
 from __future__ import annotations
 
 import asyncio
+import socket
 import sqlite3
 import threading
-import time
 from pathlib import Path
 
 import httpx
@@ -16,6 +16,15 @@ from edge.config import Settings
 from edge.ops.server import NotifyingServer
 from edge.services.context import Context
 from tests.integration.ops.conftest import free_port
+from tests.waiting import TIMEOUT_S, wait_until
+
+
+def refuses_connections(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_S).close()
+    except ConnectionRefusedError:
+        return True
+    return False
 
 
 class QueueLike:
@@ -29,7 +38,7 @@ class QueueLike:
             conn.execute("CREATE TABLE IF NOT EXISTS queue_state (note TEXT)")
 
     async def stop(self) -> None:
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0)  # a stop that awaits something before it writes
         with self.ctx.db.transaction() as conn:
             conn.execute("INSERT INTO queue_state VALUES ('flushed')")
 
@@ -40,10 +49,12 @@ def test_stop_finishes_the_request_in_flight_then_components_then_the_database(
     import uvicorn
 
     app = create_app(settings, ui=False, components=[QueueLike])
+    entered, finish = threading.Event(), threading.Event()
 
     @app.get("/slow")
     def slow() -> dict[str, str]:
-        time.sleep(1.0)
+        entered.set()
+        finish.wait(TIMEOUT_S)  # until the test has begun the shutdown
         return {"done": "yes"}
 
     port = free_port()
@@ -54,26 +65,26 @@ def test_stop_finishes_the_request_in_flight_then_components_then_the_database(
             port=port,
             log_config=None,
             lifespan="on",
-            timeout_graceful_shutdown=10,
+            timeout_graceful_shutdown=TIMEOUT_S,
         )
     )
     thread = threading.Thread(target=server.run)
     thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    wait_until(lambda: server.started, what="the server to start")
     result: dict[str, object] = {}
 
     def call() -> None:
-        result["r"] = httpx.get(f"http://127.0.0.1:{port}/slow", timeout=10)
+        result["r"] = httpx.get(f"http://127.0.0.1:{port}/slow", timeout=TIMEOUT_S)
 
     caller = threading.Thread(target=call)
     caller.start()
-    time.sleep(0.3)  # the request is in flight
+    assert entered.wait(TIMEOUT_S)  # the request is in flight
     server.should_exit = True  # what uvicorn's SIGTERM handler does
-    caller.join(10)
-    thread.join(20)
+    wait_until(lambda: refuses_connections(port), what="the server to stop listening")
+    assert thread.is_alive()  # still waiting for the request in flight
+    finish.set()
+    caller.join(TIMEOUT_S)
+    thread.join(TIMEOUT_S)
     assert not thread.is_alive()
     r = result["r"]
     assert isinstance(r, httpx.Response) and r.status_code == 200 and r.json() == {"done": "yes"}

@@ -11,13 +11,14 @@ import pytest
 
 from edge.config import load_settings
 from edge.ops.install import UNITS
+from tests.waiting import TIMEOUT_S
 
 STORE_EDGE = Path(sys.executable).parent / "store-edge"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(STORE_EDGE), *args], capture_output=True, text=True, timeout=60, check=True
+        [str(STORE_EDGE), *args], capture_output=True, text=True, timeout=TIMEOUT_S, check=True
     )
 
 
@@ -68,6 +69,6 @@ def test_installed_units_run_this_store_edge_and_verify(tmp_path: Path) -> None:
             ["systemd-analyze", "verify", "--man=no", str(path)],
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=TIMEOUT_S,
         )
         assert r.returncode == 0 and not r.stderr.strip(), r.stderr

@@ -69,8 +69,11 @@ def test_a_migration_failing_half_way_leaves_the_database_as_it_was(tmp_path: Pa
 
     @broken(1, "new_table_and_column")
     def _first(db) -> None:  # type: ignore[no-untyped-def]
-        db.execute("CREATE TABLE loyalty (card TEXT PRIMARY KEY)")
-        db.execute("ALTER TABLE categories ADD COLUMN colour TEXT")
+        # A script: sqlite3's own executescript() would COMMIT first; sqlite-utils' must not.
+        db.executescript("""
+            CREATE TABLE loyalty (card TEXT PRIMARY KEY);
+            ALTER TABLE categories ADD COLUMN colour TEXT;
+        """)
         db.execute("UPDATE categories SET colour = 'red'")
         db.execute("DELETE FROM categories")
 
@@ -93,3 +96,91 @@ def test_a_migration_failing_half_way_leaves_the_database_as_it_was(tmp_path: Pa
         db.close()
     assert dump(path) == before_dump
     assert digest(path) == before_bytes
+
+
+def catalogue_database(path: Path) -> None:
+    """Every edge migration, and products with barcodes (barcodes.sku references products.sku
+    ON DELETE CASCADE: rebuilding `products` must not take the barcodes with it)."""
+    db = Database(path)
+    try:
+        migrate(db, [edge_migrations])
+        with db.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO products (sku, name_pl, price, vat, updated_at)"
+                " VALUES (?, 'x', 100, 'A', 't')",
+                [("A",), ("B",)],
+            )
+            conn.executemany(
+                "INSERT INTO barcodes (code, sku) VALUES (?, ?)", [("1", "A"), ("2", "B")]
+            )
+    finally:
+        db.close()
+
+
+def rebuilding_products(db) -> None:  # type: ignore[no-untyped-def]
+    # A change ALTER TABLE cannot make: a new default on an existing column.
+    db.table("products").transform(defaults={"image": "placeholder.png"})
+
+
+def test_a_migration_rebuilds_a_referenced_table_with_sqlite_utils_transform(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "store.db"
+    catalogue_database(path)
+    change = MigrationSet("ops-test")
+    change(1, "image_default")(rebuilding_products)
+    db = Database(path)
+    try:
+        assert migrate(db, [edge_migrations, change]) == ["ops-test:0001_image_default"]
+        with db.read() as conn:
+            assert conn.execute("SELECT count(*) FROM barcodes").fetchone()[0] == 2
+            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.utils().table("products").columns_dict["image"] is str
+        assert "placeholder.png" in db.utils().table("products").schema
+        with db.transaction() as conn:  # foreign keys are on again after the upgrade
+            conn.execute("DELETE FROM products WHERE sku = 'A'")
+            assert conn.execute("SELECT count(*) FROM barcodes").fetchone()[0] == 1
+    finally:
+        db.close()
+
+
+def test_a_rebuild_followed_by_a_failure_leaves_the_database_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    catalogue_database(path)
+    before = dump(path)
+    change = MigrationSet("ops-test")
+    change(1, "image_default")(rebuilding_products)
+
+    @change(2, "fails")
+    def _fails(db) -> None:  # type: ignore[no-untyped-def]
+        db.table("loyalty").insert_all([{"card": "x"}, {"card": "y"}], pk="card")
+        raise RuntimeError("disk on fire")
+
+    db = Database(path)
+    try:
+        with pytest.raises(MigrationError, match=r"ops-test:0002_fails failed.*unchanged"):
+            migrate(db, [edge_migrations, change])
+    finally:
+        db.close()
+    assert dump(path) == before
+
+
+def test_an_upgrade_that_breaks_a_foreign_key_is_refused_whole(tmp_path: Path) -> None:
+    """Foreign keys are off while migrations run; what they left is checked before commit."""
+    path = tmp_path / "store.db"
+    catalogue_database(path)
+    before = dump(path)
+    change = MigrationSet("ops-test")
+
+    @change(1, "orphans")
+    def _orphans(db) -> None:  # type: ignore[no-untyped-def]
+        db.execute("DELETE FROM products WHERE sku = 'A'")  # its barcode stays behind
+
+    db = Database(path)
+    try:
+        with pytest.raises(MigrationError, match="foreign keys broken: barcodes"):
+            migrate(db, [edge_migrations, change])
+    finally:
+        db.close()
+    assert dump(path) == before

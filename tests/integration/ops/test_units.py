@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from edge.ops.install import PLACEHOLDER_BIN, SOURCE_DIR, UNITS
+from tests.waiting import TIMEOUT_S
 
 pytestmark = pytest.mark.usefixtures("systemd_analyze")
 
@@ -27,7 +28,7 @@ def verify(unit_dir: Path, name: str) -> None:
         ["systemd-analyze", "verify", "--man=no", str(copy)],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=TIMEOUT_S,
         cwd=copy.parent,
     )
     # verify exits 0 even on unknown keys; any message at all is a finding.

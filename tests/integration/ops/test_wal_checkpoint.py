@@ -3,7 +3,6 @@ may be a scan's, on the event loop)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -14,6 +13,7 @@ from edge.ops.checkpoint import WalCheckpointer
 from edge.services.context import Context
 from edge.store.db import Database
 from tests.conftest import login
+from tests.waiting import wait_until
 
 API = "/api/v1"
 
@@ -40,14 +40,12 @@ def test_the_running_node_checkpoints_in_a_thread(tmp_path: Path) -> None:
         for _ in range(20):
             r = client.post(f"{API}/baskets/{basket}/lines", headers=headers, json={"sku": sku})
             assert r.status_code == 201
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
+
+        def checkpointed() -> bool:
             last = checkpointer.last
-            if last is not None and last[0] > 0 and last[1] == last[0]:
-                break
-            time.sleep(0.05)
-        else:
-            raise AssertionError(f"the WAL was not checkpointed: {checkpointer.last}")
+            return last is not None and last[0] > 0 and last[1] == last[0]
+
+        wait_until(checkpointed, what="a complete checkpoint of the WAL by the worker thread")
 
 
 def test_checkpoint_copies_every_committed_frame(tmp_path: Path) -> None:

@@ -26,10 +26,12 @@ def feed_order(
     customer: dict[str, str] | None = None,
     created_at: datetime | None = None,
     expires_at: datetime | None = None,
+    store_id: str | None = None,
 ) -> None:
+    """A complete, valid `order.create` for this store (or for `store_id`)."""
     data: dict[str, Any] = {
         "order_id": order_id,
-        "store_id": ctx.store_id,
+        "store_id": store_id or ctx.store_id,
         "lines": [{"sku": s, "qty": q, "unit_price": p} for s, q, p in lines],
         "total": sum(q * p for _, q, p in lines),
         "currency": ctx.currency,

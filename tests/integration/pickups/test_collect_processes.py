@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from edge.services.context import Context
 from tests.conftest import login
 from tests.integration.pickups.helpers import CODE, events, feed_order, level
+from tests.waiting import TIMEOUT_S
 
 A = "BAK-001-11"
 
@@ -28,7 +29,7 @@ def _register(data_dir: str, register: str, barrier: Any, results: Any) -> None:
     settings = load_settings(None, {"data_dir": Path(data_dir)})
     ctx = Context(Database(settings.db_path), settings)
     try:
-        barrier.wait(timeout=20)
+        barrier.wait(timeout=TIMEOUT_S)
         pickups.collect(ctx, Actor("cashier", Role.CASHIER, register), "W-P", CODE)
         results.put((register, "collected"))
     except DomainError as exc:
@@ -51,9 +52,9 @@ def test_two_register_processes_collect_one_order_exactly_one_wins(
     ]
     for p in procs:
         p.start()
-    outcomes = sorted(results.get(timeout=60)[1] for _ in procs)
+    outcomes = sorted(results.get(timeout=2 * TIMEOUT_S)[1] for _ in procs)
     for p in procs:
-        p.join(timeout=20)
+        p.join(timeout=TIMEOUT_S)
         assert p.exitcode == 0
     assert outcomes == ["collected", "conflict"]
     assert level(ctx, A) == type(a0)(A, a0.on_hand - 2, a0.reserved)

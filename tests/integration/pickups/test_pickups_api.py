@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -17,6 +18,7 @@ from tests.integration.pickups.helpers import (
     outbox_count,
     past,
 )
+from tests.waiting import TIMEOUT_S, wait_until
 
 A, B, OUT = "BAK-001-11", "BAK-001-12", "BAK-001-16"  # OUT has no stock
 API = "/api/v1"
@@ -126,7 +128,7 @@ def test_two_registers_collecting_one_order_exactly_one_wins(
     results: list[int] = []
 
     def register(headers: dict[str, str]) -> None:
-        barrier.wait(timeout=5)
+        barrier.wait(timeout=TIMEOUT_S)
         r = client.post(f"{API}/pickups/W-6/collect", json={"code": CODE}, headers=headers)
         results.append(r.status_code)
 
@@ -134,7 +136,7 @@ def test_two_registers_collecting_one_order_exactly_one_wins(
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=20)
+        t.join(timeout=TIMEOUT_S)
     assert sorted(results) == [200, 409]
     assert level(ctx, A) == type(a0)(A, a0.on_hand - 2, a0.reserved)
     assert [e["status"] for e in events(ctx, "order.status")].count("collected") == 1
@@ -174,18 +176,16 @@ def test_expired_orders_release_their_stock(client: TestClient, ctx: Context) ->
 
 
 def test_the_expiry_worker_runs_in_the_node(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import time
-
     from edge.app import create_app
 
     settings.pickups.expiry_check_s = 0.05
     with TestClient(create_app(settings, ui=False)) as c:
         ctx = c.app.state.ctx  # type: ignore[attr-defined]
         feed_order(ctx, "W-10", [(A, 1, 549)], created_at=past(ctx, 9), expires_at=past(ctx, 2))
-        deadline = time.monotonic() + 5
-        while pickups.get_order(ctx, "W-10").status != "expired":
-            assert time.monotonic() < deadline, "the expiry worker did not expire the order"
-            time.sleep(0.05)
+        wait_until(
+            lambda: pickups.get_order(ctx, "W-10").status == "expired",
+            what="the expiry worker to expire the order",
+        )
 
 
 def test_the_hub_cancels_an_order(client: TestClient, ctx: Context) -> None:
@@ -240,10 +240,18 @@ def test_pickup_routes_need_a_cashier(client: TestClient, ctx: Context) -> None:
 
 
 def test_a_command_for_another_store_is_rejected(client: TestClient, ctx: Context) -> None:
-    from edge.domain.errors import InvalidInput
+    """A complete, valid order addressed to another store (a misrouted command) is refused for
+    that reason alone and changes nothing; the very same order for this store is taken."""
+    from edge.domain.errors import InvalidInput, NotFound
 
-    with pytest.raises(InvalidInput), ctx.db.transaction() as conn:
-        pickups.create_order(conn, ctx, {"order_id": "X", "store_id": "S999", "lines": []})
+    a0, sent = level(ctx, A), outbox_count(ctx)
+    with pytest.raises(InvalidInput, match="for store 'S999'"):
+        feed_order(ctx, "W-X", [(A, 1, 549)], store_id="S999")
+    with pytest.raises(NotFound):
+        pickups.get_order(ctx, "W-X")
+    assert level(ctx, A) == a0 and outbox_count(ctx) == sent
+    feed_order(ctx, "W-X", [(A, 1, 549)])
+    assert pickups.get_order(ctx, "W-X").status == "received"
 
 
 def test_kiosk_order_is_queued_for_the_hub(client: TestClient, ctx: Context) -> None:
@@ -272,25 +280,8 @@ def test_kiosk_order_is_queued_for_the_hub(client: TestClient, ctx: Context) -> 
     assert outbox_count(ctx) == n
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"lines": []},
-        {"lines": [{"sku": A, "qty": -1, "unit_price": 1}]},
-        {"customer": "Anna"},
-        {"pickup_code_hash": "plain"},
-        {"prepaid": "yes"},
-        {"currency": "EUR"},
-        {"expires_at": "tomorrow"},
-        {"order_id": ""},
-    ],
-)
-def test_bad_order_commands_are_rejected_and_change_nothing(
-    client: TestClient, ctx: Context, change: dict
-) -> None:
-    from edge.domain.errors import DomainError
-
-    data = {
+def _order_command(ctx: Context, **change: object) -> dict[str, object]:
+    return {
         "order_id": "W-BAD",
         "store_id": ctx.store_id,
         "lines": [{"sku": A, "qty": 1, "unit_price": 549}],
@@ -300,9 +291,37 @@ def test_bad_order_commands_are_rejected_and_change_nothing(
         "pickup_code_hash": "scrypt$16384$8$1$00$00",
         **change,
     }
+
+
+def test_the_order_the_refusal_cases_start_from_is_taken(client: TestClient, ctx: Context) -> None:
+    """The control for the cases below: each changes one field of an order that is accepted,
+    so each refusal is that field's guard at work, not something else wrong with the order."""
+    with ctx.db.transaction() as conn:
+        pickups.create_order(conn, ctx, _order_command(ctx))
+    assert pickups.get_order(ctx, "W-BAD").status == "received"
+
+
+@pytest.mark.parametrize(
+    ("change", "refusal"),
+    [
+        ({"lines": []}, "at least one line"),
+        ({"lines": [{"sku": A, "qty": -1, "unit_price": 1}]}, "order 1 to 99 pieces"),
+        ({"customer": "Anna"}, "customer.name"),
+        ({"pickup_code_hash": "plain"}, "pickup_code_hash"),
+        ({"prepaid": "yes"}, "'prepaid' must be true or false"),
+        ({"currency": "EUR"}, "currency 'EUR'"),
+        ({"expires_at": "tomorrow"}, "not an ISO 8601 timestamp"),
+        ({"order_id": ""}, "order_id"),
+    ],
+)
+def test_bad_order_commands_are_rejected_and_change_nothing(
+    client: TestClient, ctx: Context, change: dict[str, object], refusal: str
+) -> None:
+    from edge.domain.errors import DomainError
+
     a, n = level(ctx, A), outbox_count(ctx)
-    with pytest.raises(DomainError), ctx.db.transaction() as conn:
-        pickups.create_order(conn, ctx, data)
+    with pytest.raises(DomainError, match=re.escape(refusal)), ctx.db.transaction() as conn:
+        pickups.create_order(conn, ctx, _order_command(ctx, **change))
     assert (level(ctx, A), outbox_count(ctx)) == (a, n)
     with ctx.db.read() as conn:
         assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 0

@@ -9,7 +9,13 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+from tests.waiting import TIMEOUT_S, WaitTimeout, wait_until
+
+T = TypeVar("T")
 
 ACL = Path(__file__).parents[3] / "deploy" / "mosquitto" / "acl"
 
@@ -22,34 +28,36 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_port(port: int, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-            return
-        time.sleep(0.02)
-    raise TimeoutError(f"nothing listens on port {port}")
+def listens(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), TIMEOUT_S):
+        return True
+    return False
 
 
-def wait_for(predicate, timeout: float = 10.0, every: float = 0.02):  # type: ignore[no-untyped-def]
-    """Polls until predicate() is truthy; returns its value or fails with the last one."""
-    deadline = time.monotonic() + timeout
-    value = None
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"condition not met within {timeout}s (last value {value!r})")
+def wait_port(port: int, timeout: float = TIMEOUT_S) -> None:
+    try:
+        wait_until(lambda: listens(port), timeout, f"something to listen on port {port}")
+    except WaitTimeout as exc:
+        raise TimeoutError(str(exc)) from None
+
+
+def wait_for(
+    predicate: Callable[[], T], timeout: float = TIMEOUT_S, every: float = 0.02, what: str = ""
+) -> T:
+    """Polls until predicate() is truthy; returns its value or fails with the last one (kept
+    for the sync tests; the same as tests.waiting.wait_until)."""
+    return wait_until(predicate, timeout, what, every=every)
 
 
 class Broker:
     def __init__(self, workdir: Path, *, extra: str = "", port: int | None = None) -> None:
         self.dir = workdir
         self.dir.mkdir(parents=True, exist_ok=True)
+        self.fixed_port = port is not None
         self.port = port or free_port()
         self.extra = extra
         self.proc: subprocess.Popen[bytes] | None = None
+        self._log_from = 0
 
     @property
     def url(self) -> str:
@@ -67,34 +75,61 @@ class Broker:
         )
 
     def start(self) -> Broker:
-        conf = self.dir / "mosquitto.conf"
-        conf.write_text(self.config())
-        self.proc = subprocess.Popen(
-            [MOSQUITTO, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        try:
-            wait_port(self.port)
-        except TimeoutError:
-            self.proc.kill()
-            err = self.proc.stderr.read().decode() if self.proc.stderr else ""
-            raise RuntimeError(f"mosquitto did not start: {err}") from None
-        return self
+        for attempt in range(3):
+            conf = self.dir / "mosquitto.conf"
+            conf.write_text(self.config())
+            log = self.dir / "mosquitto.log"
+            self._log_from = log.stat().st_size if log.exists() else 0  # this start's lines
+            self.proc = subprocess.Popen(
+                [MOSQUITTO, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
+            try:
+                wait_until(self._listening, what=f"mosquitto to listen on port {self.port}")
+                return self
+            except (WaitTimeout, ChildProcessError):
+                self.proc.kill()
+                self.proc.wait()
+                err = self.proc.stderr.read().decode() if self.proc.stderr else ""
+                log = self.dir / "mosquitto.log"
+                err += log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            # A port chosen free was taken before mosquitto bound it (other test runs on the
+            # machine pick free ports too): another one, unless the test asked for this one.
+            if self.fixed_port or "Address already in use" not in err or attempt == 2:
+                raise RuntimeError(f"mosquitto did not start: {err}")
+            self.port = free_port()
+        raise AssertionError("unreachable")
+
+    def _listening(self) -> bool:
+        """Mosquitto says it runs (its log) and the port answers: the port alone could be
+        someone else's who took it first."""
+        if self.proc is not None and self.proc.poll() is not None:
+            raise ChildProcessError("mosquitto exited")
+        log = self.dir / "mosquitto.log"
+        lines = log.read_bytes()[self._log_from :] if log.exists() else b""
+        return b" running" in lines and listens(self.port)
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             # SIGTERM: mosquitto writes its persistence file (sessions, queued QoS 1) on exit.
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(5)
+                self.proc.wait(TIMEOUT_S)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
 
     def restart(self, down_for: float = 0.0) -> None:
+        """Stops and starts again on the same port. `down_for` is the length of the outage
+        being simulated (what a test asserts about must never hinge on it: wait for its
+        effect instead)."""
         self.stop()
         time.sleep(down_for)
-        self.start()
+        fixed, self.fixed_port = self.fixed_port, True
+        try:
+            self.start()
+        finally:
+            self.fixed_port = fixed
 
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:

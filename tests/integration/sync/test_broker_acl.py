@@ -18,6 +18,7 @@ from sync.hub.api import create_hub_app
 from sync.hub.service import Hub
 from tests.integration.sync.brokers import Broker, acl_broker, wait_for
 from tests.integration.sync.conftest import FAST_SYNC, ctx_of, depth, hub_settings
+from tests.waiting import TIMEOUT_S
 
 ACL = Path(__file__).parents[3] / "deploy" / "mosquitto" / "acl"
 USERS = {"hub": "hub-secret", "A": "a-secret", "B": "b-secret"}
@@ -37,20 +38,25 @@ def _client(broker: Broker, user: str) -> paho.Client:
     c.on_connect = lambda *args: up.set()
     c.connect("127.0.0.1", broker.port)
     c.loop_start()
-    assert up.wait(5), f"{user} could not connect"
+    assert up.wait(TIMEOUT_S), f"{user} could not connect"
     return c
+
+
+def _subscribe(c: paho.Client, *topics: str) -> None:
+    """Subscribes and returns once the broker has answered (granted or not)."""
+    answered = threading.Event()
+    c.on_subscribe = lambda *args: answered.set()
+    c.subscribe([(t, 1) for t in topics])
+    assert answered.wait(TIMEOUT_S), f"no SUBACK for {topics}"
 
 
 def test_a_store_cannot_publish_or_listen_in_another_stores_topics(tmp_path: Path) -> None:
     broker = _acl_broker(tmp_path)
     try:
         got: list[str] = []
-        ready = threading.Event()
         hub = _client(broker, "hub")
         hub.on_message = lambda c, u, m: got.append(m.topic)
-        hub.on_subscribe = lambda *a: ready.set()
-        hub.subscribe("retail/v1/stores/+/events", qos=1)
-        assert ready.wait(5)
+        _subscribe(hub, "retail/v1/stores/+/events")
         for topic in (
             "retail/v1/stores/B/events",
             "retail/v1/stores/B/status",
@@ -59,11 +65,11 @@ def test_a_store_cannot_publish_or_listen_in_another_stores_topics(tmp_path: Pat
             # A refused QoS 1 publish is not delivered (Mosquitto may also drop the client).
             intruder = _client(broker, "A")
             with contextlib.suppress(RuntimeError):
-                intruder.publish(topic, b'{"v":1}', qos=1).wait_for_publish(2)
+                intruder.publish(topic, b'{"v":1}', qos=1).wait_for_publish(TIMEOUT_S)
             intruder.loop_stop()
             intruder.disconnect()
         a = _client(broker, "A")
-        a.publish("retail/v1/stores/A/events", b'{"v":1}', qos=1).wait_for_publish(5)
+        a.publish("retail/v1/stores/A/events", b'{"v":1}', qos=1).wait_for_publish(TIMEOUT_S)
         wait_for(lambda: "retail/v1/stores/A/events" in got)
         assert got == ["retail/v1/stores/A/events"]
 
@@ -73,14 +79,14 @@ def test_a_store_cannot_publish_or_listen_in_another_stores_topics(tmp_path: Pat
         b = _client(broker, "B")
         for name, c in (("A", a), ("B", b)):
             c.on_message = lambda c, u, m, name=name: heard[name].append(m.topic)
-            c.subscribe("retail/v1/stores/B/commands", qos=1)
-        import time
-
-        time.sleep(0.3)
-        hub.publish("retail/v1/stores/B/commands", b'{"v":1}', qos=1).wait_for_publish(5)
-        wait_for(lambda: heard["B"])
-        time.sleep(0.2)
-        assert heard == {"A": [], "B": ["retail/v1/stores/B/commands"]}
+            _subscribe(c, "retail/v1/stores/B/commands", f"retail/v1/stores/{name}/commands")
+        for to in ("B", "A"):
+            sent = hub.publish(f"retail/v1/stores/{to}/commands", b'{"v":1}', qos=1)
+            sent.wait_for_publish(TIMEOUT_S)
+        # A hears its own command after B's (one publisher, delivered in order): had B's reached
+        # A, it would be there by now.
+        wait_for(lambda: heard["A"] and heard["B"])
+        assert heard == {"A": ["retail/v1/stores/A/commands"], "B": ["retail/v1/stores/B/commands"]}
         b.loop_stop()
         b.disconnect()
         for c in (a, hub):

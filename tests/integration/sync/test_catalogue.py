@@ -123,7 +123,7 @@ def test_a_fresh_store_gets_the_hubs_catalogue_by_snapshot_and_can_search_it(
     )
     with TestClient(create_hub_app(hub)):
         a = node("A")  # seeded its own demo catalogue offline: the snapshot replaces it
-        wait_for(lambda: _version(a) == 1, timeout=30)
+        wait_for(lambda: _version(a) == 1)
     with ctx_of(a).db.read() as conn:
         active = conn.execute("SELECT count(*) FROM products WHERE active = 1").fetchone()[0]
     assert active == 5000  # the demo products the hub does not sell are deactivated

@@ -21,6 +21,7 @@ from sync.agent import agent_for
 from sync.protocol import Command, Topics
 from tests.integration.sync.brokers import Broker, wait_for
 from tests.integration.sync.conftest import NodeFactory, ctx_of, hub_of
+from tests.waiting import TIMEOUT_S
 
 
 def _notes(conn: sqlite3.Connection, ctx: Context, data: dict[str, Any]) -> None:
@@ -38,7 +39,7 @@ def _raw_publish(broker: Broker, topic: str, payload: bytes) -> None:
     c = paho.Client(CallbackAPIVersion.VERSION2, client_id=f"t-{uuid.uuid4().hex[:6]}")
     c.connect("127.0.0.1", broker.port)
     c.loop_start()
-    c.publish(topic, payload, qos=1).wait_for_publish(5)
+    c.publish(topic, payload, qos=1).wait_for_publish(TIMEOUT_S)
     c.loop_stop()
     c.disconnect()
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from edge.app import create_app
@@ -17,6 +18,7 @@ from sync.hub.service import Hub
 from tests.integration.sync.brokers import Broker, free_port, wait_for
 from tests.integration.sync.conftest import ctx_of, hub_of, sell
 from tests.integration.sync.test_faults import SKUS, _hub_counts, _hub_stock
+from tests.waiting import TIMEOUT_S
 
 STORE = "K"
 EVENTS = 1500
@@ -45,7 +47,9 @@ def _online(h: Hub) -> bool:
 
 
 def _store_acked(tmp_path: Path) -> int:
-    conn = sqlite3.connect(f"file:{tmp_path / STORE / 'store.db'}?mode=ro", uri=True)
+    conn = sqlite3.connect(
+        f"file:{tmp_path / STORE / 'store.db'}?mode=ro", uri=True, timeout=TIMEOUT_S
+    )
     try:
         return int(
             conn.execute("SELECT value FROM sync_state WHERE key = 'acked_seq'").fetchone()[0]
@@ -54,6 +58,8 @@ def _store_acked(tmp_path: Path) -> int:
         conn.close()
 
 
+# 1 500 one-event messages drained twice: ~16 s idle, ~110 s seen with the CPU busy.
+@pytest.mark.timeout(600)
 def test_sigkill_mid_drain_then_restart(tmp_path: Path, hub: TestClient, broker: Broker) -> None:
     # A backlog written while the store had no broker configured.
     offline = load_settings(None, {"data_dir": tmp_path / STORE, "store": {"id": STORE}})
@@ -74,20 +80,20 @@ def test_sigkill_mid_drain_then_restart(tmp_path: Path, hub: TestClient, broker:
 
     proc = _serve(tmp_path, broker)
     try:
-        wait_for(lambda: applied() >= 200, timeout=30)
+        wait_for(lambda: applied() >= 200)
         os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(5)
+        proc.wait(TIMEOUT_S)
         killed_at = applied()
         # The broker publishes the node's will when its connection dies.
-        wait_for(lambda: not _online(h), timeout=10)
+        wait_for(lambda: not _online(h))
         assert killed_at < EVENTS, "the kill must land mid-drain"
         proc = _serve(tmp_path, broker)
-        wait_for(lambda: applied() == EVENTS, timeout=60)
+        wait_for(lambda: applied() == EVENTS, timeout=3 * TIMEOUT_S)
         wait_for(lambda: _store_acked(tmp_path) == EVENTS)  # the store heard the final ack
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
-            proc.wait(10)
+            proc.wait(TIMEOUT_S)
         except subprocess.TimeoutExpired:
             proc.kill()
     sales, events = _hub_counts(h, STORE)
@@ -104,13 +110,13 @@ def _hub_process(data_dir: Path, broker: Broker) -> subprocess.Popen[bytes]:
              "STORE_EDGE_HUB_COMMAND_RESEND_S": "1"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    wait_for(lambda: (data_dir / "hub.db").exists(), timeout=20)
+    wait_for(lambda: (data_dir / "hub.db").exists())
     return proc
 
 
 def _hub_applied(data_dir: Path, store_id: str) -> tuple[int, int, int]:
     """(applied_seq, events, sales) read straight from the hub's database file."""
-    conn = sqlite3.connect(f"file:{data_dir / 'hub.db'}?mode=ro", uri=True, timeout=5)
+    conn = sqlite3.connect(f"file:{data_dir / 'hub.db'}?mode=ro", uri=True, timeout=TIMEOUT_S)
     try:
         seq = conn.execute(
             "SELECT coalesce(max(applied_seq), 0) FROM hub_stores WHERE store_id = ?", [store_id]
@@ -132,18 +138,18 @@ def test_hub_killed_mid_stream_and_restarted(tmp_path: Path, node, broker: Broke
     hub_dir = tmp_path / "hub"
     hub = _hub_process(hub_dir, broker)
     try:
-        wait_for(lambda: (hub_dir / "hub.pub").exists(), timeout=20)
+        wait_for(lambda: (hub_dir / "hub.pub").exists())
         a = node("A", batch_max_events=2)
         for i in range(400):
             sell(ctx_of(a), SKUS[i % 3])
             if i == 150:
-                wait_for(lambda: _hub_applied(hub_dir, "A")[0] > 0, timeout=20)
+                wait_for(lambda: _hub_applied(hub_dir, "A")[0] > 0)
                 os.kill(hub.pid, signal.SIGKILL)
-                hub.wait(5)
+                hub.wait(TIMEOUT_S)
                 hub = _hub_process(hub_dir, broker)
-        wait_for(lambda: _hub_applied(hub_dir, "A")[0] == 401, timeout=60)
+        wait_for(lambda: _hub_applied(hub_dir, "A")[0] == 401, timeout=3 * TIMEOUT_S)
         _, events, sales = _hub_applied(hub_dir, "A")
         assert (events, sales) == (401, 400)
     finally:
         hub.send_signal(signal.SIGTERM)
-        hub.wait(10)
+        hub.wait(TIMEOUT_S)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from sync.hub.api import create_hub_app
@@ -55,11 +56,13 @@ def _hub_counts(hub: Hub, store_id: str) -> tuple[int, int]:
 
 
 def _agreed(hub: Hub, store: TestClient, store_id: str, sales: int) -> None:
-    wait_for(lambda: depth(ctx_of(store)) == 0, timeout=30)
+    wait_for(lambda: depth(ctx_of(store)) == 0)
     assert _hub_counts(hub, store_id)[0] == sales
     assert _hub_stock(hub, store_id) == _own_stock(store)
 
 
+# ~40 s idle, ~100 s seen with the CPU busy.
+@pytest.mark.timeout(600)
 def test_2000_sales_while_the_broker_is_down_all_arrive_once(
     hub: TestClient, node: NodeFactory, broker: Broker
 ) -> None:
@@ -132,14 +135,13 @@ def test_a_lossy_broker_still_delivers_every_event(tmp_path: Path) -> None:
             for i in range(200):
                 sell(ctx_of(a), SKUS[i % 3])
             wait_for(lambda: depth(ctx_of(a)) == 200)
-            import time
-
-            time.sleep(0.5)  # the agent publishes 200 one-event messages; the broker keeps 5
+            # The agent publishes 200 one-event messages while the hub is away; the broker keeps
+            # 5 of them for it and drops the others.
+            log = tmp_path / "lossy" / "mosquitto.log"
+            wait_for(lambda: "Outgoing messages are being dropped" in log.read_text())
             hub = Hub(settings)
             with TestClient(create_hub_app(hub)):
-                _agreed(hub, a, "A", 200)
-        log = (tmp_path / "lossy" / "mosquitto.log").read_text()
-        assert "Outgoing messages are being dropped" in log  # MQTT did lose messages
+                _agreed(hub, a, "A", 200)  # although MQTT did lose messages
     finally:
         lossy.stop()
 
@@ -194,5 +196,5 @@ def test_a_hub_restored_from_an_older_backup_gets_the_missing_events_again(
         conn.execute("DELETE FROM hub_sales WHERE rowid > 10")
         conn.execute("UPDATE hub_stores SET applied_seq = 11 WHERE store_id = 'A'")
     sell(ctx_of(a), SKUS[0])
-    wait_for(lambda: _hub_counts(h, "A")[1] == 32, timeout=20)
+    wait_for(lambda: _hub_counts(h, "A")[1] == 32)
     _agreed(h, a, "A", 31)

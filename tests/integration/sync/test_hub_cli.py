@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from tests.integration.sync.brokers import Broker, free_port, wait_for
+from tests.waiting import TIMEOUT_S
 
 CLI = str(Path(sys.executable).parent / "store-edge")
 
@@ -25,26 +26,31 @@ def test_hub_process_starts_writes_its_key_and_answers(tmp_path: Path, broker: B
 
         def up() -> bool:
             try:
-                return httpx.get(f"http://127.0.0.1:{port}/api/v1/healthz").status_code == 200
+                return (
+                    httpx.get(
+                        f"http://127.0.0.1:{port}/api/v1/healthz", timeout=TIMEOUT_S
+                    ).status_code
+                    == 200
+                )
             except httpx.HTTPError:
                 return False
 
-        wait_for(up, timeout=20, every=0.1)
+        wait_for(up, every=0.1)
         assert (data / "hub.pub").read_text().startswith("-----BEGIN PUBLIC KEY-----")
-        r = httpx.get(f"http://127.0.0.1:{port}/api/v1/availability/DAI-011-11")
+        r = httpx.get(f"http://127.0.0.1:{port}/api/v1/availability/DAI-011-11", timeout=TIMEOUT_S)
         assert r.status_code == 200 and r.json() == {"sku": "DAI-011-11", "stores": []}
-        r = httpx.get(f"http://127.0.0.1:{port}/api/v1/receipts/NOPE")
+        r = httpx.get(f"http://127.0.0.1:{port}/api/v1/receipts/NOPE", timeout=TIMEOUT_S)
         assert r.status_code == 404
         assert r.headers["content-type"].startswith("application/problem+json")
     finally:
         proc.send_signal(signal.SIGTERM)
-        proc.wait(10)
+        proc.wait(TIMEOUT_S)
     # The CLI import adds the next catalogue version to the same hub.
     catalogue = tmp_path / "c.jsonl"
     catalogue.write_text('{"sku": "X-1", "name_pl": "Iks", "price": "2,50", "vat": "A"}\n')
     out = subprocess.run(
         [CLI, "hub", "import", str(catalogue), "--data-dir", str(data)],
-        capture_output=True, text=True, timeout=30,
+        capture_output=True, text=True, timeout=TIMEOUT_S,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert "as catalogue v2" in out.stdout
@@ -52,7 +58,7 @@ def test_hub_process_starts_writes_its_key_and_answers(tmp_path: Path, broker: B
     bad.write_text("sku,name_pl,price,vat\nX-2,Zły,abc,A\n")
     out = subprocess.run(
         [CLI, "hub", "import", str(bad), "--data-dir", str(data)],
-        capture_output=True, text=True, timeout=30,
+        capture_output=True, text=True, timeout=TIMEOUT_S,
     )  # fmt: skip
     assert out.returncode != 0 and "nothing was imported" in out.stderr
 
@@ -60,6 +66,6 @@ def test_hub_process_starts_writes_its_key_and_answers(tmp_path: Path, broker: B
 def test_a_node_with_a_broker_but_no_hub_key_refuses_to_start(tmp_path: Path) -> None:
     out = subprocess.run(
         [CLI, "serve", "--data-dir", str(tmp_path / "n"), "--broker", "mqtt://127.0.0.1:1"],
-        capture_output=True, text=True, timeout=30,
+        capture_output=True, text=True, timeout=TIMEOUT_S,
     )  # fmt: skip
     assert out.returncode != 0 and "--hub-key" in out.stderr

@@ -37,7 +37,7 @@ def test_a_sale_at_store_a_reaches_the_hub_and_store_b(hub: TestClient, node: No
         nearby = {n["store_id"]: n for n in _level(b, SKU).get("nearby", [])}
         return "A" in nearby and nearby["A"]["on_hand"] == own
 
-    wait_for(b_sees, timeout=5)
+    wait_for(b_sees)
     with hub_of(hub).db.read() as conn:
         assert conn.execute("SELECT count(*) FROM hub_sales").fetchone()[0] == 1
 

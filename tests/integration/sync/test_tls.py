@@ -101,7 +101,7 @@ def test_replication_over_mqtts_with_credentials(tmp_path: Path) -> None:
             },
         )  # fmt: skip
         with TestClient(create_hub_app(hub)), TestClient(create_app(node, ui=False)) as a:
-            wait_for(lambda: depth(ctx_of(a)) == 0, timeout=15)
+            wait_for(lambda: depth(ctx_of(a)) == 0)
             assert a.get("/api/v1/sync/status").json()["connected"]
     finally:
         broker.stop()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -20,11 +21,52 @@ from edge.app import create_app
 from edge.config import Settings
 from edge.services.context import Context
 from kiosk_ui import runtime
+from tests.waiting import WaitTimeout, wait_until_async
 
 
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+class PatientUser(User):
+    """NiceGUI's simulated user looks for an element three times, 0.1 s apart: a scan that waits
+    in a worker thread, or any step on a busy machine, can take longer than that. The same
+    checks, given the suite's generous bound (they still return as soon as the page agrees)."""
+
+    async def should_see(
+        self,
+        target: Any = None,
+        *,
+        kind: Any = None,
+        marker: str | list[str] | None = None,
+        content: str | list[str] | None = None,
+        retries: int = 3,
+    ) -> None:
+        try:
+            await wait_until_async(
+                lambda: self._sees(target, kind, marker, content), every=0.05, what="the page"
+            )
+        except WaitTimeout:  # in NiceGUI's own words
+            wanted = self._build_error_message(target, kind, marker, content)
+            raise AssertionError(f"expected to see at least one {wanted}") from None
+
+    async def should_not_see(
+        self,
+        target: Any = None,
+        *,
+        kind: Any = None,
+        marker: str | list[str] | None = None,
+        content: str | list[str] | None = None,
+        retries: int = 3,
+    ) -> None:
+        try:
+            await wait_until_async(
+                lambda: not self._sees(target, kind, marker, content), every=0.05, what="the page"
+            )
+        except WaitTimeout:
+            wanted = self._build_error_message(target, kind, marker, content)
+            raise AssertionError(f"expected not to see any {wanted}") from None
 
 
 @dataclass
@@ -44,7 +86,7 @@ async def node(settings: Settings) -> AsyncIterator[Node]:
             async with core.app.router.lifespan_context(core.app):
                 transport = httpx.ASGITransport(core.app)
                 async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
-                    yield Node(User(c), ctx)
+                    yield Node(PatientUser(c), ctx)
         finally:
             os.environ.pop("NICEGUI_USER_SIMULATION", None)
             ui.navigate, ui.notify, ui.download = Navigate(), notify, download
