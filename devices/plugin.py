@@ -6,6 +6,7 @@ from __future__ import annotations
 from devices import service
 from devices.api import router
 from devices.cli import app as cli_app
+from devices.fiscal.cli import app as fiscal_cli
 from devices.metrics import PrinterCollector
 from devices.runtime import runtime
 from devices.scanners import ScannerManager
@@ -37,5 +38,5 @@ PLUGIN = Plugin(
     routers=[router],
     components=[print_worker, scanners],
     metrics=[PrinterCollector],
-    cli=[("devices", cli_app)],
+    cli=[("devices", cli_app), ("fiscal", fiscal_cli)],
 )
