@@ -190,4 +190,6 @@ def devices_status(ctx: Context) -> dict[str, Any]:
             scanners.append({"name": name, "port": sc.port, "target": sc.target,
                              "status": "stopped", "last_error": None, "scans": 0,
                              "bad_scans": 0})  # fmt: skip
-    return {"printers": printers, "drawers": drawers, "scanners": scanners}
+    from devices.fiscal.operations import probe  # the fiscal part builds on this module
+
+    return {"printers": printers, "drawers": drawers, "scanners": scanners, "fiscal": probe(ctx)}

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from devices.fiscal import posnet_commands as cmd
-from devices.fiscal.posnet_frame import FrameError, crc16, decode, encode
+from devices.fiscal.posnet_frame import FRAME_ERROR, FrameError, crc16, decode, encode
 
 DEFAULT_VAT = {"A": "23,00", "B": "8,00", "C": "5,00", "D": "0,00", "E": cmd.VAT_EXEMPT}
 FAULTS = ("paper-out", "busy", "no-answer-after-lines=N", "bad-crc")
@@ -113,7 +113,7 @@ class Emulator:
             try:
                 frame = decode(request)
             except FrameError:
-                return self._out(encode(cmd.FRAME_ERROR, error=cmd.ERR_FRAME))
+                return self._out(encode(FRAME_ERROR, error=cmd.ERR_FRAME))
             if frame.command == cmd.REPEAT:
                 return self._out(self.last_answer) if self.last_answer else None
             if (frame.command == cmd.LINE and self.faults.no_answer_after_lines is not None

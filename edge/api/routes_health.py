@@ -23,7 +23,7 @@ def healthz() -> dict[str, Any]:
 
 @router.get("/readyz", response_model=None)
 def readyz(ctx: CtxDep, request: Request) -> dict[str, Any] | Response:
-    """The database is writable and every migration is applied."""
+    """The database is writable, every migration is applied and every part is ready."""
     try:
         with ctx.db.transaction() as conn:
             conn.execute("SELECT count(*) FROM schema_migrations").fetchone()
@@ -32,6 +32,10 @@ def readyz(ctx: CtxDep, request: Request) -> dict[str, Any] | Response:
         return problem(503, "not-ready", f"database not writable: {exc}", request.url.path)
     if todo:
         return problem(503, "not-ready", f"{len(todo)} migrations pending", request.url.path)
+    for check in ctx.hooks.readiness:  # e.g. the fiscal device: down, no sale may be made
+        reason = check()
+        if reason:
+            return problem(503, "not-ready", reason, request.url.path)
     return {"status": "ready", "store_id": ctx.store_id}
 
 

@@ -70,3 +70,12 @@ def test_reader_splits_a_stream_and_drops_noise() -> None:
     assert reader.feed(RTCGET[5:] + RTCGET_ANSWER) == [RTCGET, RTCGET_ANSWER]
     # An STX in the middle of a frame starts the frame again.
     assert reader.feed(b"\x02trli" + RTCGET) == [RTCGET]
+
+
+def test_the_emulator_answers_a_damaged_request_with_a_frame_error() -> None:
+    from devices.fiscal.emulator import Emulator
+
+    answer = Emulator().handle(b"\x02trinit\tbm0\t#0000\x03")
+    assert answer is not None
+    frame = decode(answer)
+    assert frame.command == "ERR" and frame.error == "1"
