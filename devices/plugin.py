@@ -47,4 +47,5 @@ PLUGIN = Plugin(
     components=[print_worker, scanners, fiscal_ops.component],
     metrics=[PrinterCollector, FiscalCollector],
     cli=[("devices", cli_app), ("fiscal", fiscal_cli)],
+    preflight=fiscal_ops.check_vat_table,
 )

@@ -15,25 +15,25 @@ from devices.fiscal.service import drain
 from edge.domain.errors import FiscalDeviceUnavailable
 from edge.domain.staff import Role
 from edge.domain.vat import VatRate
+from edge.plugins import StartupRefused
 from edge.services.auth import Actor, approval
 from edge.services.context import Context
 
 log = logging.getLogger(__name__)
 
 
-class FiscalStartupError(RuntimeError):
-    """The node must not start: its fiscal device disagrees with it."""
-
-
-def check_vat_table(ctx: Context, rt: FiscalRuntime) -> None:
+def check_vat_table(ctx: Context) -> None:
     """Every tax class the catalogue uses must carry the same rate on the device: a receipt
-    would otherwise state the wrong tax."""
+    would otherwise state the wrong tax (`store-edge serve` runs this before it listens)."""
+    rt = fiscal(ctx)
+    if rt is None:
+        return
     with ctx.db.read() as conn:
         used = [r[0] for r in conn.execute("SELECT DISTINCT vat FROM products ORDER BY vat")]
     try:
         table = rt.device.vat_table()
     except FiscalError as exc:
-        raise FiscalStartupError(f"cannot read the fiscal device's VAT table: {exc}") from None
+        raise StartupRefused(f"cannot read the fiscal device's VAT table: {exc}") from None
     wrong = [
         f"{letter} is {table.get(letter)}% on the device but {VatRate[letter].percent}% in the "
         "catalogue"
@@ -41,7 +41,7 @@ def check_vat_table(ctx: Context, rt: FiscalRuntime) -> None:
         if table.get(letter) != VatRate[letter].percent
     ]
     if wrong:
-        raise FiscalStartupError(
+        raise StartupRefused(
             "the fiscal device's VAT table disagrees with the catalogue: " + "; ".join(wrong)
         )
 
@@ -103,19 +103,14 @@ def daily_report(
 
 
 class FiscalComponent:
-    """At start: the VAT table check (the node refuses to start on a mismatch) and the
-    registration of sales left pending by a crash; then every few seconds, while any is."""
+    """At start: the registration of sales left pending by a crash; then every few seconds,
+    while any is."""
 
     def __init__(self, ctx: Context, rt: FiscalRuntime, every_s: float = 5.0) -> None:
         self.ctx, self.rt, self.every_s = ctx, rt, every_s
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        try:
-            await asyncio.to_thread(check_vat_table, self.ctx, self.rt)
-        except FiscalStartupError as exc:
-            log.error("store-edge: %s", exc)
-            raise
         await asyncio.to_thread(self._drain)
         self._task = asyncio.create_task(self._loop())
 
