@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +15,12 @@ from fastapi.testclient import TestClient
 from devices.fiscal.emulator import DEFAULT_VAT, Emulator, Faults
 from devices.fiscal.emulator_server import EmulatorServer
 from devices.fiscal.runtime import fiscal
+from edge.app import create_app
 from edge.config import ConfigError, Settings, load_settings
 from tests.conftest import login
 from tests.node import free_port
+from tests.unit.devices.escpos_decoder import decode
+from tests.waiting import wait_until
 
 API = "/api/v1"
 
@@ -91,3 +95,44 @@ def test_state_readiness_metrics_and_the_daily_report(
     assert client.get(f"{API}/fiscal", headers=auth).json()["reports"][0]["number"] == 1
     journal = settings.data_dir / "fiscal-journal.jsonl"
     assert json.loads(journal.read_text().splitlines()[-1])["type"] == "daily_report"
+
+
+def _sell(client: TestClient) -> dict[str, object]:
+    auth = login(client)
+    bid = client.post(f"{API}/baskets", headers=auth).json()["id"]
+    item = client.get(f"{API}/products", params={"q": "mleko"}).json()["items"][0]
+    client.post(f"{API}/baskets/{bid}/lines", headers=auth, json={"sku": item["sku"]})
+    body = {"tenders": [{"type": "cash", "amount": item["price"]}]}
+    r = client.post(f"{API}/baskets/{bid}/checkout", headers=auth, json=body)
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def _job_kinds(settings: Settings, receipt_no: object) -> list[str]:
+    with sqlite3.connect(settings.db_path) as conn:
+        rows = conn.execute("SELECT kind FROM print_jobs WHERE ref = ? ORDER BY id", [receipt_no])
+        return [r[0] for r in rows]
+
+
+def test_with_a_fiscal_device_the_escpos_printer_prints_no_sale(
+    client: TestClient, settings: Settings
+) -> None:
+    sale = _sell(client)
+    assert sale["fiscal"] == {"status": "registered", "number": 1}
+    assert _job_kinds(settings, sale["receipt_no"]) == ["drawer"]  # the till's drawer, no slip
+
+
+def test_without_a_fiscal_device_the_sale_slip_says_it_is_not_fiscal(tmp_path: Path) -> None:
+    settings = load_settings(
+        None, {"data_dir": tmp_path / "var", "fiscal": {"device": "none", "required": False}}
+    )
+    with TestClient(create_app(settings, ui=False)) as client:
+        sale = _sell(client)
+        assert sale["fiscal"] == {"status": "not-fiscal", "number": None}
+        assert _job_kinds(settings, sale["receipt_no"]) == ["drawer", "receipt"]
+        assert client.get("/readyz").status_code == 200
+        wait_until(lambda: list((settings.data_dir / "receipts").glob("*receipt*")),
+                   what="the slip printed to the file printer")  # fmt: skip
+        [slip] = (settings.data_dir / "receipts").glob("*receipt*")
+        text = decode(slip.read_bytes()).text
+        assert "WYDRUK NIEFISKALNY" in text and "PARAGON" not in text
