@@ -42,9 +42,17 @@ class NoHub(NotFound):
     """This node has no hub: a purchase not known locally is simply not found."""
 
 
-def warn_if_plain(settings: Settings) -> None:
-    """At start: a token and receipts sent in clear text to another machine deserve a word."""
+def warn_about_config(settings: Settings) -> None:
+    """At start: a hub that will refuse every lookup, or a token and receipts sent in clear
+    text to another machine, deserve a word."""
     url = settings.hub.url
+    if url and settings.hub.token is None:
+        log.warning(
+            "[hub] url is set without [hub] token: the hub refuses every lookup (make one with"
+            " `store-edge hub token create %s --scope store --store %s`)",
+            settings.store.id,
+            settings.store.id,
+        )
     if not url or not url.startswith("http://"):
         return
     host = urlsplit(url).hostname or ""

@@ -36,6 +36,9 @@ class Scope(StrEnum):
     ERP = "erp"  # ERP routes: deliveries, the feed (reserved)
 
 
+_KNOWN = {s.value for s in Scope}
+
+
 @dataclass(frozen=True, slots=True)
 class Caller:
     name: str
@@ -80,7 +83,8 @@ def authenticate(storage: Storage, presented: str) -> Caller | None:
     if last is None or now - datetime.fromisoformat(last) >= _TOUCH_EVERY:
         with storage.transaction() as tx:
             tokens_repo.touch(tx, row["name"], utc_iso(now))
-    scopes = frozenset(Scope(s) for s in row["scopes"] if s in Scope.__members__.values())
+    # A scope a newer hub wrote and this one does not know grants nothing here.
+    scopes = frozenset(Scope(s) for s in row["scopes"] if s in _KNOWN)
     return Caller(row["name"], scopes, row["store_id"])
 
 

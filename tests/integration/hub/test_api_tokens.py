@@ -70,7 +70,7 @@ def test_bad_tokens_are_refused(
 
 @pytest.fixture
 def hub_app(tmp_path: Path, database_url: str) -> Iterator[FastAPI]:
-    hub = Hub(HubSettings(data_dir=tmp_path / "hub", database={"url": database_url},  # type: ignore[arg-type]
+    hub = Hub(HubSettings(data_dir=tmp_path / "hub", database={"url": database_url},
                           log_format="console"))  # fmt: skip
     yield create_hub_app(hub, run=False)
     hub.close()
@@ -93,7 +93,7 @@ def _guarded(app: FastAPI) -> list[tuple[str, str, frozenset[Scope]]]:
         if full in OPEN:
             continue
         path = full.replace("{", "").replace("}", "")
-        for method in sorted(route.methods):
+        for method in sorted(route.methods or ()):
             out.append((method, path, scopes_of(route.dependant)))
     return out
 

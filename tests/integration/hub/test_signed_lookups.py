@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 
 from edge.app import create_app
 from edge.config import load_settings
+from edge.services.hub_lookup import warn_about_config
 from sync.hub import tokens
 from sync.hub.api import create_hub_app
 from sync.hub.config import HubSettings
@@ -119,8 +120,10 @@ def store_node(tmp_path: Path, store_id: str, hub_url: str, token: str,
 
 
 def _lookup(node: TestClient) -> httpx.Response:
-    return node.get("/api/v1/returns/lookup", params={"receipt_no": RECEIPT},
-                    headers=login(node))  # fmt: skip
+    r: httpx.Response = node.get(
+        "/api/v1/returns/lookup", params={"receipt_no": RECEIPT}, headers=login(node)
+    )
+    return r
 
 
 def _refused(node: TestClient, reason: str) -> None:
@@ -208,4 +211,9 @@ def test_plain_http_to_another_machine_is_warned_about_at_start(
     with store_node(tmp_path, "S001", "http://hub.example.com:8090", "seh_secret"):
         pass
     assert "plain http to another machine" in caplog.text
-    assert "seh_secret" not in caplog.text
+    assert "seh_secret" not in caplog.text and "without [hub] token" not in caplog.text
+    settings = load_settings(None, {"data_dir": tmp_path / "S003", "store": {"id": "S003"},
+                                    "hub": {"url": "https://hub.example.com"}})  # fmt: skip
+    warn_about_config(settings)
+    assert "without [hub] token" in caplog.text
+    assert "token create S003 --scope store --store S003" in caplog.text
