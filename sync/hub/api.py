@@ -17,7 +17,7 @@ from edge.api.body_limit import BodyLimitMiddleware
 from edge.api.schemas import PlainText
 from edge.domain.errors import InvalidInput
 from sync.hub import lookups
-from sync.hub.api_auth import require_scope
+from sync.hub.api_auth import TokenRequired, require_scope
 from sync.hub.metrics import HubCollector
 from sync.hub.orders import OrderIn
 from sync.hub.service import Hub
@@ -32,6 +32,7 @@ def get_hub(request: Request) -> Hub:
 
 HubDep = Annotated[Hub, Depends(get_hub)]
 # Who may call each route (docs/hub-api.md); only /healthz is open.
+OPEN_PATHS = frozenset({"/api/v1/healthz"})
 CATALOG = [require_scope(Scope.CATALOG)]
 ORDERS = [require_scope(Scope.ORDERS)]
 READ = [require_scope(Scope.READ)]
@@ -153,6 +154,7 @@ def create_hub_app(hub: Hub, *, run: bool = True) -> FastAPI:
     registry.register(_Own(hub))
     problems.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_IMPORT_BYTES)
+    app.add_middleware(TokenRequired, open_paths=OPEN_PATHS)  # outermost: before any body
     app.include_router(router, prefix="/api/v1")
 
     # Per-store lag and online state name the network's stores: a `read` token scrapes it

@@ -1,13 +1,19 @@
 """Who is calling the hub's HTTP API: `require_scope(...)` on every route but `/healthz` turns
 `Authorization: Bearer <token>` into a `Caller` (sync/hub/tokens.py), or answers 401 (no valid
-token) or 403 (a token without any of the route's scopes) as problem+json."""
+token) or 403 (a token without any of the route's scopes) as problem+json. `TokenRequired`
+finds the caller before the route runs, so an anonymous request is refused before a byte of
+its body is read or parsed."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Send
+from starlette.types import Scope as AsgiScope
 
+from edge.api import problems
 from edge.domain.errors import Forbidden, Unauthorized
 from sync.hub import tokens
 from sync.hub.tokens import Caller, Scope
@@ -30,7 +36,7 @@ def require_scope(*allowed: Scope) -> Any:
     """A dependency admitting a caller holding any of `allowed`; its value is the `Caller`."""
 
     def check(request: Request) -> Caller:
-        caller = _caller(request)
+        caller = getattr(request.state, "caller", None) or _caller(request)
         if not caller.scopes & set(allowed):
             names = " or ".join(s.value for s in allowed)
             raise Forbidden(
@@ -53,3 +59,26 @@ def scopes_of(dependant: Any) -> frozenset[Scope]:
         if nested:
             return nested
     return frozenset()
+
+
+class TokenRequired:
+    """401 problem+json for a request to a guarded path (`/api/...`, `/metrics`; not `open`)
+    without a valid token, before the route reads its body; otherwise the caller is kept in
+    the request's state for the route's `require_scope`."""
+
+    def __init__(self, app: ASGIApp, open_paths: frozenset[str]) -> None:
+        self.app, self.open_paths = app, open_paths
+
+    async def __call__(self, scope: AsgiScope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        guarded = path.startswith("/api/") or path == "/metrics"
+        if scope["type"] != "http" or not guarded or path in self.open_paths:
+            await self.app(scope, receive, send)
+            return
+        try:  # a database read: off the event loop
+            caller = await run_in_threadpool(_caller, Request(scope))
+        except Unauthorized as exc:
+            await problems.problem(401, exc.code, exc.detail, path)(scope, receive, send)
+            return
+        scope.setdefault("state", {})["caller"] = caller
+        await self.app(scope, receive, send)

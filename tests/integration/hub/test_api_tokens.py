@@ -24,6 +24,8 @@ from sync.hub.tokens import Scope
 from tests.integration.sync.conftest import bearer
 
 OPEN = {"/api/v1/healthz"}
+# What an anonymous caller may not make the hub read: refused before its body is parsed.
+BAD_BODY = {"content": b"{not json", "headers": {"content-type": "application/json"}}
 
 
 def test_a_token_is_shown_once_kept_hashed_listed_and_revoked(storage: Storage) -> None:
@@ -115,6 +117,8 @@ def test_every_route_but_healthz_needs_a_token_with_its_scope(hub_app: FastAPI) 
                 assert r.status_code == 401, (method, path, headers, r.text)
                 assert r.headers["content-type"].startswith("application/problem+json")
                 assert r.headers["www-authenticate"] == "Bearer"
+            r = c.request(method, path, **BAD_BODY)  # type: ignore[arg-type]
+            assert r.status_code == 401, (method, path, r.text)
             others = [s for s in Scope if s not in scopes]
             wrong = tokens.create(
                 hub.storage, f"wrong-{len(tokens.listing(hub.storage))}", others,
