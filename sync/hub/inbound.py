@@ -98,9 +98,7 @@ def on_status(ctx: HubContext, neighbours: Neighbours, store_id: str, status: St
     if not status.online:
         return
     # Whatever the store may have missed while away: our ack, its catalogue, its commands.
-    ctx.publish(
-        ctx.topics.acks(store_id), protocol.encode(Ack(store_id=store_id, acked_seq=applied))
-    )
+    ctx.publish(ctx.topics.acks(store_id), ctx.signed(Ack(store_id=store_id, acked_seq=applied)))
     if status.catalogue_version < current:
         catalogue.catch_up(ctx, store_id, status.catalogue_version)
     commands.resend(ctx, store_id=store_id)
