@@ -19,6 +19,11 @@ class _Section(BaseModel):
 class HubHttp(_Section):
     host: str = "127.0.0.1"
     port: int = Field(8090, ge=1, le=65535)
+    # Request bodies: every JSON route at most this (413 before more is read; an order with
+    # a few hundred lines is ~50 KiB) ...
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    # ... and the catalogue import its own cap, streamed to a temporary file meanwhile.
+    max_import_bytes: int = Field(256 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024)
 
 
 class HubBroker(_Section):
