@@ -13,10 +13,10 @@ from sync import protocol
 from sync.hub import catalogue, commands, replication
 from sync.hub.context import HubContext
 from sync.hub.nearby import Neighbours, push_whole_picture
+from sync.hub.refusals import refuse
 from sync.hub.store import counters
-from sync.hub.store import dead_letters as dead_letters_repo
 from sync.hub.store import stores as stores_repo
-from sync.hub.store.port import now_iso, utc_iso
+from sync.hub.store.port import utc_iso
 from sync.protocol import (
     Ack,
     CatalogueRequest,
@@ -58,14 +58,6 @@ def handle(ctx: HubContext, neighbours: Neighbours, messages: Sequence[tuple[str
             refuse(ctx, topic, payload, exc)
     if batches:
         replication.on_events(ctx, batches)
-
-
-def refuse(ctx: HubContext, topic: str, payload: bytes, exc: Exception) -> None:
-    reason = exc.detail if isinstance(exc, DomainError) else str(exc)
-    log.warning("refused a message on %s: %s", topic, reason)
-    ctx.stats.rejected[reason.split(":")[0][:40]] += 1
-    with ctx.storage.transaction() as tx:
-        dead_letters_repo.add(tx, at=now_iso(), topic=topic, reason=reason, payload=payload)
 
 
 def on_status(ctx: HubContext, neighbours: Neighbours, store_id: str, status: StoreStatus) -> None:
