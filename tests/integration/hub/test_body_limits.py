@@ -34,6 +34,13 @@ class HubProcess:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         wait_for(self.up, every=0.1)
+        # A caller allowed to post orders and imports: the limits are what is tested.
+        made = subprocess.run(
+            [CLI, "hub", "token", "create", "office", "--scope", "orders", "--scope", "catalog",
+             "--data-dir", str(data)],
+            capture_output=True, text=True, timeout=TIMEOUT_S, check=True,
+        )  # fmt: skip
+        self.auth = {"Authorization": f"Bearer {made.stdout.strip()}"}
 
     def up(self) -> bool:
         try:
@@ -70,13 +77,14 @@ def hub_process(tmp_path: Path) -> Iterator[HubProcess]:
     h.stop()
 
 
-def _raw_post(port: int, path: str, total: int, *, chunked: bool) -> bytes:
+def _raw_post(hub: HubProcess, path: str, total: int, *, chunked: bool) -> bytes:
     """Sends `total` bytes of body 1 MiB at a time (never held whole here either) and returns
     the response head; stops sending as soon as the server answers or closes."""
     head = f"POST {path} HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n"
+    head += f"Authorization: {hub.auth['Authorization']}\r\n"
     head += "Transfer-Encoding: chunked\r\n\r\n" if chunked else f"Content-Length: {total}\r\n\r\n"
     piece = b"[" + b"1," * (MB // 2 - 1) + b"1"
-    with socket.create_connection(("127.0.0.1", port), TIMEOUT_S) as s:
+    with socket.create_connection(("127.0.0.1", hub.port), TIMEOUT_S) as s:
         s.sendall(head.encode())
         sent = 0
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
@@ -107,7 +115,7 @@ def test_a_150_mb_order_is_refused_without_the_hub_growing(
     hub_process: HubProcess, chunked: bool
 ) -> None:
     before = hub_process.reset_peak()
-    answer = _raw_post(hub_process.port, "/api/v1/orders", 150 * MB, chunked=chunked)
+    answer = _raw_post(hub_process, "/api/v1/orders", 150 * MB, chunked=chunked)
     grown = hub_process.peak() - before
     status_line, _, rest = answer.partition(b"\r\n")
     assert status_line.startswith(b"HTTP/1.1 413"), answer[:300]
@@ -129,22 +137,25 @@ def test_json_routes_take_1_mib_and_the_import_has_its_own_cap(tmp_path: Path) -
 
 def _caps(hub_process: HubProcess) -> None:
     big = json.dumps({"store_id": "S001", "lines": [], "pad": "x" * (MB + 10)})
-    r = httpx.post(hub_process.url("/api/v1/orders"), content=big, timeout=TIMEOUT_S)
+    r = httpx.post(
+        hub_process.url("/api/v1/orders"), content=big, timeout=TIMEOUT_S, headers=hub_process.auth
+    )
     assert r.status_code == 413 and r.headers["content-type"] == "application/problem+json"
     # The import: over 1 MiB is fine, over its own cap (2 MiB here) is not.
     line = '{"sku": "X-%d", "name_pl": "Iks", "price": "2,50", "vat": "A"}\n'
     rows = "".join(line % i for i in range(20_000))
     assert MB < len(rows) < 2 * MB
     r = httpx.post(hub_process.url("/api/v1/catalog/import?filename=c.jsonl"), content=rows,
-                   timeout=TIMEOUT_S)  # fmt: skip
+                   timeout=TIMEOUT_S, headers=hub_process.auth)  # fmt: skip
     assert r.status_code == 200, r.text
     assert r.json()["imported"] == 20_000
     r = httpx.post(hub_process.url("/api/v1/catalog/import?filename=c.jsonl"),
-                   content=rows * 2, timeout=TIMEOUT_S)  # fmt: skip
+                   content=rows * 2, timeout=TIMEOUT_S, headers=hub_process.auth)  # fmt: skip
     assert r.status_code == 413 and r.headers["content-type"] == "application/problem+json"
     r = httpx.post(
         hub_process.url("/api/v1/catalog/import?filename=c.jsonl"),
         content=iter([rows.encode(), rows.encode()]),
         timeout=TIMEOUT_S,
+        headers=hub_process.auth,
     )  # chunked
     assert r.status_code == 413 and r.headers["content-type"] == "application/problem+json"

@@ -19,10 +19,11 @@ from sync.hub.context import HubContext
 from sync.hub.service import Hub
 from sync.hub.store import Storage
 from sync.hub.store import dead_letters as dead_letters_repo
+from sync.hub.tokens import Scope
 from sync.hub.worker import GROUP_MAX
 from sync.protocol import EventBatch, EventRecord, Topics
 from tests.integration.sync.brokers import wait_for
-from tests.integration.sync.conftest import hub_settings
+from tests.integration.sync.conftest import bearer, hub_settings, hub_token
 
 JUNK = b'{"v": 1, "junk": "' + b"x" * 100_000  # 100 kB, not JSON
 
@@ -80,7 +81,7 @@ def test_refusals_are_truncated_counted_per_store_and_rate_limited(tmp_path: Pat
         assert per_minute <= by_store["S001"] <= 2 * per_minute
         assert by_store["S002"] == 3  # another store's refusals are still kept
         assert max(len(r[1].encode()) for r in rows) <= h.settings.dead_letters.keep_bytes
-        metrics = api.get("/metrics").text
+        metrics = api.get("/metrics", headers=bearer(hub_token(h, Scope.READ))).text
     flood, kept = 5 * per_minute, by_store["S001"]
     for line in (
         f'store_edge_hub_refused_messages_total{{reason="not JSON",store="S001"}} {flood}.0',
