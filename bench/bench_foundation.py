@@ -342,7 +342,10 @@ def cold_start(report: Report, data_dir: Path, label: str, rss_limit: float | No
 def run(report: Report) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-foundation-") as tmp:
         root = Path(tmp)
-        ctx = bootstrap(load_settings(None, {"data_dir": root / "demo"}))
+        # Checkout alone (its print jobs as the raw writer writes them); bench_fiscal.py adds
+        # the fiscal device.
+        no_device = {"device": "none", "required": False}
+        ctx = bootstrap(load_settings(None, {"data_dir": root / "demo", "fiscal": no_device}))
         try:
             scan_in_process(report, ctx)
             checkouts_against_raw(report, ctx, root / "raw.db")
