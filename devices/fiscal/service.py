@@ -112,8 +112,12 @@ def on_sale(ctx: Context, conn: Any, sale: Sale) -> None:
 def after_sale(ctx: Context, sale: Sale, replayed: bool) -> dict[str, Any]:
     rt = fiscal(ctx)
     if rt is not None and not replayed:
-        with rt.lock:
-            drain(ctx, rt)
+        try:
+            with rt.lock:
+                drain(ctx, rt)
+        except Exception:
+            # The sale is committed and its answer must go out; the job waits for recovery.
+            log.exception("registering sale %s on the fiscal device failed", sale.receipt_no)
     return {"fiscal": sale_fiscal(ctx, sale.receipt_no)}
 
 

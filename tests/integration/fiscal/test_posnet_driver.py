@@ -219,3 +219,10 @@ def test_non_fiscal_printout_drawer_and_daily_report(emulator) -> None:  # type:
     dev.open_receipt(RECEIPT)
     with pytest.raises(DeviceUnavailable):
         dev.non_fiscal(["x"])
+
+
+def test_a_name_with_frame_characters_is_printed_not_refused(emulator) -> None:  # type: ignore[no-untyped-def]
+    emu, server = emulator
+    odd = Receipt("r", [Line("Kubek #1\tduży", Decimal(1), 500, "A")], [Payment("cash", 500)])
+    assert register(device(server), odd) == 1
+    assert emu.documents()[0]["lines"][0]["name"] == "Kubek  1 duży"
