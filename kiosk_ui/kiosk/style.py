@@ -17,11 +17,9 @@ CSS = f"""
 .kiosk-key {{ min-width: 3.4rem; min-height: 3.4rem; border: 1px solid #64748b !important; }}
 .kiosk-target .q-field__control {{ outline: 4px solid #b45309; outline-offset: 2px;
   background: #fffbeb; }}
-.kiosk-card {{ min-height: 48px; }}
 .kiosk-card:focus-visible, .kiosk-promo:focus-visible {{ outline: 4px solid #b45309;
   outline-offset: 3px; }}
 .kiosk-unknown {{ min-height: 70vh; }}
-.kiosk .q-btn {{ min-height: 48px; min-width: 48px; }}
 .kiosk .q-checkbox__inner {{ min-width: 48px; min-height: 48px; }}
 .kiosk-promos {{ display: grid; gap: 24px; width: 100%; max-width: 1600px;
   grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); }}
