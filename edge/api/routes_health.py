@@ -23,15 +23,22 @@ def healthz() -> dict[str, Any]:
 
 @router.get("/readyz", response_model=None)
 def readyz(ctx: CtxDep, request: Request) -> dict[str, Any] | Response:
-    """The database is writable and every migration is applied."""
+    """The database answers and every migration is applied. Read only: an anonymous probe
+    neither waits for the till's writes nor holds the writer (a write would show nothing more:
+    a store box's disk that cannot be written fails the next sale loudly anyway). Every part
+    must be ready too: with its fiscal device down a till may not sell."""
     try:
-        with ctx.db.transaction() as conn:
+        with ctx.db.read() as conn:
             conn.execute("SELECT count(*) FROM schema_migrations").fetchone()
         todo = pending(ctx.db, request.app.state.migration_sets)
     except (sqlite3.Error, RuntimeError) as exc:
-        return problem(503, "not-ready", f"database not writable: {exc}", request.url.path)
+        return problem(503, "not-ready", f"database unavailable: {exc}", request.url.path)
     if todo:
         return problem(503, "not-ready", f"{len(todo)} migrations pending", request.url.path)
+    for check in ctx.hooks.readiness:  # e.g. the fiscal device: down, no sale may be made
+        reason = check()
+        if reason:
+            return problem(503, "not-ready", reason, request.url.path)
     return {"status": "ready", "store_id": ctx.store_id}
 
 
