@@ -16,10 +16,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from edge.config import load_settings
-from kiosk_ui.harness import CHROMIUM_ARGS, Served, serve, wait_for_chromium
+from kiosk_ui.harness import Served
 from tests.waiting import TIMEOUT_S
 
 TIMEOUT_MS = int(TIMEOUT_S * 1000)
@@ -57,21 +56,6 @@ def axe_source() -> str:
             CACHE.mkdir(parents=True, exist_ok=True)
             script.write_bytes(member.read())
     return script.read_text()
-
-
-@pytest.fixture(scope="module")
-def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    settings = load_settings(None, {"data_dir": tmp_path_factory.mktemp("a11y") / "var"})
-    with serve(settings, timeout=TIMEOUT_S) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=wait_for_chromium(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(params=list(SIZES))

@@ -4,39 +4,20 @@ kiosk's portrait 1080×1920 (and landscape where it matters) against a node serv
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
-from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from edge.config import load_settings
-from edge.plugins import command_handlers
-from edge.services import kiosk_orders
-from edge.signing import hash_pickup_code
-from kiosk_ui.harness import CHROMIUM_ARGS, Served, serve, wait_for_chromium
+from kiosk_ui.harness import Served
+from tests.integration.ui.test_kiosk_order_status import confirmed_by_the_hub
 from tests.waiting import TIMEOUT_S
 
 TIMEOUT_MS = int(TIMEOUT_S * 1000)
+SPACE = re.compile(r"^(spacja|space)$")
 PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}
-SHOPPER = {"name": "Jan Kowalski", "phone": "+48 600 200 300"}
-
-
-@pytest.fixture(scope="module")
-def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    settings = load_settings(None, {"data_dir": tmp_path_factory.mktemp("kiosk") / "var"})
-    with serve(settings, timeout=TIMEOUT_S) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    path = wait_for_chromium()
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -58,7 +39,7 @@ def touch_type(page: Page, text: str) -> None:
     for ch in text:
         keys = page.locator(".kiosk-keyboard button")
         if ch == " ":
-            keys.filter(has_text="spacja").or_(keys.filter(has_text="space")).click()
+            page.locator(".kiosk-keyboard").get_by_role("button", name=SPACE).click()
         else:
             keys.filter(has_text=ch).first.click()
 
@@ -221,21 +202,10 @@ def test_the_order_confirmation_sums_up_and_the_code_does_not_linger(
     expect(body).to_contain_text(f"Gdzie: {node.ctx.settings.store.name}")
     expect(body).to_contain_text("Do kiedy: odbierz do")
 
-    ctx = node.ctx
-    made = kiosk_orders.request_order(ctx, [("BAK-001-11", 1)], SHOPPER, True)
-    now = ctx.clock()
-    order = {
-        "order_id": "O-KIOSK-CODE", "request_id": made.request_id, "store_id": ctx.store_id,
-        "lines": [{"sku": "BAK-001-11", "qty": 1, "unit_price": 549}], "currency": "PLN",
-        "customer": SHOPPER, "prepaid": False, "pickup_code": "135790",
-        "pickup_code_hash": hash_pickup_code("135790"), "created_at": now.isoformat(),
-        "expires_at": (now + timedelta(days=2)).isoformat(),
-    }  # fmt: skip
-    with ctx.db.transaction() as conn:
-        command_handlers()["order.create"](conn, ctx, order)
+    number = confirmed_by_the_hub(node.ctx, "O-KIOSK-CODE", "135790")
     monkeypatch.setattr(status, "CODE_SECONDS", 1.0)
     page.get_by_role("button", name="Status zamówienia").click()
-    page.get_by_label("Numer zamówienia").fill(made.number)
+    page.get_by_label("Numer zamówienia").fill(number)
     page.get_by_role("button", name="Sprawdź").click()
     expect(body).to_contain_text("Kod odbioru: 135790")
     expect(body).to_contain_text("Kod odbioru ukryty")
