@@ -11,6 +11,7 @@ import typer
 from edge.config import ConfigError, Settings, load_settings
 from edge.domain.errors import DomainError
 from edge.domain.staff import Role
+from edge.private_files import restrict_umask
 from edge.store.migrations import MigrationError
 
 app = typer.Typer(
@@ -213,6 +214,7 @@ def _add_plugin_commands() -> None:
 
 
 def main() -> None:
+    restrict_umask()  # before anything is written (the hub and the node alike)
     _add_plugin_commands()
     try:
         app()
