@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -138,7 +138,7 @@ class Hub:
     ) -> int:
         return catalogue.import_products(self.ctx, products, promotions)
 
-    def import_catalogue(self, data: bytes, filename: str = "") -> dict[str, int]:
+    def import_catalogue(self, data: bytes | IO[bytes], filename: str = "") -> dict[str, int]:
         return catalogue.import_catalogue(self.ctx, data, filename)
 
     def snapshot(self) -> CatalogueMessage:
