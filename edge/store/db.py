@@ -15,6 +15,8 @@ from typing import Literal
 
 import sqlite_utils
 
+from edge.private_files import make_private_dir
+
 Synchronous = Literal["FULL", "NORMAL"]
 BUSY_TIMEOUT_MS = 10_000
 
@@ -75,7 +77,7 @@ class Database:
         self, path: Path | str, *, synchronous: Synchronous = "FULL", readers: int = 4
     ) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.path.parent)
         self.synchronous = synchronous
         self._writer = connect(self.path, synchronous=synchronous)
         self._write_lock = threading.RLock()
