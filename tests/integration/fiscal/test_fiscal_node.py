@@ -7,6 +7,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from devices.fiscal.emulator_server import EmulatorServer
 from devices.fiscal.runtime import fiscal
 from edge.app import create_app
 from edge.config import ConfigError, Settings, load_settings
+from edge.domain.errors import FiscalDeviceUnavailable
 from edge.domain.tenders import Tender
 from edge.services import auth, baskets, checkout
 from tests.conftest import login
@@ -163,3 +165,33 @@ def test_a_sale_paid_inside_another_transaction_is_registered_once_it_commits(
     assert [json.loads(ln)["total"] for ln in journal.read_text().splitlines()] == [
         view.priced.total
     ]
+
+
+def test_a_nested_sale_never_waits_for_the_device_while_holding_the_database(
+    client: TestClient,
+) -> None:
+    """Another till registering (device held, waiting for the database) and a collection paying
+    inside its transaction (database held): the collection is told to try again, no deadlock."""
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    rt = fiscal(ctx)
+    assert rt is not None
+    actor = auth.login(ctx, "cashier", "1234").actor
+    view = baskets.create_basket(ctx, actor)
+    sku = client.get(f"{API}/products", params={"q": "mleko"}).json()["items"][0]["sku"]
+    view, _ = baskets.add_line(ctx, view.basket.id, sku=sku)
+    holding = threading.Event()
+
+    def other_till() -> None:
+        with rt.lock:
+            holding.set()
+            with ctx.db.transaction():
+                pass
+
+    with ctx.db.transaction():
+        t = threading.Thread(target=other_till, daemon=True)
+        t.start()
+        wait_until(holding.is_set, what="the other till to hold the device")
+        with pytest.raises(FiscalDeviceUnavailable, match="busy"):
+            checkout.checkout(ctx, actor, view.basket.id, [Tender("card", view.priced.total)])
+    t.join(60)
+    assert not t.is_alive()
