@@ -148,7 +148,9 @@ def failures(conn: sqlite3.Connection, since: datetime) -> dict[str, tuple[int, 
     return out
 
 
-def jobs(conn: sqlite3.Connection, kind: str | None = None, ref: str | None = None) -> list[dict]:
+def jobs(
+    conn: sqlite3.Connection, kind: str | None = None, ref: str | None = None
+) -> list[dict[str, Any]]:
     where, params = [], []
     if kind is not None:
         where.append("kind = ?")

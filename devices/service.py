@@ -138,7 +138,7 @@ def print_report(
 
 def print_pickup_slip(ctx: Context, order_id: str) -> dict[str, Any]:
     try:
-        from edge.services import pickups  # type: ignore[attr-defined]
+        from edge.services import pickups
     except ImportError:
         raise Conflict("this node has no click & collect part") from None
     order = pickups.get_order(ctx, order_id)

@@ -28,7 +28,7 @@ from pydantic import (
 
 from edge.domain import text
 from edge.domain.barcodes import has_valid_check_digit, normalize_gtin
-from edge.domain.catalogue import Product, Promotion
+from edge.domain.catalogue import Product, Promotion, Unit
 from edge.domain.errors import InvalidInput
 from edge.domain.vat import VatRate
 
@@ -47,6 +47,9 @@ def _plain(value: Any, field: str) -> Any:
     return value
 
 
+_UNITS: dict[str, Unit] = {"szt": "pcs", "szt.": "pcs", "pcs": "pcs", "kg": "kg"}
+
+
 class ProductRecord(BaseModel):
     """One catalogue row. `price` is the gross price as a decimal ('12.99' or '12,99');
     `price_minor` the same in minor units; one of them is required."""
@@ -63,7 +66,7 @@ class ProductRecord(BaseModel):
     price_minor: int | None = Field(None, ge=0)
     currency: str = Field("PLN", pattern=r"^[A-Z]{3}$")
     vat: str
-    unit: str = "pcs"
+    unit: Unit = "pcs"
     barcodes: list[str] = []
     image: str = Field("", max_length=500)
     active: bool = True
@@ -98,10 +101,10 @@ class ProductRecord(BaseModel):
             out.append(normalize_gtin(code))
         return out
 
-    @field_validator("unit")
+    @field_validator("unit", mode="before")
     @classmethod
-    def _unit(cls, value: str) -> str:
-        unit = {"szt": "pcs", "szt.": "pcs", "pcs": "pcs", "kg": "kg"}.get(value.lower())
+    def _unit(cls, value: str) -> Unit:
+        unit = _UNITS.get(value.lower())
         if unit is None:
             raise ValueError("unit must be pcs or kg")
         return unit
@@ -126,7 +129,7 @@ class ProductRecord(BaseModel):
             vat=vat,
             currency=self.currency,
             unit=self.unit,
-            category=self.category,  # type: ignore[arg-type]
+            category=self.category,
             barcodes=tuple(self.barcodes),
             descriptions=descriptions,
             image=self.image,

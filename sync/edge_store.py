@@ -94,7 +94,10 @@ def trust_keys(conn: sqlite3.Connection, keys: dict[str, str]) -> None:
 
 
 def save_nearby(
-    conn: sqlite3.Connection, own_store: str, levels: list[dict[str, Any]], stores: list[dict]
+    conn: sqlite3.Connection,
+    own_store: str,
+    levels: list[dict[str, Any]],
+    stores: list[dict[str, Any]],
 ) -> int:
     for s in stores:
         if s.get("store_id") and s["store_id"] != own_store:

@@ -156,7 +156,7 @@ class MqttLink:
         # interleave and corrupt the stream (seen with a 30 MB snapshot), so we tell paho that
         # this thread is its network thread: publish() then only queues and wakes our select.
         self.client._thread = threading.current_thread()  # paho 2.x: only read by publish/loop_stop
-        props = Properties(PacketTypes.CONNECT)
+        props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]  # paho: unannotated
         props.SessionExpiryInterval = self.session_expiry_s
         failed = False
         while not self._stop.is_set():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from edge.domain.barcodes import with_check_digit
-from edge.domain.catalogue import Product, Promotion
+from edge.domain.catalogue import Product, Promotion, Unit
 from edge.domain.vat import VatRate
 
 CATEGORIES: tuple[tuple[str, str, str], ...] = (
@@ -23,7 +23,7 @@ CATEGORIES: tuple[tuple[str, str, str], ...] = (
 )
 
 # (category, name_pl, name_en, variants [(suffix_pl, suffix_en, price_minor)], vat, unit, desc)
-_BASE: tuple[tuple[str, str, str, tuple[tuple[str, str, int], ...], VatRate, str], ...] = (
+_BASE: tuple[tuple[str, str, str, tuple[tuple[str, str, int], ...], VatRate, Unit], ...] = (
     (
         "bakery",
         "Chleb żytni",

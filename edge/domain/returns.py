@@ -185,7 +185,7 @@ def refund_tenders(
     left = amount
     online = [t for t in original.tenders if t.type == "online"]
     if online:
-        return [Tender("online", amount, online[0].reference)]  # type: ignore[arg-type]
+        return [Tender("online", amount, online[0].reference)]
     card_paid = sum(t.amount for t in original.tenders if t.type == "card")
     card_room = max(0, card_paid - card_refunded_before)
     if card_room:

@@ -7,7 +7,9 @@ from typing import Literal
 
 from edge.domain.errors import TenderMismatch
 
-TenderType = Literal["cash", "card"]
+# A till takes cash and card; "online" is how a web-shop order was paid, so a refund of it goes
+# back online rather than out of the drawer.
+TenderType = Literal["cash", "card", "online"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,11 +69,11 @@ def _vacuum(path: str) -> int:
     try:
         if conn.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:
             return 0  # not switched yet (ensure_incremental runs at start-up)
-        before = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        before: int = conn.execute("PRAGMA freelist_count").fetchone()[0]
         # executescript steps the pragma to completion; Python's execute() steps it once,
         # which frees a single page.
         conn.executescript("PRAGMA incremental_vacuum;")
-        after = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        after: int = conn.execute("PRAGMA freelist_count").fetchone()[0]
         # The WAL holds the moved pages; fold it so the file really shrinks.
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         return max(0, before - after)

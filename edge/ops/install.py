@@ -50,8 +50,18 @@ outbox_keep_days = 7
 print_jobs_keep_days = 30
 
 # [broker]
-# url = "mqtts://store-{store_id}@broker.example.com:8883"
+# url = "mqtts://broker.example.com:8883"
+# username = "{store_id}"
+# password = "the password set with mosquitto_passwd for user {store_id}"
 # hub_key = "/etc/store-edge/hub.pub"
+
+# The hub's HTTP API (receipts and orders of other stores at a return). The token is this
+# store's, made on the hub with
+#   store-edge hub token create {store_id} --scope store --store {store_id}
+# [hub]
+# url = "https://hub.example.com:8090"
+# token = "seh_PASTE-THE-TOKEN-HERE"
+# ca_file = "/etc/store-edge/hub-ca.pem"
 """
 
 

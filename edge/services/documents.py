@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 def enqueue(conn: sqlite3.Connection, ctx: Context, kind: str, payload: dict[str, Any]) -> bool:
     """True when a print job was queued; False when this node has no devices part."""
     try:
-        from devices import service  # type: ignore[attr-defined]
+        from devices import service
     except ImportError:
         return False
     fn = getattr(service, "enqueue_document", None)

@@ -43,7 +43,7 @@ def _tenders(raw: Any) -> tuple[Tender, ...]:
 
 
 def _online(amount: int, ref: str) -> tuple[Tender, ...]:
-    return (Tender("online", amount, ref),)  # type: ignore[arg-type]  # refunds-only kind
+    return (Tender("online", amount, ref),)
 
 
 def _order_line(raw: dict[str, Any]) -> OrderLine:

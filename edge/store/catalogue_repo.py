@@ -133,7 +133,8 @@ def _name_fit(row: sqlite3.Row, typed: str) -> tuple[int, int, str]:
 
 
 def count(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM products").fetchone()[0]
+    n: int = conn.execute("SELECT count(*) FROM products").fetchone()[0]
+    return n
 
 
 _PRODUCT_COLUMNS = (

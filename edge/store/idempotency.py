@@ -23,7 +23,8 @@ def lookup(conn: sqlite3.Connection, key: str, scope: str, req_hash: str) -> dic
         return None
     if row["scope"] != scope or row["request_hash"] != req_hash:
         raise Conflict("this Idempotency-Key was already used for a different request", key=key)
-    return json.loads(row["response"])
+    response: dict[str, Any] = json.loads(row["response"])
+    return response
 
 
 def remember(

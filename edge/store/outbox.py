@@ -13,7 +13,7 @@ from edge.domain.events import Event
 
 def append(conn: sqlite3.Connection, event: Event, at: datetime) -> int:
     """Writes one event; returns its store-local sequence number."""
-    return conn.execute(
+    seq: int = conn.execute(
         "INSERT INTO outbox (id, type, at, data) VALUES (?, ?, ?, ?) RETURNING seq",
         [
             str(uuid.uuid4()),
@@ -22,6 +22,7 @@ def append(conn: sqlite3.Connection, event: Event, at: datetime) -> int:
             json.dumps(event.data, separators=(",", ":"), ensure_ascii=False),
         ],
     ).fetchone()[0]
+    return seq
 
 
 def acked_seq(conn: sqlite3.Connection) -> int:

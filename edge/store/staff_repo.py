@@ -119,11 +119,12 @@ def add_session(
 
 
 def session(conn: sqlite3.Connection, token_hash: str) -> sqlite3.Row | None:
-    return conn.execute(
+    row: sqlite3.Row | None = conn.execute(
         "SELECT s.username, s.register, s.expires_at, u.role, u.disabled, u.display_name"
         " FROM sessions s JOIN users u ON u.username = s.username WHERE s.token_hash = ?",
         [token_hash],
     ).fetchone()
+    return row
 
 
 def end_session(conn: sqlite3.Connection, token_hash: str) -> None:
