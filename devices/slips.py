@@ -77,7 +77,7 @@ def cash_slip(
 
 
 def report(data: Mapping[str, Any], store: StoreHeader, width: int) -> Document:
-    """X (mid-day, changes nothing) or Z (closing) report from `devices.reports.totals`."""
+    """X (mid-day, changes nothing) or Z (closing) report from `edge.services.shifts.report`."""
     kind = str(data.get("kind", "x")).upper()
     title = f"RAPORT {kind}" + (f" nr {data['number']}" if data.get("number") else "")
     doc = header(store, width, title)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from edge.config import Settings
 from edge.domain.barcodes import DEFAULT_VARIABLE_RULES, VariableMeasureRule
 from edge.domain.sale import Sale
+from edge.domain.shifts import Shift
 from edge.store.db import Database
 
 # Runs inside the checkout transaction: whatever it writes commits (or rolls back) with the sale.
@@ -29,6 +30,9 @@ class Hooks:
     on_sale: list[SaleHook] = field(default_factory=list)
     # Called after a commit that wrote outbox events (wakes the sync agent; never raises).
     after_outbox: list[Callable[[], None]] = field(default_factory=list)
+    # Called after a shift's close committed, with the closed shift (e.g. the fiscal printer's
+    # daily report); an exception reaches the till, the shift stays closed.
+    on_shift_close: list[Callable[[Context, Shift], None]] = field(default_factory=list)
 
     def outbox_written(self) -> None:
         for fn in self.after_outbox:

@@ -45,10 +45,11 @@ def show_report(box: ui.column, data: dict[str, Any], screen: PosScreen) -> None
     box.clear()
     with box:
         kind = str(data.get("kind", "x"))
-        title = screen.w("report_title_z", n=data.get("number", "")) if kind == "z" else None
-        ui.label(title or screen.w("report_title_x")).classes("text-lg font-bold").mark(
-            "report-title"
-        )
+        title = {
+            "z": screen.w("report_title_z", n=data.get("number", "")),
+            "shift": screen.w("report_title_shift"),
+        }.get(kind, screen.w("report_title_x"))
+        ui.label(title).classes("text-lg font-bold").mark("report-title")
         with ui.grid(columns=2).classes("gap-x-6 gap-y-1 pos-report").mark("report-grid"):
             for label, value in report_lines(data, screen):
                 ui.label(label)

@@ -14,6 +14,7 @@ from edge.services import cash
 from kiosk_ui import fmt, runtime
 from kiosk_ui.pos.dialogs import NotApproved, with_approval
 from kiosk_ui.pos.report_view import show_report
+from kiosk_ui.pos.shift_card import ShiftCard
 
 if TYPE_CHECKING:
     from kiosk_ui.pos.screen import PosScreen
@@ -29,9 +30,10 @@ class ToolsPanel:
         self.report = runtime.optional(svc, "print_report")
         self.drawer = runtime.optional(svc, "open_drawer")
         with ui.column().classes("w-full gap-4 max-w-4xl").mark("tools"):
-            self._reprint_card()
-            self._reports_card()
+            ShiftCard(screen, lambda: self.report_out)
             self._cash_card()
+            self._reports_card()
+            self._reprint_card()
 
     def _reprint_card(self) -> None:
         with ui.card().classes("w-full gap-2"):

@@ -293,6 +293,27 @@ WORDS: dict[str, dict[str, str]] = {
         "pl": "Zeskanowano {code}: przejdź do Sprzedaży, aby dodać do koszyka",
         "en": "Scanned {code}: switch to Sell to add it to a basket",
     },
+    # shifts
+    "shift": {"pl": "Zmiana", "en": "Shift"},
+    "no_shift": {"pl": "Zmiana nie jest otwarta.", "en": "No shift is open."},
+    "float": {"pl": "Pogotowie kasowe (np. 200,00)", "en": "Float (e.g. 200,00)"},
+    "open_shift": {"pl": "Otwórz zmianę", "en": "Open the shift"},
+    "shift_open": {
+        "pl": "Zmiana otwarta {at} przez {who}, pogotowie {amount}",
+        "en": "Shift opened {at} by {who}, float {amount}",
+    },
+    "counted": {"pl": "Policzona gotówka w szufladzie", "en": "Cash counted in the drawer"},
+    "close_shift": {"pl": "Zamknij zmianę", "en": "Close the shift"},
+    "close_shift_q": {
+        "pl": "Zamknąć zmianę z policzoną gotówką {amount}? Różnica zostanie zapisana.",
+        "en": "Close the shift with {amount} counted? The difference will be recorded.",
+    },
+    "shift_opened": {"pl": "Zmiana otwarta", "en": "Shift opened"},
+    "shift_closed": {
+        "pl": "Zmiana zamknięta, różnica {amount}",
+        "en": "Shift closed, difference {amount}",
+    },
+    "report_title_shift": {"pl": "Zamknięcie zmiany", "en": "Shift close"},
     # reports
     "report_title_x": {"pl": "Raport X", "en": "X report"},
     "report_title_z": {"pl": "Raport Z nr {n}", "en": "Z report no. {n}"},

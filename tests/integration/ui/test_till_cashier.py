@@ -112,3 +112,24 @@ async def test_x_report_counts_returns_as_a_count(node: Node) -> None:
     cells = [e.text for e in grid.default_slot.children if isinstance(e, ui.label)]
     assert cells[cells.index("Liczba zwrotów") + 1] == "1"
     await user.should_see("Płatności: gotówka")
+
+
+async def test_a_shift_opens_with_a_float_and_closes_with_a_blind_count(node: Node) -> None:
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    user.find(marker="mode-tools").click()
+    await user.should_see(marker="shift-float")
+    user.find(marker="shift-float").type("200")
+    user.find(marker="shift-open").click()
+    await user.should_see("pogotowie 200,00 zł")
+    await user.should_not_see("Gotówka w szufladzie")  # blind: nothing says what it should be
+    user.find(marker="shift-counted").type("199,50")
+    user.find(marker="shift-close").click()
+    await user.should_see("Zamknąć zmianę z policzoną gotówką 199,50 zł?")
+    user.find(marker="shift-close-yes").click()
+    await user.should_see("Zmiana zamknięta, różnica -0,50 zł")
+    await user.should_see("Gotówka w szufladzie (wyliczona)")
+    with node.ctx.db.read() as conn:
+        row = conn.execute("SELECT float, expected, counted, difference FROM shifts").fetchone()
+    assert tuple(row) == (20000, 20000, 19950, -50)

@@ -42,3 +42,25 @@ def test_times_are_shown_in_the_stores_zone() -> None:
 def test_an_unknown_time_zone_is_a_clear_startup_error(tmp_path: object) -> None:
     with pytest.raises(Exception, match="unknown time zone 'Europe/Warszawa'"):
         load_settings(None, {"store": {"timezone": "Europe/Warszawa"}})
+
+
+def test_a_report_reads_in_local_time_with_counts_as_counts() -> None:
+    from types import SimpleNamespace
+
+    from kiosk_ui.pos.report_view import report_lines
+    from kiosk_ui.pos.words import w
+
+    settings = load_settings(None, {})
+    screen = SimpleNamespace(
+        ctx=SimpleNamespace(currency="PLN", settings=settings),
+        w=lambda key, **values: w(key, "pl", **values),
+    )
+    data = {"from": "2026-11-28T21:00:00+00:00", "to": "2026-11-29T07:05:00+00:00",
+            "sales": 3, "total": 1500, "discount": 0, "tenders": {"cash": 1500},
+            "vat": [{"rate": "C", "gross": 1500, "vat": 111}],
+            "returns": 1, "refunded": 549}  # fmt: skip
+    rows = dict(report_lines(data, screen))  # type: ignore[arg-type]
+    assert "Okres: 28.11.2026 22:00 – 29.11.2026 08:05" in rows
+    assert rows["Liczba zwrotów"] == "1" and rows["Liczba paragonów"] == "3"
+    assert rows["Płatności: gotówka"] == "15,00 zł"
+    assert "VAT C: brutto 15,00 zł, podatek 1,11 zł" in rows
