@@ -31,6 +31,7 @@ MODES = (
     ("sell", "mode_sell", "point_of_sale"),
     ("pickups", "mode_pickups", "shopping_bag"),
     ("returns", "mode_returns", "assignment_return"),
+    ("journal", "mode_journal", "manage_search"),
     ("tools", "mode_tools", "receipt_long"),
 )
 
@@ -211,6 +212,7 @@ class PosScreen(Scanning, BasketActions):
 
 
 def _panel(mode: str) -> Callable[[PosScreen], Any]:
+    from kiosk_ui.pos.journal import JournalPanel
     from kiosk_ui.pos.pickups import PickupsPanel
     from kiosk_ui.pos.returns import ReturnsPanel
     from kiosk_ui.pos.tools import ToolsPanel
@@ -218,6 +220,7 @@ def _panel(mode: str) -> Callable[[PosScreen], Any]:
     panels: dict[str, Callable[[PosScreen], Any]] = {
         "pickups": PickupsPanel,
         "returns": ReturnsPanel,
+        "journal": JournalPanel,
         "tools": ToolsPanel,
     }
     return panels[mode]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from nicegui import ui
 
-from edge.services import auth, pickups
+from edge.domain.tenders import Tender
+from edge.services import auth, baskets, checkout, pickups
 
 from .conftest import Node
 from .test_pickups_returns_flow import CODE, _open_return_of_a_sale, make_order
@@ -133,3 +134,30 @@ async def test_a_shift_opens_with_a_float_and_closes_with_a_blind_count(node: No
     with node.ctx.db.read() as conn:
         row = conn.execute("SELECT float, expected, counted, difference FROM shifts").fetchone()
     assert tuple(row) == (20000, 20000, 19950, -50)
+
+
+async def test_a_sale_is_found_by_card_reference_then_returned_without_the_receipt(
+    node: Node,
+) -> None:
+    actor = auth.Actor("cashier", auth.Role.CASHIER, "01")
+    view = baskets.create_basket(node.ctx, actor)
+    baskets.add_line(node.ctx, view.basket.id, code="5901230000028")  # 7,49
+    paid = [Tender("card", 749, "AUTH-445566")]
+    receipt = checkout.checkout(node.ctx, actor, view.basket.id, paid).sale.receipt_no
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    user.find(marker="mode-journal").click()
+    await user.should_see(marker="journal-q")
+    user.find(marker="journal-q").type("445566").trigger("keydown.enter")
+    await user.should_see("Znaleziono: 1")
+    (table,) = user.find(marker="journal-table").elements
+    assert isinstance(table, ui.table)
+    (row,) = table.rows
+    assert row["receipt"] == receipt and row["total"] == "7,49 zł"
+    assert row["tenders"] == "karta 7,49 zł (AUTH-445566)"
+    user.find(marker="journal-table").trigger("rowClick", [{}, row, 0])
+    await user.should_see(marker="journal-return")
+    user.find(marker="journal-return").click()
+    await user.should_see(f"{receipt} (sprzedaż)")
+    await user.should_see(marker="return-qty-BAK-001-12")
