@@ -29,7 +29,22 @@ def _device_chips(devices: dict[str, Any] | None, lang: str) -> list[tuple[str, 
                 label += f" ({w('queue_waiting', lang, n=queue)})"
             health = "ok" if status in _GOOD else "unknown" if status == "unknown" else "bad"
             chips.append((label, str(d.get("last_error") or ""), health))
+    fiscal = devices.get("fiscal")
+    if fiscal:
+        chips.append(_fiscal_chip(fiscal, lang))
     return chips or [(w("no_devices", lang), "", "ok")]
+
+
+def _fiscal_chip(fiscal: dict[str, Any], lang: str) -> tuple[str, str, str]:
+    """Says EMULATOR when no real fiscal device registers the sales (a demo, a training till)."""
+    status = str(fiscal.get("status", "unknown"))
+    label = w("fiscal_chip", lang, emulator="EMULATOR · " if fiscal.get("emulator") else "",
+              status=status)  # fmt: skip
+    pending = int(fiscal.get("pending") or 0)
+    if pending:
+        label += " " + w("fiscal_waiting_1" if pending == 1 else "fiscal_waiting", lang, n=pending)
+    health = "ok" if status in _GOOD else "unknown" if status == "unknown" else "bad"
+    return label, str(fiscal.get("detail") or ""), health
 
 
 def _sync_chip(sync: dict[str, Any] | None, lang: str) -> tuple[str, str]:

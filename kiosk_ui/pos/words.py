@@ -369,6 +369,9 @@ WORDS: dict[str, dict[str, str]] = {
     "printers": {"pl": "drukarka", "en": "printer"},
     "scanners": {"pl": "skaner", "en": "scanner"},
     "drawers": {"pl": "szuflada", "en": "drawer"},
+    "fiscal_chip": {"pl": "kasa fiskalna: {emulator}{status}", "en": "fiscal: {emulator}{status}"},
+    "fiscal_waiting": {"pl": "(czeka paragonów: {n})", "en": "({n} sales waiting)"},
+    "fiscal_waiting_1": {"pl": "(czeka paragonów: 1)", "en": "(1 sale waiting)"},
     "queue_waiting": {"pl": "w kolejce: {n}", "en": "{n} waiting"},
     "offline_text": {
         "pl": "OFFLINE — brak połączenia z centralą. Nadal działa: sprzedaż (gotówka i karta), "
