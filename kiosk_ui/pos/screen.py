@@ -78,7 +78,8 @@ class PosScreen(Scanning, BasketActions):
 
     async def _resume(self) -> None:
         """After a reload or a restart of the node the cashier is still logged in, as long as
-        the session stands, and is offered the basket left open."""
+        the session stands, with the basket this browser had open back on screen; another
+        basket left open at the register is offered ("Wznów koszyk")."""
         try:
             await self.client.connected(timeout=10)
         except TimeoutError:
@@ -97,6 +98,8 @@ class PosScreen(Scanning, BasketActions):
         self.session = Session(token, actor, self.ctx.clock())
         basket = found.get("basket")
         await self._offer_open_basket(basket if isinstance(basket, str) else None)
+        if self.resumable is not None and self.resumable.basket.id == basket:
+            self.view, self.resumable = self.resumable, None  # this till's own: on screen again
         with self.client:
             self.scanner.start(self.ctx, self.client, self._register(), self._serial_scan)
             self.render()

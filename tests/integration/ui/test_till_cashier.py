@@ -161,3 +161,20 @@ async def test_a_sale_is_found_by_card_reference_then_returned_without_the_recei
     user.find(marker="journal-return").click()
     await user.should_see(f"{receipt} (sprzedaż)")
     await user.should_see(marker="return-qty-BAK-001-12")
+
+
+async def test_a_basket_left_open_at_the_register_is_offered_back_after_a_new_login(
+    node: Node,
+) -> None:
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    scan(node, "5901230000011")
+    await user.should_see("Chleb żytni 500 g — 1 szt.")
+    user.find(marker="logout").click()
+    await login(node)
+    await user.should_see("Otwarty koszyk z tej kasy: 1 poz., 5,49 zł")
+    assert basket_rows(node) == []
+    user.find(marker="resume-basket").click()
+    await user.should_see("Koszyk wznowiony")
+    assert [r["total"] for r in basket_rows(node)] == ["5,49 zł"]
