@@ -37,6 +37,11 @@ _WATCH_JS = """
   };
   ['keydown', 'keypress', 'keyup', 'input', 'paste'].forEach(
     (t) => document.addEventListener(t, refuse, true));
+  // Quasar's loading bar is a progressbar without a name: give it one as it appears.
+  const name = () => document.querySelectorAll('.q-loading-bar:not([aria-label])')
+    .forEach((e) => e.setAttribute('aria-label', document.body.dataset.loading || '…'));
+  new MutationObserver(name).observe(document.body, {childList: true, subtree: true});
+  name();
   let seen = false;  // the page is served by a live node: down means lost after that
   setInterval(() => {
     const up = !!(window.socket && window.socket.connected);
@@ -71,7 +76,8 @@ def add_watch(lang: str) -> None:
         f' aria-labelledby="till-down-title" lang="{lang}">'
         f'<h1 id="till-down-title">{w("node_gone", lang)}</h1>'
         f"<p>{w('node_gone_more', lang)}</p></div>"
-        f"<script>{_WATCH_JS}</script>"
+        f"<script>document.body.dataset.loading = {json.dumps(w('loading', lang))};"
+        f"{_WATCH_JS}</script>"
     )
 
 

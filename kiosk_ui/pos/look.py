@@ -23,7 +23,13 @@ CSS = """
 .pos-pay.q-btn { background: #166534 !important; color: #fff !important; }
 .pos-change { color: #166534; }
 .pos-total-label { color: #e5e7eb; }
-.pos-keys, .pos-side .q-card { color: #1f2937; }
+.pos-keys { color: #1f2937; }
+.pos-total, .pos-total .q-card { color: #f9fafb !important; }
+.q-dialog .q-btn.q-btn--outline, .q-dialog .q-btn.q-btn--flat { background: #fff !important; }
+/* The page behind a dialog is dimmed by the card's own shadow: Quasar's backdrop, laid over the
+   dialog by NiceGUI's placement, made every colour in the dialog measure as dimmed too. */
+.q-dialog__backdrop { background: transparent !important; }
+.q-dialog .q-card { box-shadow: 0 0 0 100vmax rgba(17, 24, 39, 0.45) !important; }
 :focus-visible { outline: 3px solid #1d4ed8 !important; outline-offset: 2px; }
 .q-table__bottom, .q-table th { color: #1f2937; }
 """
@@ -31,4 +37,6 @@ CSS = """
 
 def apply() -> None:
     ui.colors(**COLOURS)
-    ui.add_css(CSS)
+    # In NiceGUI's `overrides` cascade layer: an !important outside any layer loses to
+    # Quasar's own (its `bg-*` colours are !important).
+    ui.add_css("@layer overrides {" + CSS + "}")

@@ -67,7 +67,7 @@ class PosScreen(Scanning, BasketActions):
         lifeline.add_watch(self.lang)
         self.client = ui.context.client
         self.status = StatusBar(self.ctx, self.lang)
-        self.body = ui.column().classes("w-full p-4 gap-4").props('role="main"')
+        self.body = ui.column().classes("w-full p-4 gap-4")
         self.render()
         background_tasks.create(self._resume(), name="pos-resume")
 

@@ -142,6 +142,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Do not scan or take money. The till comes back by itself when the connection "
         "returns; the open basket and the login are kept.",
     },
+    "loading": {"pl": "Trwa ładowanie", "en": "Loading"},
     "reconnected": {"pl": "Połączenie przywrócone", "en": "Connection restored"},
     "session_ended": {"pl": "Zaloguj się ponownie", "en": "Please log in again"},
     # pickups
