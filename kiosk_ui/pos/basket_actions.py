@@ -14,7 +14,7 @@ from edge.domain.errors import InvalidInput
 from edge.services import baskets
 from edge.services.baskets import BasketView
 from kiosk_ui import fmt
-from kiosk_ui.pos.dialogs import NotApproved, confirm, with_approval
+from kiosk_ui.pos.dialogs import confirm
 from kiosk_ui.pos.tender import Payment
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ class BasketActions(Payment):
     focus_scan: Callable[[], None]
     remember: Callable[[], None]
     _apply: Callable[[Callable[[], BasketView]], Awaitable[bool]]
+    approved: Callable[..., Awaitable[tuple[bool, Any]]]
     _show_basket: Callable[[], None]
     changing: asyncio.Lock
 
@@ -153,16 +154,10 @@ class BasketActions(Payment):
     ) -> None:
         """Runs a restricted change; a supervisor approves it at the till when the service
         asks, and may type a wrong PIN again without the change being lost."""
-        try:
-            view = await with_approval(self.lang, action, do, self.ctx.currency)
-        except NotApproved:
-            self.say(self.w("not_approved"), error=True)
+        ok, view = await self.approved(action, do)
+        self.focus_scan()
+        if not ok:
             return
-        except Exception as exc:
-            self.say(self.error(exc), error=True)
-            return
-        finally:
-            self.focus_scan()
         if view is None:  # the node is stopping
             return
         self.view = view

@@ -12,7 +12,6 @@ from edge.domain.errors import AccountLocked, ApprovalRequired, DomainError, Inv
 from edge.domain.tenders import Tender
 from edge.services import catalogue
 from kiosk_ui import fmt
-from kiosk_ui.pos.dialogs import NotApproved, with_approval
 from kiosk_ui.pos.tender import change_text
 
 if TYPE_CHECKING:
@@ -233,12 +232,7 @@ class PickupsPanel:
                 raise ApprovalRequired("unlocking")
             return service.unlock(self.ctx, actor, order_id, approver)
 
-        try:
-            await with_approval(self.screen.lang, self.w("act_unlock", order=order_id), do)
-        except NotApproved:
-            self.screen.say(self.w("not_approved"), error=True)
-            return
-        except DomainError as exc:
-            self.screen.say(self.screen.error(exc), error=True)
+        ok, _ = await self.screen.approved(self.w("act_unlock", order=order_id), do)
+        if not ok:
             return
         self.show(order_id)

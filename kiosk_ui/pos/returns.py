@@ -14,7 +14,7 @@ from nicegui import ui
 from edge.domain.errors import DomainError
 from edge.services import catalogue
 from kiosk_ui import fmt
-from kiosk_ui.pos.dialogs import NotApproved, confirm, with_approval
+from kiosk_ui.pos.dialogs import confirm
 
 if TYPE_CHECKING:
     from kiosk_ui.pos.screen import PosScreen
@@ -203,13 +203,8 @@ class ReturnsPanel:
             )  # fmt: skip
 
         action = self._question(wanted).split("?")[0]
-        try:
-            done = await with_approval(self.screen.lang, action, do, self.ctx.currency)
-        except NotApproved:
-            self.screen.say(self.w("not_approved"), error=True)
-            return
-        except DomainError as exc:
-            self._say_error(exc)
+        ok, done = await self.screen.approved(action, do)
+        if not ok:
             return
         self.key = uuid.uuid4().hex
         self.step_done(done)

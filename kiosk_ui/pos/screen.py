@@ -19,6 +19,7 @@ from edge.services.context import Context
 from kiosk_ui import runtime, theme
 from kiosk_ui.pos import lifeline, look, sell
 from kiosk_ui.pos.basket_actions import BasketActions
+from kiosk_ui.pos.dialogs import Approver, NotApproved, with_approval
 from kiosk_ui.pos.login import login_card
 from kiosk_ui.pos.messages import cashier_text
 from kiosk_ui.pos.scanning import Scanning
@@ -188,6 +189,17 @@ class PosScreen(Scanning, BasketActions):
             add="text-red-800" if error else "text-green-800",
             remove="text-green-800" if error else "text-red-800",
         )
+
+    async def approved(self, action: str, do: Callable[[Approver | None], Any]) -> tuple[bool, Any]:
+        """Runs a money action that a supervisor may have to approve at the till, naming it
+        (dialogs.with_approval); says why when it did not happen. (True, result) when done."""
+        try:
+            return True, await with_approval(self.lang, action, do, self.ctx.currency)
+        except NotApproved:
+            self.say(self.w("not_approved"), error=True)
+        except Exception as exc:
+            self.say(self.error(exc), error=True)
+        return False, None
 
     async def _apply(self, fn: Callable[[], BasketView]) -> bool:
         try:

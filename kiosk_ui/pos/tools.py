@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
 
-from edge.domain.errors import DomainError, InvalidInput
+from edge.domain.errors import InvalidInput
 from edge.services import cash
 from kiosk_ui import fmt, runtime
-from kiosk_ui.pos.dialogs import NotApproved, with_approval
 from kiosk_ui.pos.report_view import show_report
 from kiosk_ui.pos.shift_card import ShiftCard
 
@@ -96,13 +95,8 @@ class ToolsPanel:
 
     async def _run(self, key: str, call: Callable[[Approver | None], Any]) -> None:
         action = {"report_z": "act_report_z", "open_drawer": "act_drawer"}.get(key, key)
-        try:
-            result = await with_approval(self.screen.lang, self.w(action), call, self.ctx.currency)
-        except NotApproved:
-            self.screen.say(self.w("not_approved"), error=True)
-            return
-        except DomainError as exc:
-            self.screen.say(self.screen.error(exc), error=True)
+        ok, result = await self.screen.approved(self.w(action), call)
+        if not ok:
             return
         printer = (result or {}).get("printer")
         said = self.w("printed_on", printer=printer) if printer else self.w("not_printed")
@@ -124,12 +118,7 @@ class ToolsPanel:
             )  # fmt: skip
 
         action = self.w(f"act_cash_{kind}", amount=fmt.money(amount, cur))
-        try:
-            await with_approval(self.screen.lang, action, call, cur)
-        except NotApproved:
-            self.screen.say(self.w("not_approved"), error=True)
-            return
-        except DomainError as exc:
-            self.screen.say(self.screen.error(exc), error=True)
+        ok, _ = await self.screen.approved(action, call)
+        if not ok:
             return
         self.screen.say(self.w(f"cash_{kind}_done", amount=fmt.money(amount, cur)))

@@ -5,33 +5,15 @@ and errors announced in live regions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from edge.config import load_settings
-from kiosk_ui.harness import CHROMIUM_ARGS, Served, serve, wait_for_chromium
+from kiosk_ui.harness import Served
 from tests.e2e.axe import low_contrast, serious_violations
 from tests.waiting import TIMEOUT_S
 
 TIMEOUT_MS = int(TIMEOUT_S * 1000)
 SIZES = ((1280, 800), (1024, 768))
-
-
-@pytest.fixture(scope="module")
-def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    settings = load_settings(None, {"data_dir": tmp_path_factory.mktemp("a11y") / "var"})
-    with serve(settings, timeout=TIMEOUT_S) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=wait_for_chromium(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _small_targets(page: Page) -> list[str]:

@@ -83,21 +83,6 @@ async def test_sale_scan_qty_remove_discount_and_cash_with_change(node: Node) ->
     assert [(ln.sku, ln.qty) for ln in sale.lines] == [("BAK-001-12", 3)]
 
 
-async def test_big_discount_needs_a_supervisor_pin(node: Node) -> None:
-    user = node.user
-    await login(node)
-    await user.should_see(marker="scan")
-    scan(node, "5901230000011")
-    key(node, "F4")
-    await user.should_see(marker="disc-percent")
-    user.find(marker="disc-percent").type("50").trigger("keydown.enter")
-    await user.should_see("Zgoda kierownika")
-    user.find(marker="approver").type("supervisor")
-    user.find(marker="approver-pin").type("4321").trigger("keydown.enter")
-    await user.should_see("Rabat: Chleb żytni 500 g")
-    assert basket_rows(node)[0]["total"] == "2,74 zł"  # 5,49 - 2,75 (half rounds up)
-
-
 async def test_card_payment_keeps_its_terminal_reference(node: Node) -> None:
     user = node.user
     await login(node)
