@@ -105,7 +105,7 @@ def _side(screen: PosScreen) -> None:
         ui.space()
         with ui.row().classes("w-full items-center justify-between"):
             who = screen.actor.display_name or screen.actor.username
-            ui.label(f"{who} · {screen.actor.role.value}")
+            ui.label(f"{who} · {screen.w('role_' + screen.actor.role.value)}")
             ui.button(screen.w("log_out"), icon="logout", on_click=screen.logout).props(
                 "flat no-caps"
             ).mark("logout")

@@ -14,6 +14,12 @@ from kiosk_ui.pos.words import w
 _GOOD = {"ok", "ready", "online", "idle", "connected"}
 
 
+def _said(status: str, lang: str) -> str:
+    """A device's state in the store's language (as reported when there is no word for it)."""
+    shown = w(f"dev_{status}", lang)
+    return status if shown == f"dev_{status}" else shown
+
+
 def _device_chips(devices: dict[str, Any] | None, lang: str) -> list[tuple[str, str, str]]:
     """(label, tooltip, health) for each printer, drawer and scanner."""
     if devices is None:
@@ -24,7 +30,7 @@ def _device_chips(devices: dict[str, Any] | None, lang: str) -> list[tuple[str, 
             status = str(d.get("status", "unknown"))
             queue = d.get("queue")
             name = d.get("name") or d.get("printer") or group
-            label = f"{w(group, lang)} {name}: {status}"
+            label = f"{w(group, lang)} {name}: {_said(status, lang)}"
             if queue:
                 label += f" ({w('queue_waiting', lang, n=queue)})"
             health = "ok" if status in _GOOD else "unknown" if status == "unknown" else "bad"
@@ -39,7 +45,7 @@ def _fiscal_chip(fiscal: dict[str, Any], lang: str) -> tuple[str, str, str]:
     """Says EMULATOR when no real fiscal device registers the sales (a demo, a training till)."""
     status = str(fiscal.get("status", "unknown"))
     label = w("fiscal_chip", lang, emulator="EMULATOR · " if fiscal.get("emulator") else "",
-              status=status)  # fmt: skip
+              status=_said(status, lang))  # fmt: skip
     pending = int(fiscal.get("pending") or 0)
     if pending:
         label += " " + w("fiscal_waiting_1" if pending == 1 else "fiscal_waiting", lang, n=pending)

@@ -64,3 +64,10 @@ def test_a_report_reads_in_local_time_with_counts_as_counts() -> None:
     assert rows["Liczba zwrotów"] == "1" and rows["Liczba paragonów"] == "3"
     assert rows["Płatności: gotówka"] == "15,00 zł"
     assert "VAT C: brutto 15,00 zł, podatek 1,11 zł" in rows
+
+
+def test_device_states_read_in_polish() -> None:
+    from kiosk_ui.pos.status import _device_chips
+
+    chips = _device_chips({"printers": [{"name": "receipt", "status": "online"}]}, "pl")
+    assert chips == [("drukarka receipt: gotowa", "", "ok")]
