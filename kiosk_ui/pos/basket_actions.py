@@ -28,7 +28,11 @@ class BasketActions(Payment):
     lang: str
     view: BasketView | None
     selected: int | None
-    actor: Actor
+    if TYPE_CHECKING:
+
+        @property
+        def actor(self) -> Actor: ...
+
     w: Callable[..., str]
     error: Callable[[BaseException], str]
     say: Callable[..., None]

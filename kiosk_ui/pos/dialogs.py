@@ -24,10 +24,11 @@ class NotApproved(Exception):
 
 async def with_approval(
     lang: str, action: str, do: Callable[[Approver | None], T], currency: str = "PLN"
-) -> T:
+) -> T | None:
     """Runs `do` (a service call taking an approver); when the service asks for a supervisor,
     asks for their name and PIN at this till, naming `action`, until approved or closed.
-    Raises NotApproved when closed, the service's DomainError otherwise."""
+    Raises NotApproved when closed, the service's DomainError otherwise; None when the node
+    is stopping."""
     try:
         return await run.io_bound(do, None)
     except ApprovalRequired:
@@ -41,7 +42,7 @@ async def with_approval(
         pin.mark("approver-pin")
         error = ui.label("").classes("text-red-800 text-lg").props('role="alert"')
         error.mark("approval-error")
-        outcome: dict[str, T] = {}
+        outcome: dict[str, T | None] = {}
 
         async def attempt() -> None:
             error.text = ""

@@ -28,7 +28,7 @@ _DETAILS: dict[str, dict[str, str]] = {
     "wrong pickup code": {"pl": "Błędny kod odbioru", "en": "Wrong pickup code"},
 }
 
-_KINDS: dict[type[e.DomainError], dict[str, str]] = {
+_KINDS: dict[type, dict[str, str]] = {
     e.UnknownProduct: {
         "pl": "Nieznany kod — sprawdź go albo wpisz SKU",
         "en": "Unknown code — check it or type the SKU",
@@ -110,7 +110,7 @@ def cashier_text(exc: BaseException, lang: str, currency: str = "PLN") -> str:
         if exc.detail.startswith(start):
             return words.get(lang, words["pl"])
     for kind in type(exc).__mro__:
-        words = _KINDS.get(kind)  # type: ignore[call-overload]
-        if words:
-            return words.get(lang, words["pl"])
+        said = _KINDS.get(kind)
+        if said:
+            return said.get(lang, said["pl"])
     return _FAULT.get(lang, _FAULT["pl"])

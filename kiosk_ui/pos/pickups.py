@@ -24,7 +24,7 @@ _COLUMNS = (("id", "col_order"), ("name", "col_customer"), ("status", "col_statu
 
 def _pickups() -> Any | None:
     try:
-        from edge.services import pickups  # type: ignore[attr-defined]
+        from edge.services import pickups
     except ImportError:
         return None
     return pickups
@@ -211,6 +211,8 @@ class PickupsPanel:
             self.screen.say(self.screen.error(exc), error=True)
             if isinstance(exc, AccountLocked):
                 self.show(order_id)
+            return
+        if done is None:  # the node is stopping
             return
         said = self.w("handed_over", order=order_id)
         if done.sale:

@@ -25,8 +25,8 @@ DISPOSITIONS = ("restock", "damaged", "inspection")
 def _returns() -> tuple[Any, Any] | None:
     """(the returns service module, its Requested line type), or None if not installed."""
     try:
-        from edge.domain.returns import Requested  # type: ignore[attr-defined]
-        from edge.services import returns  # type: ignore[attr-defined]
+        from edge.domain.returns import Requested
+        from edge.services import returns
     except ImportError:
         return None
     return returns, Requested
@@ -36,7 +36,8 @@ class ReturnsPanel:
     def __init__(self, screen: PosScreen) -> None:
         self.screen, self.ctx, self.w = screen, screen.ctx, screen.w
         found = _returns()
-        self.service, self.requested_type = found if found else (None, None)
+        self.service: Any = found[0] if found else None
+        self.requested_type: Any = found[1] if found else None
         self.ref: dict[str, str | None] = {}
         self.original: Any = None
         self.key = uuid.uuid4().hex  # one return attempt: a retry cannot refund twice
@@ -114,7 +115,7 @@ class ReturnsPanel:
 
     def step_lines(self, title: str, lines: list[Any]) -> None:
         """lines: the purchase's sold lines; none without a receipt (items are scanned)."""
-        codes = list(self.ctx.settings.returns.reason_codes)  # type: ignore[attr-defined]
+        codes = list(self.ctx.settings.returns.reason_codes)
         reasons = {c: self.w(f"r_{c}") if f"r_{c}" != self.w(f"r_{c}") else c for c in codes}
         places = {d: self.w(f"disp_{d}") for d in DISPOSITIONS}
         self.box.clear()

@@ -26,7 +26,11 @@ class Scanning:
     view: BasketView | None
     selected: int | None
     session: Session | None
-    actor: Actor
+    if TYPE_CHECKING:
+
+        @property
+        def actor(self) -> Actor: ...
+
     mode: str
     panel: Any
     body: Any
@@ -40,10 +44,12 @@ class Scanning:
     set_mode: Callable[[str], Awaitable[None]]
     _alive: Callable[[], Awaitable[bool]]
     _show_basket: Callable[[], None]
-    open_qty: Callable[[], Awaitable[None]]
-    open_discount: Callable[[], Awaitable[None]]
-    remove_selected: Callable[[], Awaitable[None]]
-    open_tender: Callable[[], Awaitable[None]]
+    if TYPE_CHECKING:  # BasketActions' and Payment's
+
+        async def open_qty(self) -> None: ...
+        async def open_discount(self) -> None: ...
+        async def remove_selected(self) -> None: ...
+        async def open_tender(self) -> None: ...
 
     async def _ensure_basket(self) -> str:
         if self.view is None or self.view.basket.status != "open":

@@ -38,6 +38,14 @@ MODES = (
 
 
 class PosScreen(Scanning, BasketActions):
+    # Built by kiosk_ui.pos.sell on the sell screen.
+    scan: Any
+    table: Any
+    total: Any
+    counts: Any
+    last: Any
+    message: Any
+
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.lang = ctx.settings.store.language

@@ -38,7 +38,11 @@ class Payment:
     ctx: Context
     view: BasketView | None
     last_sale: dict[str, Any] | None
-    actor: Actor
+    if TYPE_CHECKING:
+
+        @property
+        def actor(self) -> Actor: ...
+
     changing: asyncio.Lock
     w: Callable[..., str]
     error: Callable[[BaseException], str]
