@@ -145,10 +145,12 @@ def search(
 
 def _name_fit(row: sqlite3.Row, typed: str) -> tuple[int, int, str]:
     """The name typed exactly first, then names that start with it, then the others; among
-    equals shorter (more generic) names first."""
-    names = [fold(n) for n in (row["name_pl"], row["name_en"]) if n]
-    tier = 0 if typed in names else 1 if any(n.startswith(typed) for n in names) else 2
-    return tier, len(names[0]) if names else 0, names[0] if names else ""
+    equals shorter (more generic) names first. Only a name's first letters are folded: enough
+    to compare with what was typed, and ranking folds hundreds of names a keystroke."""
+    pl, en = row["name_pl"] or "", row["name_en"] or ""
+    heads = [fold(n[: len(typed) + 1]) for n in (pl, en) if n]
+    tier = 0 if typed in heads else 1 if any(h.startswith(typed) for h in heads) else 2
+    return tier, len(pl), pl
 
 
 def count(conn: sqlite3.Connection) -> int:
