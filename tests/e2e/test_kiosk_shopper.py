@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from kiosk_ui.harness import Served
+from tests.e2e.test_ui_browser import SHOTS
 from tests.integration.ui.test_kiosk_order_status import confirmed_by_the_hub
 from tests.waiting import TIMEOUT_S
 
@@ -110,6 +111,7 @@ def test_the_keyboard_stays_at_the_bottom_and_names_its_field(page: Page, node: 
     expect(keyboard).to_contain_text("Piszesz w polu: Telefon")
     expect(page.locator(".kiosk-target")).to_have_count(1)
     expect(page.locator(".kiosk-target")).to_contain_text("Telefon")
+    page.screenshot(path=str(SHOTS / "kiosk-order-form.png"))
 
 
 def wedge_into_order_form(page: Page, node: Served) -> None:
@@ -219,3 +221,4 @@ def test_the_attract_screen_shows_every_active_promotion(page: Page, node: Serve
     expect(promos).to_have_count(3)
     for label in ("3 w cenie 2", "-20%", "Cena promocyjna"):
         expect(page.locator(".kiosk-promos")).to_contain_text(label)
+    page.screenshot(path=str(SHOTS / "kiosk-attract.png"))
