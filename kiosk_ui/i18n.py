@@ -179,5 +179,10 @@ TEXTS.update(
         "promotions_now": {"pl": "Promocje dnia", "en": "Today's promotions"},
         "product_card": {"pl": "{name}, {price}", "en": "{name}, {price}"},
         "search_label": {"pl": "Szukaj produktu", "en": "Search for a product"},
+        "idle_warning": {
+            "pl": "Czy potrzebujesz więcej czasu? Za chwilę ekran wróci do początku.",
+            "en": "Do you need more time? The screen will start over shortly.",
+        },
+        "idle_more_time": {"pl": "Tak, więcej czasu", "en": "Yes, more time"},
     }
 )

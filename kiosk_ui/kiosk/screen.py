@@ -20,6 +20,7 @@ from kiosk_ui.kiosk import attract, home, order, product, status, style, wedge
 from kiosk_ui.orders import Placed
 
 IDLE_SECONDS = 90.0
+WARN_SECONDS = 20.0  # before the reset the shopper is asked whether they need more time
 
 # Each screen is a function of the screen's state that builds its elements.
 VIEWS: dict[str, Callable[[KioskScreen], None]] = {
@@ -52,6 +53,7 @@ class KioskScreen:
         ui.add_body_html(wedge.SCRIPT)
         self.client = ui.context.client
         self.body = ui.column().classes("w-full gap-0 kiosk").mark("kiosk")
+        self._idle_warning()
         self.show("attract")
         ui.timer(1.0, self._check_idle)
         ui.on(wedge.EVENT, lambda e: self.scanned({"ok": True, "code": str(e.args)}))
@@ -61,9 +63,32 @@ class KioskScreen:
     def touch(self) -> None:
         self.last_touch = time.monotonic()
 
+    def _idle_warning(self) -> None:
+        """Asks before the reset (WCAG 2.2.1): one touch gives the shopper another period."""
+        with ui.dialog().props("persistent") as self.warning, ui.card().classes("p-8 gap-6"):
+            self.warning.props('role="alertdialog" aria-modal="true"')
+            self.warning_text = ui.label("").classes("text-3xl font-bold").mark("idle-warning")
+            self.more_time = ui.button("", on_click=self._more_time).props(
+                "unelevated size=xl color=teal-10"
+            )
+
+    def _more_time(self) -> None:
+        self.touch()
+        self.warning.close()
+
     def _check_idle(self) -> None:
-        if self.view != "attract" and time.monotonic() - self.last_touch > self.idle_seconds:
+        if self.view == "attract":
+            return
+        idle = time.monotonic() - self.last_touch
+        if idle > self.idle_seconds:
+            self.warning.close()
             self.reset()
+            return
+        warn_from = self.idle_seconds - min(WARN_SECONDS, self.idle_seconds / 2)
+        if idle > warn_from and not self.warning.value:
+            self.warning_text.text = t("idle_warning", self.lang)
+            self.more_time.text = t("idle_more_time", self.lang)
+            self.warning.open()
 
     def reset(self) -> None:
         """Back to the attract screen in the store's language, forgetting everything the last

@@ -186,6 +186,22 @@ def test_the_next_shopper_gets_polish_and_a_clean_screen(
     expect(page.get_by_label("Numer zamówienia")).to_have_value("")
 
 
+def test_the_shopper_is_asked_before_the_reset_and_can_ask_for_more_time(
+    page: Page, node: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk_ui.kiosk import screen
+
+    monkeypatch.setattr(screen, "IDLE_SECONDS", 6.0)
+    start(page, node)
+    page.get_by_role("button", name="Status zamówienia").click()
+    asked = page.get_by_text("Czy potrzebujesz więcej czasu?")
+    expect(asked).to_be_visible()
+    page.get_by_role("button", name="Tak, więcej czasu").click()
+    expect(asked).to_be_hidden()
+    expect(asked).to_be_visible()  # asked again a period later: the screen was not reset
+    expect(page.get_by_label("Numer zamówienia")).to_be_visible()
+
+
 def test_the_order_confirmation_sums_up_and_the_code_does_not_linger(
     page: Page, node: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
