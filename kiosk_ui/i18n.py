@@ -161,7 +161,6 @@ TEXTS.update(
         "search_again": {"pl": "Wróć do wyszukiwania", "en": "Back to search"},
         "typing_into": {"pl": "Piszesz w polu: {f}", "en": "Typing into: {f}"},
         "show_more": {"pl": "Pokaż więcej wyników", "en": "Show more results"},
-        "shown_of": {"pl": "Pokazano {n}", "en": "Showing {n}"},
         "less": {"pl": "Mniej", "en": "Less"},
         "more_qty": {"pl": "Więcej", "en": "More"},
         "backspace": {"pl": "Usuń znak", "en": "Delete a character"},
