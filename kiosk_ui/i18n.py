@@ -183,5 +183,6 @@ TEXTS.update(
             "en": "Do you need more time? The screen will start over shortly.",
         },
         "idle_more_time": {"pl": "Tak, więcej czasu", "en": "Yes, more time"},
+        "bigger_text": {"pl": "Większy tekst", "en": "Larger text"},
     }
 )

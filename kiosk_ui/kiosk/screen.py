@@ -45,6 +45,7 @@ class KioskScreen:
         self.query_text = ""
         self.current: ProductView | None = None
         self.placed: Placed | None = None
+        self.big_text = False
         self.scanner = runtime.ScannerFeed()
 
     def build(self) -> None:
@@ -95,6 +96,7 @@ class KioskScreen:
         shopper typed, chose or ordered."""
         self.category, self.current, self.placed, self.query_text = None, None, None, ""
         self._set_page_lang(self.ctx.settings.store.language)
+        self._set_big_text(False)
         self.show("attract")
 
     def show(self, view: str) -> None:
@@ -116,6 +118,17 @@ class KioskScreen:
         self.lang = lang
         self.client.run_javascript(f"document.documentElement.lang = {json.dumps(lang)}")
 
+    def _set_big_text(self, on: bool) -> None:
+        """Larger everything (EN 301 549 5.1.4: the shopper cannot zoom a kiosk's screen)."""
+        self.big_text = on
+        self.client.run_javascript(
+            f"document.documentElement.classList.toggle('kiosk-big', {json.dumps(on)})"
+        )
+
+    def _toggle_big_text(self) -> None:
+        self._set_big_text(not self.big_text)
+        self.show(self.view)
+
     def _top_bar(self) -> None:
         with ui.row().classes("kiosk-top w-full items-center px-4 py-2 gap-3 no-wrap"):
             ui.button(t("home", self.lang), icon="home", on_click=lambda: self.show("home")).props(
@@ -127,6 +140,11 @@ class KioskScreen:
                 icon="receipt_long",
                 on_click=lambda: self.show("status"),
             ).props("flat color=white size=lg").mark("status")
+            bigger = t("bigger_text", self.lang)
+            ui.button("A+", on_click=self._toggle_big_text).props(
+                f'flat color=white size=lg aria-label="{bigger}"'
+                f' aria-pressed="{str(self.big_text).lower()}"'
+            ).mark("big-text")
             for lang in ("pl", "en"):
                 chosen = lang == self.lang
                 look = "unelevated color=white text-color=teal-10" if chosen else "flat color=white"

@@ -226,3 +226,22 @@ def test_a_polish_name_on_the_english_screen_is_marked_polish(page: Page, node: 
     expect(page.locator(".kiosk-grid [lang=pl]")).to_have_text("Oscypek wędzony")
     page.locator(".kiosk-grid [lang=pl]").click()
     expect(page.locator("h1 [lang=pl]")).to_have_text("Oscypek wędzony")
+
+
+def test_larger_text_on_request_and_back_for_the_next_shopper(
+    page: Page, node: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EN 301 549 5.1.4: a kiosk screen cannot be zoomed by the shopper, so it offers it."""
+    from kiosk_ui.kiosk import screen
+
+    monkeypatch.setattr(screen, "IDLE_SECONDS", 3.0)
+    page.goto(f"{node.url}/kiosk")
+    page.get_by_text("Dotknij ekranu, aby zacząć").click()
+    bigger = page.get_by_role("button", name="Większy tekst")
+    bigger.click()
+    expect(bigger).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("html")).to_have_class(re.compile(r"\bkiosk-big\b"))
+    assert page.evaluate("getComputedStyle(document.body).zoom") == "1.25"
+    assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0  # no side scroll
+    expect(page.get_by_text("Dotknij ekranu, aby zacząć")).to_be_visible()  # idle reset
+    expect(page.locator("html")).not_to_have_class(re.compile(r"\bkiosk-big\b"))
