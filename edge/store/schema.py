@@ -436,6 +436,21 @@ def _search_folds_every_letter(db: sqlite_utils.Database) -> None:
     db.execute(index_rows(""))
 
 
+@edge_migrations(21, "product_name_key")
+def _product_name_key(db: sqlite_utils.Database) -> None:
+    # The Polish name folded (edge.domain.text.fold) and indexed: a search with thousands of
+    # matches finds the product named exactly as typed, and those whose name starts with it,
+    # by one index range instead of ranking every match.
+    from edge.domain.text import fold
+
+    db.execute("ALTER TABLE products ADD COLUMN name_key TEXT NOT NULL DEFAULT ''")
+    rows = db.execute("SELECT id, name_pl FROM products").fetchall()
+    db.conn.executemany(
+        "UPDATE products SET name_key = ? WHERE id = ?", [(fold(n or ""), i) for i, n in rows]
+    )
+    db.execute("CREATE INDEX products_name_key ON products (name_key)")
+
+
 # --- till shifts (issue 18, pos): edge migrations 25-29 ----------------------------------------
 
 

@@ -18,6 +18,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from edge.domain.catalogue import Product
+from edge.domain.vat import VatRate
+from edge.store import catalogue_repo
 from kiosk_ui.harness import Served
 from tests.waiting import TIMEOUT_S
 
@@ -205,3 +208,40 @@ def test_the_consent_checkbox_is_named_and_errors_are_announced(page: Page, node
     expect(page.get_by_role("checkbox", name="Zgadzam się na kontakt")).to_be_visible()
     alert = page.get_by_role("alert")
     expect(alert).to_have_attribute("aria-live", "assertive")
+
+
+def test_a_polish_name_on_the_english_screen_is_marked_polish(page: Page, node: Served) -> None:
+    """WCAG 3.1.2: a product without an English name keeps its Polish one, marked as Polish so
+    a screen reader reads it in Polish."""
+    with node.ctx.db.transaction() as conn:
+        catalogue_repo.upsert(
+            conn,
+            [Product("PL-ONLY-1", {"pl": "Oscypek wędzony"}, 1299, VatRate.C)],
+            node.ctx.clock(),
+        )
+    page.goto(f"{node.url}/kiosk")
+    page.get_by_text("Dotknij ekranu, aby zacząć").click()
+    page.get_by_role("button", name="EN", exact=True).click()
+    page.get_by_label("Search for a product").fill("oscypek")
+    expect(page.locator(".kiosk-grid [lang=pl]")).to_have_text("Oscypek wędzony")
+    page.locator(".kiosk-grid [lang=pl]").click()
+    expect(page.locator("h1 [lang=pl]")).to_have_text("Oscypek wędzony")
+
+
+def test_larger_text_on_request_and_back_for_the_next_shopper(
+    page: Page, node: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EN 301 549 5.1.4: a kiosk screen cannot be zoomed by the shopper, so it offers it."""
+    from kiosk_ui.kiosk import screen
+
+    monkeypatch.setattr(screen, "IDLE_SECONDS", 3.0)
+    page.goto(f"{node.url}/kiosk")
+    page.get_by_text("Dotknij ekranu, aby zacząć").click()
+    bigger = page.get_by_role("button", name="Większy tekst")
+    bigger.click()
+    expect(bigger).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("html")).to_have_class(re.compile(r"\bkiosk-big\b"))
+    assert page.evaluate("getComputedStyle(document.body).zoom") == "1.25"
+    assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0  # no side scroll
+    expect(page.get_by_text("Dotknij ekranu, aby zacząć")).to_be_visible()  # idle reset
+    expect(page.locator("html")).not_to_have_class(re.compile(r"\bkiosk-big\b"))
