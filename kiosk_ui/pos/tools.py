@@ -28,6 +28,9 @@ class ToolsPanel:
         self.reprint = runtime.optional(svc, "reprint")
         self.report = runtime.optional(svc, "print_report")
         self.drawer = runtime.optional(svc, "open_drawer")
+        # The fiscal device's daily report (raport dobowy) closes the fiscal day; a node without
+        # a fiscal device says so when it is asked for.
+        self.daily = runtime.optional("devices.fiscal.operations", "daily_report")
         with ui.column().classes("w-full gap-4 max-w-4xl").mark("tools"):
             ShiftCard(screen, lambda: self.report_out)
             self._cash_card()
@@ -58,6 +61,12 @@ class ToolsPanel:
                         return self.report(self.ctx, kind, actor.register, actor, approver)
 
                     self._button(f"report_{kind}", self.report, call).mark(f"report-{kind}")
+
+                def daily(approver: Approver | None) -> Any:
+                    assert self.daily is not None
+                    return self.daily(self.ctx, actor, approver)
+
+                self._button("fiscal_daily", self.daily, daily).mark("fiscal-daily")
             self.report_out = ui.column().classes("gap-0 w-full").mark("report-out")
 
     def _cash_card(self) -> None:
@@ -94,9 +103,13 @@ class ToolsPanel:
         return button
 
     async def _run(self, key: str, call: Callable[[Approver | None], Any]) -> None:
-        action = {"report_z": "act_report_z", "open_drawer": "act_drawer"}.get(key, key)
+        action = {"report_z": "act_report_z", "open_drawer": "act_drawer",
+                  "fiscal_daily": "act_fiscal_daily"}.get(key, key)  # fmt: skip
         ok, result = await self.screen.approved(self.w(action), call)
         if not ok:
+            return
+        if key == "fiscal_daily":
+            self.screen.say(self.w("fiscal_daily_done", n=(result or {}).get("number", "?")))
             return
         printer = (result or {}).get("printer")
         said = self.w("printed_on", printer=printer) if printer else self.w("not_printed")

@@ -96,6 +96,10 @@ WORDS: dict[str, dict[str, str]] = {
     "act_cash_in": {"pl": "Wpłata do kasy: {amount}", "en": "Cash into the drawer: {amount}"},
     "act_refund": {"pl": "Zwrot pieniędzy: {amount}", "en": "Refund: {amount}"},
     "act_report_z": {"pl": "Raport Z (zamyka dzień)", "en": "Z report (closes the day)"},
+    "act_fiscal_daily": {
+        "pl": "Raport dobowy na drukarce fiskalnej",
+        "en": "Daily report on the fiscal printer",
+    },
     "act_unlock": {"pl": "Odblokowanie zamówienia {order}", "en": "Unlocking order {order}"},
     "act_close_shift": {
         "pl": "Zamknięcie zmiany z różnicą {amount}",
@@ -290,6 +294,11 @@ WORDS: dict[str, dict[str, str]] = {
     "reprint": {"pl": "Drukuj kopię", "en": "Reprint"},
     "reports": {"pl": "Raporty", "en": "Reports"},
     "report_x": {"pl": "Raport X", "en": "X report"},
+    "fiscal_daily": {"pl": "Raport dobowy (fiskalny)", "en": "Daily fiscal report"},
+    "fiscal_daily_done": {
+        "pl": "Raport dobowy nr {n} wydrukowany na drukarce fiskalnej",
+        "en": "Daily report no. {n} printed on the fiscal printer",
+    },
     "report_z": {"pl": "Raport Z (zamyka dzień)", "en": "Z report (closes the day)"},
     "drawer_title": {"pl": "Szuflada i gotówka", "en": "Cash drawer"},
     "open_drawer": {"pl": "Otwórz szufladę", "en": "Open drawer"},

@@ -178,3 +178,21 @@ async def test_a_basket_left_open_at_the_register_is_offered_back_after_a_new_lo
     user.find(marker="resume-basket").click()
     await user.should_see("Koszyk wznowiony")
     assert [r["total"] for r in basket_rows(node)] == ["5,49 zł"]
+
+
+async def test_the_daily_fiscal_report_is_run_from_the_till_by_a_supervisor(node: Node) -> None:
+    """Issue 14: the raport dobowy closes the fiscal day at shift close; a cashier asks, a
+    supervisor approves, the device prints it and the node records it."""
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    user.find(marker="mode-tools").click()
+    await user.should_see(marker="fiscal-daily")
+    user.find(marker="fiscal-daily").click()
+    await user.should_see("Raport dobowy na drukarce fiskalnej")
+    user.find(marker="approver").type("supervisor")
+    user.find(marker="approver-pin").type("4321").trigger("keydown.enter")
+    await user.should_see("Raport dobowy nr 1 wydrukowany na drukarce fiskalnej")
+    with node.ctx.db.read() as conn:
+        rows = conn.execute("SELECT number, by FROM fiscal_reports").fetchall()
+    assert [tuple(r) for r in rows] == [(1, "supervisor")]
