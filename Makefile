@@ -38,9 +38,11 @@ screenshots: $(STAMP) system-deps
 bench: $(STAMP) system-deps
 	$(BIN)/python -m bench
 
+## lint: ruff (style, errors) and mypy --strict over the product's packages
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 fmt: $(STAMP)
 	$(BIN)/ruff format .

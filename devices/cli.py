@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from edge.services.context import Context
 
 app = typer.Typer(help="Receipt printers, cash drawers and barcode scanners.", no_args_is_help=True)
 
@@ -14,7 +17,7 @@ ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="TOML con
 DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="where the database lives")]
 
 
-def _context(config: Path | None, data_dir: Path | None):  # type: ignore[no-untyped-def]
+def _context(config: Path | None, data_dir: Path | None) -> Context:
     from edge.cli import context_for, settings_from
 
     return context_for(settings_from(config, data_dir=data_dir, demo=False))

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import IO, Any
+from typing import IO, Any, get_args
 
 from pydantic import (
     BaseModel,
@@ -28,7 +28,7 @@ from pydantic import (
 
 from edge.domain import text
 from edge.domain.barcodes import has_valid_check_digit, normalize_gtin
-from edge.domain.catalogue import Product, Promotion, Unit
+from edge.domain.catalogue import Product, Promotion, PromotionKind, Unit
 from edge.domain.errors import InvalidInput
 from edge.domain.vat import VatRate
 
@@ -48,6 +48,7 @@ def _plain(value: Any, field: str) -> Any:
 
 
 _UNITS: dict[str, Unit] = {"szt": "pcs", "szt.": "pcs", "pcs": "pcs", "kg": "kg"}
+_PROMOTION_KINDS: dict[str, PromotionKind] = {k: k for k in get_args(PromotionKind)}
 
 
 class ProductRecord(BaseModel):
@@ -218,7 +219,7 @@ class PromotionRecord(BaseModel):
         return Promotion(
             id=self.id,
             sku=self.sku,
-            kind=self.kind,  # type: ignore[arg-type]
+            kind=_PROMOTION_KINDS[self.kind or ""],
             value=value,
             buy=self.buy if self.kind == "multibuy" else 0,
             pay=self.pay if self.kind == "multibuy" else 0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -14,6 +14,9 @@ from edge.domain.errors import DomainError
 from edge.domain.staff import Role
 from edge.private_files import restrict_umask
 from edge.store.migrations import MigrationError
+
+if TYPE_CHECKING:
+    from edge.services.context import Context
 
 app = typer.Typer(
     help="Store Edge: the in-store edge node of an omnichannel retailer.",
@@ -35,7 +38,7 @@ ConfigOpt = Annotated[
 DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="where the database lives")]
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"store-edge: {message}", err=True)
     raise typer.Exit(code)
 
@@ -64,7 +67,7 @@ def _logging(settings: Settings) -> None:
     configure(settings.log_format, settings.log_level)
 
 
-def context_for(settings: Settings):  # type: ignore[no-untyped-def]
+def context_for(settings: Settings) -> Context:
     from edge.bootstrap import bootstrap
 
     try:

@@ -26,7 +26,8 @@ def parse_amount(text: str) -> int:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise InvalidInput(f"'{text}' is not an amount") from None
-    if not value.is_finite() or value < 0 or value.as_tuple().exponent < -2:  # type: ignore[operator]
+    exponent = value.as_tuple().exponent  # a letter for NaN and infinities
+    if not isinstance(exponent, int) or value < 0 or exponent < -2:
         raise InvalidInput(f"'{text}' is not an amount with at most two decimals")
     return int(value * 100)
 
@@ -52,8 +53,10 @@ def unit_price(product: Product, price: int) -> tuple[int, str] | None:
         return None
     size = Fraction(match.group(1).replace(",", "."))
     unit = match.group(2).lower()
-    base = {"g": (Fraction(1, 1000), "kg"), "kg": (1, "kg"), "ml": (Fraction(1, 1000), "l")}
-    factor, label = base.get(unit, (1, "l"))
+    base: dict[str, tuple[Fraction, str]] = {
+        "g": (Fraction(1, 1000), "kg"), "kg": (Fraction(1), "kg"), "ml": (Fraction(1, 1000), "l")
+    }  # fmt: skip
+    factor, label = base.get(unit, (Fraction(1), "l"))
     amount = size * factor
     if amount <= 0:
         return None

@@ -62,7 +62,8 @@ class ScannerFeed:
 def optional(module: str, name: str) -> Callable[..., Any] | None:
     """A function of another part of the node, or None when that part is not installed."""
     try:
-        return getattr(importlib.import_module(module), name)
+        found: Callable[..., Any] = getattr(importlib.import_module(module), name)
+        return found
     except (ImportError, AttributeError):
         return None
 

@@ -22,6 +22,7 @@ import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +201,14 @@ class MqttLink:
         except OSError:
             return False
 
-    def _connected(self, client, userdata, flags, reason_code, properties) -> None:  # type: ignore[no-untyped-def]
+    def _connected(
+        self,
+        client: paho.Client,
+        userdata: object,
+        flags: paho.ConnectFlags,
+        reason_code: ReasonCode,
+        properties: Properties | None,
+    ) -> None:
         if reason_code.is_failure:
             log.warning("broker refused the connection: %s", reason_code)
             return
@@ -212,7 +220,14 @@ class MqttLink:
         if self._on_connect:
             self._on_connect()
 
-    def _disconnected(self, client, userdata, flags, reason_code, properties) -> None:  # type: ignore[no-untyped-def]
+    def _disconnected(
+        self,
+        client: paho.Client,
+        userdata: object,
+        flags: paho.DisconnectFlags,
+        reason_code: ReasonCode,
+        properties: Properties | None,
+    ) -> None:
         if self.connected:
             self.connected = False
             log.info("disconnected from broker: %s", reason_code)
@@ -222,9 +237,9 @@ class MqttLink:
         if self._on_disconnect:
             self._on_disconnect()
 
-    def _message(self, client, userdata, msg) -> None:  # type: ignore[no-untyped-def]
+    def _message(self, client: paho.Client, userdata: object, msg: paho.MQTTMessage) -> None:
         try:
-            self._on_message(msg.topic, msg.payload)
+            self._on_message(msg.topic, bytes(msg.payload))
         except Exception:  # a bad message must never kill the network thread
             log.exception("handling a message on %s failed", msg.topic)
 

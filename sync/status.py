@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from edge.services.context import Context
 from edge.store import outbox
 from sync import edge_store
+
+if TYPE_CHECKING:
+    from prometheus_client.core import Metric
 
 
 def sync_status(ctx: Context) -> dict[str, Any]:
@@ -40,7 +44,7 @@ class SyncCollector:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def collect(self):  # type: ignore[no-untyped-def]
+    def collect(self) -> Iterator[Metric]:
         from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
         from sync.agent import agent_for

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -144,10 +145,12 @@ class Emulator:
             raise Refused(cmd.ERR_BUSY)
         if self.faults.paper_out and command not in queries - {cmd.STATUS}:
             raise Refused(cmd.ERR_PAPER)
-        handler = getattr(self, "_" + command, None)
+        handler: Callable[[dict[str, str]], list[tuple[str, str]]] | None = getattr(
+            self, "_" + command, None
+        )
         if handler is None:
             raise Refused(cmd.ERR_UNKNOWN)
-        return handler(p)  # type: ignore[no-any-return]
+        return handler(p)
 
     # -- commands ---------------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ from devices.fiscal.posnet_link import LinkTimeout
 
 class _Handler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
-        emulator: Emulator = self.server.emulator  # type: ignore[attr-defined]
+        assert isinstance(self.server, EmulatorServer)
+        emulator = self.server.emulator
         reader = FrameReader()
         while True:
             try:

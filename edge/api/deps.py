@@ -20,7 +20,8 @@ _bearer = HTTPBearer(auto_error=False, description="token from POST /api/v1/sess
 # each per request (the session lookup is one indexed read of well under a millisecond); it moves
 # to a thread only when every reader is busy (edge/inline.py).
 async def get_ctx(request: Request) -> Context:
-    return request.app.state.ctx  # type: ignore[no-any-return]
+    ctx: Context = request.app.state.ctx
+    return ctx
 
 
 async def get_actor(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from edge.domain import pricing
 from edge.domain.approvals import BASKET, Approval
@@ -148,10 +148,10 @@ class Basket:
         self.lines.append(candidate)
         return candidate
 
-    def _replace(self, line_id: int, **changes: object) -> BasketLine:
+    def _replace(self, line_id: int, **changes: Any) -> BasketLine:
         self.ensure_open()
         old = self.line(line_id)
-        new = replace(old, **changes)  # type: ignore[arg-type]
+        new = replace(old, **changes)
         self.lines[self.lines.index(old)] = new
         return new
 

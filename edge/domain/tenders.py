@@ -8,8 +8,9 @@ from typing import Literal
 from edge.domain.errors import TenderMismatch
 
 # A till takes cash and card; "online" is how a web-shop order was paid, so a refund of it goes
-# back online rather than out of the drawer.
-TenderType = Literal["cash", "card", "online"]
+# back online rather than out of the drawer; "exchange" is the credit of goods returned and
+# exchanged, paying for the goods taken instead.
+TenderType = Literal["cash", "card", "online", "exchange"]
 
 
 @dataclass(frozen=True, slots=True)

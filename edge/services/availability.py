@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,7 +35,7 @@ def availability(ctx: Context, sku: str) -> Availability:
         return _availability(conn, sku)
 
 
-def _availability(conn, sku: str) -> Availability:  # type: ignore[no-untyped-def]
+def _availability(conn: sqlite3.Connection, sku: str) -> Availability:
     nearby = tuple(
         NearbyLevel(
             r["store_id"],

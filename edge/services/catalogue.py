@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,7 +74,7 @@ def get_product(ctx: Context, sku: str) -> ProductView:
     return _view(ctx, product, promos)
 
 
-def find(ctx: Context, conn, code: str) -> tuple[Product, Scan | None]:  # type: ignore[no-untyped-def]
+def find(ctx: Context, conn: sqlite3.Connection, code: str) -> tuple[Product, Scan | None]:
     """Resolves what a scanner or a cashier gave: a barcode or GS1 string, else a SKU typed in."""
     try:
         scan = decode(code, ctx.variable_rules)

@@ -9,14 +9,14 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from edge.domain import pricing, returns
 from edge.domain.catalogue import Unit
 from edge.domain.errors import InvalidInput, NotFound
 from edge.domain.pickups import OrderLine
 from edge.domain.returns import Original, Requested
-from edge.domain.tenders import Tender
+from edge.domain.tenders import Tender, TenderType
 from edge.services import hub_lookup, signed_qr
 from edge.services.context import Context
 from edge.store import catalogue_repo, orders_repo, returns_repo, sales_repo
@@ -38,7 +38,9 @@ def _tenders(raw: Any) -> tuple[Tender, ...]:
     out = []
     for t in raw or ():
         if isinstance(t, dict) and isinstance(t.get("amount"), int):
-            out.append(Tender(str(t.get("type")), t["amount"], t.get("reference")))  # type: ignore[arg-type]
+            # As the hub recorded it: a kind this node does not know is still the purchase's.
+            kind = cast(TenderType, str(t.get("type")))
+            out.append(Tender(kind, t["amount"], t.get("reference")))
     return tuple(out)
 
 

@@ -106,7 +106,7 @@ def create_return(
         )
         tenders = returns.refund_tenders(refund - credit, original, card_before, card_reference)
         if credit:
-            tenders.insert(0, Tender("exchange", credit, exchange_receipt))  # type: ignore[arg-type]
+            tenders.insert(0, Tender("exchange", credit, exchange_receipt))
         returns_repo.insert(
             conn,
             return_id,
@@ -167,7 +167,7 @@ def _exchange(
     credit = min(refund, total)
     if credit <= 0:
         raise Conflict("nothing to exchange: the refund or the new basket is empty")
-    paid = [Tender("exchange", credit, return_id), *tenders]  # type: ignore[arg-type]
+    paid = [Tender("exchange", credit, return_id), *tenders]
     sale = checkout.checkout(ctx, actor, basket_id, paid).sale
     return sale.receipt_no, credit
 

@@ -191,7 +191,7 @@ class Database:
     def read(self) -> Iterator[sqlite3.Connection]:
         """A read-only connection. Inside a write transaction on this thread, reads go through
         the writer so they see the transaction's own changes."""
-        if self._depth and self._write_lock._is_owned():  # type: ignore[attr-defined]
+        if self._depth and self._write_lock._is_owned():  # type: ignore[attr-defined]  # RLock's own test, untyped
             yield self._writer
             return
         if self._closed:

@@ -37,7 +37,7 @@ VIEWS: dict[str, Callable[[KioskScreen], None]] = {
 class KioskScreen:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.lang = ctx.settings.store.language
+        self.lang: str = ctx.settings.store.language
         self.last_touch = time.monotonic()
         self.idle_seconds = IDLE_SECONDS
         self.view = "attract"

@@ -108,10 +108,10 @@ class BasketActions(Payment):
             ui.button(self.w("apply"), on_click=done).props("unelevated no-caps").mark(
                 "apply-discount"
             )
-        values = await dialog
+        values: tuple[str, str, str, bool] | None = await dialog
         dialog.delete()
         self.focus_scan()
-        return values  # type: ignore[no-any-return]
+        return values
 
     async def open_discount(self) -> None:
         found = self._selected_line()

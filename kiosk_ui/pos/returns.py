@@ -198,10 +198,11 @@ class ReturnsPanel:
         service, actor = self.service, self.screen.actor
 
         def do(approver: tuple[str, str] | None) -> dict[str, Any]:
-            return service.create_return(  # type: ignore[no-any-return]
+            done: dict[str, Any] = service.create_return(
                 self.ctx, actor, requested, **self.ref, approver=approver,
                 card_reference=card_ref.strip() or None, idempotency_key=self.key,
             )  # fmt: skip
+            return done
 
         action = self._question(wanted).split("?")[0]
         ok, done = await self.screen.approved(action, do)

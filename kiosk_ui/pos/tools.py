@@ -5,7 +5,7 @@ without them says so instead of failing."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from nicegui import ui
 
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from kiosk_ui.pos.screen import PosScreen
 
 Approver = tuple[str, str]
+Part = Callable[..., Any]
+CashKind = Literal["in", "out"]
 
 
 class ToolsPanel:
@@ -46,7 +48,7 @@ class ToolsPanel:
             self._button(
                 "reprint",
                 self.reprint,
-                lambda _: self.reprint(self.ctx, (no.value or "").strip(), actor),  # type: ignore[misc]
+                lambda fn, _: fn(self.ctx, (no.value or "").strip(), actor),
             ).mark("reprint")
 
     def _reports_card(self) -> None:
@@ -56,17 +58,14 @@ class ToolsPanel:
             with ui.row().classes("gap-2"):
                 for kind in ("x", "z"):
 
-                    def call(approver: Approver | None, kind: str = kind) -> Any:
-                        assert self.report is not None
-                        return self.report(self.ctx, kind, actor.register, actor, approver)
+                    def call(fn: Part, approver: Approver | None, kind: str = kind) -> Any:
+                        return fn(self.ctx, kind, actor.register, actor, approver)
 
                     self._button(f"report_{kind}", self.report, call).mark(f"report-{kind}")
 
-                def daily(approver: Approver | None) -> Any:
-                    assert self.daily is not None
-                    return self.daily(self.ctx, actor, approver)
-
-                self._button("fiscal_daily", self.daily, daily).mark("fiscal-daily")
+                self._button("fiscal_daily", self.daily, lambda fn, a: fn(self.ctx, actor, a)).mark(
+                    "fiscal-daily"
+                )
             self.report_out = ui.column().classes("gap-0 w-full").mark("report-out")
 
     def _cash_card(self) -> None:
@@ -77,13 +76,14 @@ class ToolsPanel:
                 self._button(
                     "open_drawer",
                     self.drawer,
-                    lambda a: self.drawer(self.ctx, actor.register, actor, a),  # type: ignore[misc]
+                    lambda fn, a: fn(self.ctx, actor.register, actor, a),
                 ).mark("drawer")
                 amount = ui.input(self.w("amount")).props("outlined inputmode=decimal")
                 amount.classes("w-48").mark("cash-amount")
                 reason = ui.input(self.w("cash_reason")).props("outlined")
                 reason.classes("w-72").mark("cash-reason")
-                for kind in ("in", "out"):
+                kinds: tuple[CashKind, ...] = ("in", "out")
+                for kind in kinds:
                     ui.button(
                         self.w(f"cash_{kind}"),
                         on_click=lambda k=kind: self._cash(
@@ -94,12 +94,17 @@ class ToolsPanel:
     async def scanned(self, code: str) -> None:
         self.screen.say(self.w("scanned_elsewhere", code=code), error=True)
 
-    def _button(self, key: str, present: Any, call: Callable[[Approver | None], Any]) -> ui.button:
-        button = ui.button(self.w(key), on_click=lambda: self._run(key, call))
-        button.props("unelevated no-caps")
-        if present is None:
+    def _button(
+        self, key: str, fn: Part | None, call: Callable[[Part, Approver | None], Any]
+    ) -> ui.button:
+        """A button for a function of another part of the node, disabled when the node runs
+        without that part."""
+        button = ui.button(self.w(key)).props("unelevated no-caps")
+        if fn is None:
             button.disable()
             button.tooltip(self.w("no_devices_part"))
+        else:
+            button.on_click(lambda: self._run(key, lambda a: call(fn, a)))
         return button
 
     async def _run(self, key: str, call: Callable[[Approver | None], Any]) -> None:
@@ -117,7 +122,7 @@ class ToolsPanel:
         if key.startswith("report_"):
             show_report(self.report_out, (result or {}).get("report") or {}, self.screen)
 
-    async def _cash(self, kind: str, text: str, reason: str) -> None:
+    async def _cash(self, kind: CashKind, text: str, reason: str) -> None:
         actor, cur = self.screen.actor, self.ctx.currency
         try:
             amount = fmt.parse_amount(text)
@@ -127,7 +132,7 @@ class ToolsPanel:
 
         def call(approver: Approver | None) -> Any:
             return cash.move_cash(
-                self.ctx, actor, actor.register, kind, amount, reason, approver  # type: ignore[arg-type]
+                self.ctx, actor, actor.register, kind, amount, reason, approver
             )  # fmt: skip
 
         action = self.w(f"act_cash_{kind}", amount=fmt.money(amount, cur))

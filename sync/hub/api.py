@@ -29,7 +29,8 @@ router = APIRouter()
 
 
 def get_hub(request: Request) -> Hub:
-    return request.app.state.hub  # type: ignore[no-any-return]
+    hub: Hub = request.app.state.hub
+    return hub
 
 
 HubDep = Annotated[Hub, Depends(get_hub)]
