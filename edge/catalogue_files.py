@@ -4,7 +4,8 @@ A row is validated whole; one bad row rejects the file with its line number, so 
 all or nothing. Shared by the edge node (`store-edge catalog import`) and the hub.
 
 A promotion row is a JSON object with `"type": "promotion"` (or a `promotion_id`), or a CSV row
-whose `promotion_id` column is filled; `"active": false` ends (removes) the promotion."""
+whose `promotion_id` column is filled; `"active": false` ends (removes) the promotion. Loyalty
+earning rule rows (`"type": "loyalty_rule"` or a `rule_id`) are read by edge/loyalty_files.py."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -26,25 +27,15 @@ from pydantic import (
     field_validator,
 )
 
-from edge.domain import text
 from edge.domain.barcodes import has_valid_check_digit, normalize_gtin
 from edge.domain.catalogue import Product, Promotion, Unit
 from edge.domain.errors import InvalidInput
 from edge.domain.vat import VatRate
+from edge.file_fields import moment as _moment
+from edge.file_fields import plain as _plain
+from edge.loyalty_files import RuleRow, is_loyalty_rule, rule_row
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
-MULTILINE = frozenset({"desc_pl", "desc_en"})  # descriptions may hold line breaks
-
-
-def _plain(value: Any, field: str) -> Any:
-    """Catalogue text from any source refuses control characters (edge/domain/text.py): a
-    product's name ends up on receipts, where ESC and GS bytes are printer commands."""
-    if isinstance(value, str):
-        try:
-            return text.check_plain(value, field, multiline=field in MULTILINE)
-        except InvalidInput as exc:
-            raise ValueError(exc.detail) from None
-    return value
 
 
 _UNITS: dict[str, Unit] = {"szt": "pcs", "szt.": "pcs", "pcs": "pcs", "kg": "kg"}
@@ -135,25 +126,6 @@ class ProductRecord(BaseModel):
             image=self.image,
             active=self.active,
         )
-
-
-def _moment(value: Any) -> Any:
-    """ISO date or date-time; a naive one is taken as UTC (a promotion's clock must be aware)."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            try:
-                moment = datetime.combine(date.fromisoformat(value), datetime.min.time())
-            except ValueError:
-                raise ValueError(f"{value!r} is not an ISO date or date-time") from None
-    else:
-        raise ValueError(f"{value!r} is not an ISO date or date-time")
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class PromotionRecord(BaseModel):
@@ -251,6 +223,7 @@ class PromotionRow:
 class Contents:
     products: list[Product] = field(default_factory=list)
     promotions: list[PromotionRow] = field(default_factory=list)
+    loyalty_rules: list[RuleRow] = field(default_factory=list)
 
 
 def is_promotion(raw: dict[str, Any]) -> bool:
@@ -324,8 +297,16 @@ def read(data: bytes, fmt: str) -> Contents:
     out = Contents()
     seen: set[str] = set()
     seen_promos: set[str] = set()
+    seen_rules: set[str] = set()
     for line_no, raw in rows:
         where = f"line {line_no}"
+        if is_loyalty_rule(raw):
+            rule = rule_row(raw, line_no)
+            if rule.id in seen_rules:
+                raise InvalidInput(f"{where}: loyalty rule {rule.id} appears twice")
+            seen_rules.add(rule.id)
+            out.loyalty_rules.append(rule)
+            continue
         if is_promotion(raw):
             promo = promotion_of(raw, where)
             pid = promo.id if promo else str(raw.get("id") or raw.get("promotion_id"))
@@ -374,7 +355,7 @@ def _csv_dict_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     names = set(reader.fieldnames or ())
-    if "sku" not in names and "promotion_id" not in names:  # an "end these promotions" file
+    if not names & {"sku", "promotion_id", "rule_id"}:  # an "end these promotions" file
         raise InvalidInput("line 1: CSV header must name the columns (sku, name_pl, price, vat…)")
     for raw in reader:
         if None in raw:
