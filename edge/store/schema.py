@@ -414,3 +414,19 @@ def _login_throttle(db: sqlite_utils.Database) -> None:
         blocked_until TEXT
     );
     """)
+
+
+@edge_migrations(50, "loyalty_rules")
+def _loyalty_rules(db: sqlite_utils.Database) -> None:
+    # Earning rules from the catalogue (edge/loyalty_files.py): the till earns as the hub does.
+    db.executescript("""
+    CREATE TABLE loyalty_rules (
+        id TEXT PRIMARY KEY,
+        points_per_zl INTEGER NOT NULL,
+        multiplier INTEGER NOT NULL,
+        sku TEXT,
+        category TEXT,
+        starts TEXT,
+        ends TEXT
+    );
+    """)
