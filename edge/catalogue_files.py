@@ -279,21 +279,31 @@ def parse(data: bytes, fmt: str) -> Iterator[Product]:
     yield from read(data, fmt).products
 
 
-def read(data: bytes, fmt: str) -> Contents:
-    """Products and promotion rows of a file, all validated; InvalidInput names the line of the
-    first bad row (nothing is returned then)."""
+CATALOGUE_HEADER = frozenset({"sku", "promotion_id", "rule_id"})
+
+
+def file_rows(
+    data: bytes, fmt: str, *, header: frozenset[str] = CATALOGUE_HEADER, what: str = "catalogue"
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, row) of a CSV or JSON Lines file; a CSV header must name one of `header`.
+    Also read this way: the CRM's customer files (sync/hub/customers.py)."""
     if len(data) > MAX_FILE_BYTES:
-        raise InvalidInput("catalogue file is too large")
+        raise InvalidInput(f"{what} file is too large")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput("catalogue file is not UTF-8") from None
+        raise InvalidInput(f"{what} file is not UTF-8") from None
     if fmt == "jsonl":
-        rows: Iterator[tuple[int, dict[str, Any]]] = _jsonl_rows(text)
-    elif fmt == "csv":
-        rows = _csv_rows(text)
-    else:
-        raise InvalidInput(f"unknown catalogue format {fmt!r} (csv or jsonl)")
+        return _jsonl_rows(text)
+    if fmt == "csv":
+        return _csv_rows(text, header)
+    raise InvalidInput(f"unknown {what} format {fmt!r} (csv or jsonl)")
+
+
+def read(data: bytes, fmt: str) -> Contents:
+    """Products and promotion rows of a file, all validated; InvalidInput names the line of the
+    first bad row (nothing is returned then)."""
+    rows = file_rows(data, fmt)
     out = Contents()
     seen: set[str] = set()
     seen_promos: set[str] = set()
@@ -338,16 +348,16 @@ def _jsonl_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         yield n, raw
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_rows(text: str, header: frozenset[str]) -> Iterator[tuple[int, dict[str, Any]]]:
     line = 1
     try:
-        for line, raw in _csv_dict_rows(text):
+        for line, raw in _csv_dict_rows(text, header):
             yield line, raw
     except csv.Error as exc:  # e.g. a field over the csv module's size limit
         raise InvalidInput(f"after line {line}: unreadable CSV ({exc})") from None
 
 
-def _csv_dict_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_dict_rows(text: str, header: frozenset[str]) -> Iterator[tuple[int, dict[str, Any]]]:
     sample = text[:4096]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -355,8 +365,10 @@ def _csv_dict_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     names = set(reader.fieldnames or ())
-    if not names & {"sku", "promotion_id", "rule_id"}:  # an "end these promotions" file
-        raise InvalidInput("line 1: CSV header must name the columns (sku, name_pl, price, vat…)")
+    if not names & header:  # e.g. promotion_id alone: an "end these promotions" file
+        raise InvalidInput(
+            f"line 1: CSV header must name the columns ({', '.join(sorted(header))}…)"
+        )
     for raw in reader:
         if None in raw:
             raise InvalidInput(f"line {reader.line_num}: more fields than the header names")

@@ -28,6 +28,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
+from sync.hub import loyalty_apply
 from sync.hub.store import events as events_repo
 from sync.hub.store import orders as orders_repo
 from sync.hub.store import sales as sales_repo
@@ -306,11 +307,13 @@ def _return(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -
     original = d.get("original") or {}
     kind, ref = original.get("kind", "none"), original.get("ref")
     reasons = []
+    before: dict[str, tuple[int, int]] = {}
     for ln in d["lines"]:
         sku, qty = str(ln["sku"]), int(ln["qty"])
         if kind == "sale" and ref:
             _flush_sales(tx, w)  # a return may come in the same group as its sale
             sold, returned = sales_repo.sold_and_returned(tx, ref, sku)
+            before.setdefault(sku, (sold, returned))
             sales_repo.spread_return(tx, ref, sku, qty)
         elif kind == "order" and ref:
             sold, returned = orders_repo.ordered_and_returned(tx, ref, sku)
@@ -330,8 +333,14 @@ def _return(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -
         reasons=reasons,
         body=json.dumps(d),
     )
+    loyalty_apply.returned(tx, store_id, d, ev.at, before)
     if reasons:
         log.warning("over-return %s at %s: %s", d["return_id"], store_id, "; ".join(reasons))
+
+
+def _loyalty_earned(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
+    _flush_sales(tx, w)  # the sale it earns for came before it, maybe in this group
+    loyalty_apply.earned(tx, store_id, ev.data, ev.at)
 
 
 def _flush_sales(tx: Tx, w: _Writes) -> None:
@@ -346,4 +355,5 @@ HANDLERS: dict[str, Handler] = {
     "order.status": _order_status,
     "order.requested": _order_requested,
     "return.completed": _return,
+    "loyalty.earned": _loyalty_earned,
 }

@@ -1,0 +1,66 @@
+"""Loyalty events at the hub, applied with the rest of a store's stream (sync/hub/apply.py):
+each becomes one ledger entry keyed by its source, so a sale resent under a new sequence
+number, a duplicated batch or a replayed backup never earns twice.
+
+- `loyalty.earned` (written by the till in the sale's own transaction): the sale's points, per
+  line; the sale is linked to the customer for their history.
+- a return of such a sale (`return.completed`, at any store) takes back the points of what is
+  returned, in proportion (edge/domain/loyalty.py).
+- `loyalty.redeemed`: points spent (online: authorised by the hub before; offline: within the
+  store's daily limit). Never refused here: the past is recorded, an overdraft flagged."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from edge.domain import loyalty
+from edge.domain.loyalty import Entry, ReturnedLine
+from sync.hub.store import customers as customers_repo
+from sync.hub.store import loyalty as loyalty_repo
+from sync.hub.store.port import Tx, utc_iso
+
+log = logging.getLogger(__name__)
+
+
+def earned(tx: Tx, store_id: str, d: dict[str, Any], at: str) -> None:
+    customer_id, receipt_no = str(d["customer_id"]), str(d["receipt_no"])
+    lines = [
+        {"sku": str(ln["sku"]), "qty": int(ln["qty"]), "points": int(ln["points"])}
+        for ln in d.get("lines") or []
+    ]
+    points = sum(ln["points"] for ln in lines)
+    entry = Entry(customer_id, "sale", receipt_no, points)
+    at = utc_iso(d.get("at", at))
+    if not loyalty_repo.add_entry(
+        tx, entry, at=at, store_id=store_id, offline=bool(d.get("offline")), lines=lines
+    ):
+        log.info("sale %s already earned its points", receipt_no)
+    customers_repo.link_sale(tx, receipt_no, customer_id)
+
+
+def returned(
+    tx: Tx, store_id: str, d: dict[str, Any], at: str, before: dict[str, tuple[int, int]]
+) -> None:
+    """`before`: (sold, returned before this return) of each returned SKU of the sale."""
+    original = d.get("original") or {}
+    if original.get("kind") != "sale" or not original.get("ref"):
+        return
+    sale = loyalty_repo.entry(tx, "sale", str(original["ref"]))
+    if sale is None:
+        return  # not a member's sale (or its points are not known yet)
+    earned_by_sku: dict[str, int] = {}
+    for ln in json.loads(sale["lines"] or "[]"):
+        earned_by_sku[ln["sku"]] = earned_by_sku.get(ln["sku"], 0) + int(ln["points"])
+    lines = [
+        ReturnedLine(earned_by_sku.get(sku, 0), sold, back, int(ln["qty"]))
+        for ln in d["lines"]
+        for sku in [str(ln["sku"])]
+        for sold, back in [before.get(sku, (0, 0))]
+    ]
+    customer_id = str(sale["customer_id"])
+    return_id = str(d["return_id"])
+    entry = loyalty.return_entry(customer_id, return_id, lines)
+    loyalty_repo.add_entry(tx, entry, at=utc_iso(d.get("at", at)), store_id=store_id)
+    customers_repo.link_return(tx, return_id, customer_id)
