@@ -45,3 +45,14 @@ def replace_rules(conn: sqlite3.Connection, rules: list[EarningRule]) -> None:
 
 def all_rules(conn: sqlite3.Connection) -> list[EarningRule]:
     return [_rule(r) for r in conn.execute("SELECT * FROM loyalty_rules ORDER BY id")]
+
+
+def categories_of(conn: sqlite3.Connection, skus: Iterable[str]) -> dict[str, str]:
+    wanted = sorted(set(skus))
+    if not wanted:
+        return {}
+    rows = conn.execute(
+        f"SELECT sku, category FROM products WHERE sku IN ({','.join('?' * len(wanted))})",
+        wanted,
+    )
+    return {r["sku"]: r["category"] or "" for r in rows}

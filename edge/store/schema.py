@@ -430,3 +430,38 @@ def _loyalty_rules(db: sqlite_utils.Database) -> None:
         ends TEXT
     );
     """)
+
+
+@edge_migrations(51, "customers")
+def _customers(db: sqlite_utils.Database) -> None:
+    # Customers seen at this store (cached for [loyalty] cache_days, for lookups while the
+    # hub is unreachable), the customer a basket carries, and what each member's sale earned.
+    db.executescript("""
+    CREATE TABLE customers_cache (
+        customer_id TEXT PRIMARY KEY,
+        card TEXT,
+        phone TEXT,
+        name TEXT NOT NULL DEFAULT '',
+        points INTEGER NOT NULL DEFAULT 0,
+        consents TEXT NOT NULL DEFAULT '{}',
+        history TEXT NOT NULL DEFAULT '[]',  -- the hub's last page, shown with its age offline
+        fetched_at TEXT NOT NULL,
+        seen_at TEXT NOT NULL
+    );
+    CREATE INDEX customers_cache_card ON customers_cache (card);
+    CREATE INDEX customers_cache_phone ON customers_cache (phone);
+    CREATE TABLE basket_customers (
+        basket_id TEXT PRIMARY KEY,
+        customer_id TEXT,
+        card TEXT,
+        attached_at TEXT NOT NULL
+    );
+    CREATE TABLE sale_loyalty (
+        receipt_no TEXT PRIMARY KEY,
+        customer_id TEXT,
+        card TEXT,
+        points INTEGER NOT NULL,
+        balance INTEGER,
+        balance_as_of TEXT
+    );
+    """)

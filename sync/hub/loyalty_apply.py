@@ -25,7 +25,17 @@ log = logging.getLogger(__name__)
 
 
 def earned(tx: Tx, store_id: str, d: dict[str, Any], at: str) -> None:
-    customer_id, receipt_no = str(d["customer_id"]), str(d["receipt_no"])
+    """A card sold to offline, for a customer the store had not seen, names only the card:
+    its holder is found here. A card nobody holds earns nothing (logged)."""
+    receipt_no = str(d["receipt_no"])
+    customer_id = d.get("customer_id")
+    if not customer_id:
+        holder = customers_repo.find(tx, card=str(d["card"]))
+        if holder is None or holder["erased_at"] is not None:
+            log.warning("sale %s: no customer holds card %s", receipt_no, d["card"])
+            return
+        customer_id = holder["customer_id"]
+    customer_id = str(customer_id)
     lines = [
         {"sku": str(ln["sku"]), "qty": int(ln["qty"]), "points": int(ln["points"])}
         for ln in d.get("lines") or []

@@ -1,0 +1,41 @@
+"""Customers at the till: attach one to a basket by card or phone, and look one up (the hub's
+answer, or the customers seen at this store with the age of what is shown)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import ConfigDict, Field
+
+from edge.api.deps import ActorDep, CtxDep
+from edge.api.schemas import PlainText
+from edge.services import customers
+
+router = APIRouter(tags=["customers"])
+
+
+class CustomerIn(PlainText):
+    model_config = ConfigDict(extra="forbid")
+    card: str | None = Field(None, max_length=32)
+    phone: str | None = Field(None, max_length=32)
+
+
+@router.post("/baskets/{basket_id}/customer")
+def attach_customer(
+    ctx: CtxDep, _actor: ActorDep, basket_id: str, body: CustomerIn
+) -> dict[str, Any]:
+    """`{"card": …}` (scanned: plastic or the app's QR) or `{"phone": …}`: the sale earns the
+    customer's points. A card works offline; a phone only for a customer seen here."""
+    return customers.attach(ctx, basket_id, body.card, body.phone)
+
+
+@router.get("/customers/lookup")
+def lookup(
+    ctx: CtxDep,
+    _actor: ActorDep,
+    card: Annotated[str | None, Query(max_length=32)] = None,
+    phone: Annotated[str | None, Query(max_length=32)] = None,
+) -> dict[str, Any]:
+    """{customer, history, source: "hub" or "cache", as_of, age_s}."""
+    return customers.lookup(ctx, card, phone)

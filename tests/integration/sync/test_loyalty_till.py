@@ -1,0 +1,172 @@
+"""Customers at the till, with a real broker, a hub served over HTTP and nodes: a card sale
+earns at the hub once; the node answers lookups from the hub, or from the customers seen there
+(with their age) when the hub cannot answer; a card sold to offline earns once it arrives."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from edge.app import create_app
+from edge.config import load_settings
+from sync.hub.service import Hub
+from tests.conftest import login
+from tests.integration.sync.brokers import Broker, free_port
+from tests.integration.sync.conftest import FAST_SYNC, hub_settings
+from tests.integration.sync.hub_server import serving
+from tests.waiting import wait_until
+
+CARD = "2900000000018"
+NEVER_SEEN_CARD = "2900000000025"
+ANNA = {"customer_id": "C-ANNA", "card": CARD, "phone": "600100200", "name": "Anna",
+        "consents": {"marketing": False, "history": True}}  # fmt: skip
+BOLEK = {"customer_id": "C-BOLEK", "card": NEVER_SEEN_CARD, "name": "Bolek"}
+SKU = "DAI-011-11"  # 4.49 zł in the demo catalogue, no promotion
+
+
+@pytest.fixture
+def crm(tmp_path: Path, broker: Broker) -> Iterator[tuple[Hub, str]]:
+    hub = Hub(hub_settings(tmp_path / "hub", broker.url))
+    with serving(hub) as url:
+        rows = "\n".join(json.dumps(r) for r in (ANNA, BOLEK))
+        r = httpx.post(f"{url}/api/v1/customers/import", content=rows,
+                       headers={"content-type": "application/x-ndjson"})  # fmt: skip
+        assert r.status_code == 200, r.text
+        rule = json.dumps({"type": "loyalty_rule", "id": "base", "points_per_zl": 2})
+        r = httpx.post(f"{url}/api/v1/catalog/import", content=rule,
+                       headers={"content-type": "application/x-ndjson"})  # fmt: skip
+        assert r.status_code == 200, r.text
+        yield hub, url
+
+
+def _node(tmp_path: Path, broker: Broker, store_id: str, hub_url: str) -> TestClient:
+    settings = load_settings(
+        None,
+        {
+            "data_dir": tmp_path / store_id,
+            "store": {"id": store_id},
+            "broker": {"url": broker.url, "hub_key": tmp_path / "hub" / "hub.pub"},
+            "sync": FAST_SYNC,
+            "hub": {"url": hub_url, "timeout_s": 2.0},
+        },
+    )
+    return TestClient(create_app(settings, ui=False))
+
+
+def _points(url: str, customer_id: str) -> int:
+    return int(httpx.get(f"{url}/api/v1/customers/{customer_id}").json()["points"])
+
+
+def _has_rules(client: TestClient) -> bool:
+    status = client.get("/api/v1/sync/status").json()
+    return int(status["catalogue_version"]) >= 2
+
+
+def _sell_to(client: TestClient, auth: dict[str, str], who: dict[str, str]) -> dict[str, Any]:
+    basket = client.post("/api/v1/baskets", headers=auth).json()
+    r = client.post(f"/api/v1/baskets/{basket['id']}/lines", json={"sku": SKU, "qty": 2},
+                    headers=auth)  # fmt: skip
+    assert r.status_code == 201, r.text
+    attached = client.post(f"/api/v1/baskets/{basket['id']}/customer", json=who, headers=auth)
+    assert attached.status_code == 200, attached.text
+    total = r.json()["total"]
+    paid = client.post(
+        f"/api/v1/baskets/{basket['id']}/checkout",
+        headers=auth,
+        json={"tenders": [{"type": "card", "amount": total, "reference": "T"}]},
+    )
+    assert paid.status_code == 201, paid.text
+    return {"attached": attached.json()["customer"], **paid.json()}  # fmt: skip
+
+
+def test_a_card_sale_earns_once_at_the_hub_and_the_till_sees_it(
+    crm: tuple[Hub, str], broker: Broker, tmp_path: Path
+) -> None:
+    _, url = crm
+    with _node(tmp_path, broker, "A", url) as a:
+        auth = login(a)
+        wait_until(lambda: _has_rules(a), what="the loyalty rules at store A")
+        sale = _sell_to(a, auth, {"card": CARD})
+        assert sale["attached"]["id"] == "C-ANNA" and sale["attached"]["source"] == "hub"
+        # 2 × 4.49 zł = 8.98 zł at 2 points per złoty: 17 points (whole points, rounded down)
+        assert sale["customer"]["id"] == "C-ANNA"
+        assert (sale["customer"]["points_earned"], sale["customer"]["points_balance"]) == (17, 17)
+        wait_until(lambda: _points(url, "C-ANNA") == 17, what="Anna's points at the hub")
+        history = httpx.get(f"{url}/api/v1/customers/C-ANNA/history").json()["items"]
+        assert {(i["kind"], i.get("store_id")) for i in history} == {("sale", "A"), ("points", "A")}
+
+        found = a.get("/api/v1/customers/lookup", params={"phone": "600-100-200"}, headers=auth)
+        assert found.status_code == 200, found.text
+        body = found.json()
+        assert body["source"] == "hub" and body["customer"]["points"] == 17
+        assert [i["kind"] for i in body["history"]][:1] in (["sale"], ["points"])
+
+
+def test_offline_the_node_answers_from_the_customers_it_has_seen_with_their_age(
+    broker: Broker, tmp_path: Path, crm: tuple[Hub, str]
+) -> None:
+    _, url = crm
+    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens: the hub is unreachable
+    with _node(tmp_path, broker, "B", url) as b:
+        auth = login(b)
+        assert (
+            b.get("/api/v1/customers/lookup", params={"card": CARD}, headers=auth).json()["source"]
+            == "hub"
+        )
+    with _node(tmp_path, broker, "B", dead) as b:
+        auth = login(b)
+        r = b.get("/api/v1/customers/lookup", params={"card": CARD}, headers=auth)
+        assert r.status_code == 200, r.text
+        assert r.json()["source"] == "cache" and r.json()["age_s"] >= 0
+        assert r.json()["customer"]["customer_id"] == "C-ANNA"
+        # Bolek was never seen here: not known offline (and never the whole customer base).
+        r = b.get("/api/v1/customers/lookup", params={"card": NEVER_SEEN_CARD}, headers=auth)
+        assert r.status_code == 503 and r.json()["code"] == "hub-unavailable"
+        # A phone nobody here has seen cannot be attached offline; a card can.
+        basket = b.post("/api/v1/baskets", headers=auth).json()
+        r = b.post(f"/api/v1/baskets/{basket['id']}/customer", json={"phone": "601000000"},
+                   headers=auth)  # fmt: skip
+        assert r.status_code == 503
+
+
+def test_a_card_sold_to_offline_earns_once_when_the_event_arrives(
+    crm: tuple[Hub, str], broker: Broker, tmp_path: Path
+) -> None:
+    _, url = crm
+    dead = f"http://127.0.0.1:{free_port()}"
+    with _node(tmp_path, broker, "C", dead) as c:
+        auth = login(c)
+        wait_until(lambda: _has_rules(c), what="the loyalty rules at store C")
+        broker.stop()  # store C is cut off from the hub altogether
+        sale = _sell_to(c, auth, {"card": NEVER_SEEN_CARD})
+        assert sale["attached"] == {
+            "id": None, "card": NEVER_SEEN_CARD, "name": "", "points_balance": None,
+            "source": "card", "as_of": None,
+        }  # fmt: skip
+        assert sale["customer"] == {
+            "id": None, "points_earned": 17, "points_balance": None, "balance_as_of": None
+        }  # fmt: skip
+        assert _points(url, "C-BOLEK") == 0
+        broker.start()
+        wait_until(lambda: _points(url, "C-BOLEK") == 17, what="Bolek's points after reconnect")
+        wait_until(lambda: c.get("/api/v1/sync/status").json()["outbox_depth"] == 0)
+    assert _points(url, "C-BOLEK") == 17
+
+
+def test_a_card_under_another_prefix_or_with_a_bad_check_digit_is_refused(
+    crm: tuple[Hub, str], broker: Broker, tmp_path: Path
+) -> None:
+    _, url = crm
+    with _node(tmp_path, broker, "A", url) as a:
+        auth = login(a)
+        basket = a.post("/api/v1/baskets", headers=auth).json()
+        for card in ("2900000000015", "5900000000015", "29"):
+            r = a.post(f"/api/v1/baskets/{basket['id']}/customer", json={"card": card},
+                       headers=auth)  # fmt: skip
+            assert r.status_code == 422 and "loyalty card" in r.json()["detail"], r.text
