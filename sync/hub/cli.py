@@ -186,3 +186,12 @@ def hub_backup(
     finally:
         hub.close()
     typer.echo(f"hub backup written to {written}")
+
+
+def _register_subapps() -> None:
+    from sync.hub.cli_tokens import token_app  # imports this module: registered once it exists
+
+    hub_app.add_typer(token_app, name="token")
+
+
+_register_subapps()

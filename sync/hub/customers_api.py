@@ -1,5 +1,6 @@
-"""The hub's customer routes, on one router so that one guard covers them all: import (scope
-`crm`) and reads (`read`/`store`) under /api/v1/customers."""
+"""The hub's customer routes under /api/v1/customers: import (scope `crm`), reads (`read`, a
+store's `store` token, the CRM's `crm`; a customer's orders also the web shop's `orders`).
+What a store looks up is signed for that store (sync/hub/lookups.py), like receipts."""
 
 from __future__ import annotations
 
@@ -7,10 +8,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from sync.hub import customers
+from sync.hub import customers, lookups
+from sync.hub.api_auth import require_scope
 from sync.hub.service import Hub
+from sync.hub.tokens import Caller, Scope
 
 customers_router = APIRouter(prefix="/customers", tags=["customers"])
+CRM = [require_scope(Scope.CRM)]
+Reader = Annotated[Caller, require_scope(Scope.READ, Scope.STORE, Scope.CRM)]
+OrdersReader = Annotated[Caller, require_scope(Scope.READ, Scope.STORE, Scope.CRM, Scope.ORDERS)]
 
 
 def _hub(request: Request) -> Hub:
@@ -20,7 +26,7 @@ def _hub(request: Request) -> Hub:
 HubDep = Annotated[Hub, Depends(_hub)]
 
 
-@customers_router.post("/import")
+@customers_router.post("/import", dependencies=CRM)
 async def import_customers(request: Request, hub: HubDep) -> dict[str, int]:
     """CSV or JSON Lines (by Content-Type or the `filename` query), all or nothing: rows
     {customer_id, card, phone, name, email, consents: {marketing, history}}."""
@@ -35,15 +41,20 @@ async def import_customers(request: Request, hub: HubDep) -> dict[str, int]:
 @customers_router.get("/lookup")
 def lookup(
     hub: HubDep,
+    caller: Reader,
     card: Annotated[str | None, Query(max_length=32)] = None,
     phone: Annotated[str | None, Query(max_length=32)] = None,
 ) -> dict[str, Any]:
+    """A customer by card or phone, with points; signed for the store that asks."""
     with hub.storage.read() as tx:
-        return customers.lookup(tx, card=card, phone=phone, prefix=hub.settings.loyalty.card_prefix)
+        found = customers.lookup(
+            tx, card=card, phone=phone, prefix=hub.settings.loyalty.card_prefix
+        )
+    return lookups.signed(hub.key, "customer", card or phone or "", found, caller)
 
 
 @customers_router.get("/{customer_id}")
-def customer(customer_id: str, hub: HubDep) -> dict[str, Any]:
+def customer(customer_id: str, hub: HubDep, _caller: Reader) -> dict[str, Any]:
     with hub.storage.read() as tx:
         return customers.customer(tx, customer_id)
 
@@ -52,15 +63,17 @@ def customer(customer_id: str, hub: HubDep) -> dict[str, Any]:
 def history(
     customer_id: str,
     hub: HubDep,
+    caller: Reader,
     limit: Annotated[int, Query(ge=1, le=customers.MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """Sales at any store, online orders, returns and points, newest first."""
     with hub.storage.read() as tx:
-        return customers.history(tx, customer_id, limit=limit, offset=offset)
+        page = customers.history(tx, customer_id, limit=limit, offset=offset)
+    return lookups.signed(hub.key, "customer-history", customer_id, page, caller)
 
 
 @customers_router.get("/{customer_id}/orders")
-def orders(customer_id: str, hub: HubDep) -> list[dict[str, Any]]:
+def orders(customer_id: str, hub: HubDep, _caller: OrdersReader) -> list[dict[str, Any]]:
     with hub.storage.read() as tx:
         return customers.orders(tx, customer_id)

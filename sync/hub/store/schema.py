@@ -238,6 +238,26 @@ def _order_terms(tx: Tx, storage: Storage) -> None:
     )
 
 
+@migration(3, "api_tokens")
+def _api_tokens(tx: Tx, storage: Storage) -> None:
+    # Who may call the hub's HTTP API: only a hash of each token is kept (the token is shown
+    # once, at creation); a store's token is bound to its store id.
+    run_ddl(
+        tx,
+        storage,
+        """
+        CREATE TABLE hub_api_tokens (
+            name text PRIMARY KEY,
+            token_hash text NOT NULL UNIQUE,
+            scopes jsonb NOT NULL,
+            store_id text,
+            created_at timestamptz NOT NULL,
+            last_used_at timestamptz
+        )
+        """,
+    )
+
+
 @migration(40, "loyalty_rules")
 def _loyalty_rules(tx: Tx, storage: Storage) -> None:
     # Earning rules arrive in catalogue files like promotions (edge/loyalty_files.py); a

@@ -12,10 +12,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from sync.hub.api import create_hub_app
 from sync.hub.service import Hub
 from sync.protocol import EventBatch, EventRecord
-from tests.integration.sync.conftest import hub_settings
+from tests.integration.sync.conftest import hub_client, hub_settings
 
 CARD = "2900000000018"  # EAN-13 under the default prefix "29"
 OTHER_CARD = "2900000000025"
@@ -28,7 +27,7 @@ ANNA = {
 @pytest.fixture
 def api(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     hub = Hub(hub_settings(tmp_path / "hub", None, database={"url": database_url}))
-    with TestClient(create_hub_app(hub, run=False)) as client:
+    with hub_client(hub, run=False) as client:
         yield client
     hub.close()
 
@@ -53,7 +52,9 @@ def test_an_import_is_all_or_nothing_and_names_the_bad_line(api: TestClient) -> 
     assert got == {**ANNA, "phone": "+48600100200", "points": 0}
     by_phone = api.get("/api/v1/customers/lookup", params={"phone": "0048 600-100-200"}).json()
     assert by_phone["customer_id"] == "C-ANNA"
-    assert api.get("/api/v1/customers/lookup", params={"card": CARD}).json() == got
+    by_card = api.get("/api/v1/customers/lookup", params={"card": CARD}).json()
+    assert by_card["signed_for"]["kind"] == "customer"  # signed like a receipt lookup
+    assert {k: v for k, v in by_card.items() if k not in ("signed_for", "signature")} == got
 
 
 def test_csv_names_consents_as_columns_and_a_later_import_updates(api: TestClient) -> None:

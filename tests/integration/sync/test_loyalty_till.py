@@ -16,9 +16,10 @@ from fastapi.testclient import TestClient
 from edge.app import create_app
 from edge.config import load_settings
 from sync.hub.service import Hub
+from sync.hub.tokens import Scope
 from tests.conftest import login
 from tests.integration.sync.brokers import Broker, free_port
-from tests.integration.sync.conftest import FAST_SYNC, hub_settings
+from tests.integration.sync.conftest import FAST_SYNC, OFFICE, bearer, hub_settings, hub_token
 from tests.integration.sync.hub_server import serving
 from tests.waiting import wait_until
 
@@ -34,18 +35,22 @@ SKU = "DAI-011-11"  # 4.49 zł in the demo catalogue, no promotion
 def crm(tmp_path: Path, broker: Broker) -> Iterator[tuple[Hub, str]]:
     hub = Hub(hub_settings(tmp_path / "hub", broker.url))
     with serving(hub) as url:
+        office = {**bearer(hub_token(hub, *OFFICE)), "content-type": "application/x-ndjson"}
         rows = "\n".join(json.dumps(r) for r in (ANNA, BOLEK))
-        r = httpx.post(f"{url}/api/v1/customers/import", content=rows,
-                       headers={"content-type": "application/x-ndjson"})  # fmt: skip
+        r = httpx.post(f"{url}/api/v1/customers/import", content=rows, headers=office)
         assert r.status_code == 200, r.text
         rule = json.dumps({"type": "loyalty_rule", "id": "base", "points_per_zl": 2})
-        r = httpx.post(f"{url}/api/v1/catalog/import", content=rule,
-                       headers={"content-type": "application/x-ndjson"})  # fmt: skip
+        r = httpx.post(f"{url}/api/v1/catalog/import", content=rule, headers=office)
         assert r.status_code == 200, r.text
         yield hub, url
 
 
-def _node(tmp_path: Path, broker: Broker, store_id: str, hub_url: str) -> TestClient:
+def _office(hub: Hub) -> dict[str, str]:
+    return bearer(hub_token(hub, Scope.READ))
+
+
+def _node(tmp_path: Path, broker: Broker, store_id: str, hub_url: str, hub: Hub) -> TestClient:
+    token = hub_token(hub, Scope.STORE, store=store_id)
     settings = load_settings(
         None,
         {
@@ -53,14 +58,15 @@ def _node(tmp_path: Path, broker: Broker, store_id: str, hub_url: str) -> TestCl
             "store": {"id": store_id},
             "broker": {"url": broker.url, "hub_key": tmp_path / "hub" / "hub.pub"},
             "sync": FAST_SYNC,
-            "hub": {"url": hub_url, "timeout_s": 2.0},
+            "hub": {"url": hub_url, "timeout_s": 2.0, "token": token},
         },
     )
     return TestClient(create_app(settings, ui=False))
 
 
-def _points(url: str, customer_id: str) -> int:
-    return int(httpx.get(f"{url}/api/v1/customers/{customer_id}").json()["points"])
+def _points(hub: Hub, url: str, customer_id: str) -> int:
+    r = httpx.get(f"{url}/api/v1/customers/{customer_id}", headers=_office(hub))
+    return int(r.json()["points"])
 
 
 def _has_rules(client: TestClient) -> bool:
@@ -88,8 +94,8 @@ def _sell_to(client: TestClient, auth: dict[str, str], who: dict[str, str]) -> d
 def test_a_card_sale_earns_once_at_the_hub_and_the_till_sees_it(
     crm: tuple[Hub, str], broker: Broker, tmp_path: Path
 ) -> None:
-    _, url = crm
-    with _node(tmp_path, broker, "A", url) as a:
+    h, url = crm
+    with _node(tmp_path, broker, "A", url, h) as a:
         auth = login(a)
         wait_until(lambda: _has_rules(a), what="the loyalty rules at store A")
         sale = _sell_to(a, auth, {"card": CARD})
@@ -97,8 +103,9 @@ def test_a_card_sale_earns_once_at_the_hub_and_the_till_sees_it(
         # 2 × 4.49 zł = 8.98 zł at 2 points per złoty: 17 points (whole points, rounded down)
         assert sale["customer"]["id"] == "C-ANNA"
         assert (sale["customer"]["points_earned"], sale["customer"]["points_balance"]) == (17, 17)
-        wait_until(lambda: _points(url, "C-ANNA") == 17, what="Anna's points at the hub")
-        history = httpx.get(f"{url}/api/v1/customers/C-ANNA/history").json()["items"]
+        wait_until(lambda: _points(h, url, "C-ANNA") == 17, what="Anna's points at the hub")
+        history = httpx.get(f"{url}/api/v1/customers/C-ANNA/history", headers=_office(h))
+        history = history.json()["items"]
         assert {(i["kind"], i.get("store_id")) for i in history} == {("sale", "A"), ("points", "A")}
 
         found = a.get("/api/v1/customers/lookup", params={"phone": "600-100-200"}, headers=auth)
@@ -111,15 +118,15 @@ def test_a_card_sale_earns_once_at_the_hub_and_the_till_sees_it(
 def test_offline_the_node_answers_from_the_customers_it_has_seen_with_their_age(
     broker: Broker, tmp_path: Path, crm: tuple[Hub, str]
 ) -> None:
-    _, url = crm
+    h, url = crm
     dead = f"http://127.0.0.1:{free_port()}"  # nothing listens: the hub is unreachable
-    with _node(tmp_path, broker, "B", url) as b:
+    with _node(tmp_path, broker, "B", url, h) as b:
         auth = login(b)
         assert (
             b.get("/api/v1/customers/lookup", params={"card": CARD}, headers=auth).json()["source"]
             == "hub"
         )
-    with _node(tmp_path, broker, "B", dead) as b:
+    with _node(tmp_path, broker, "B", dead, h) as b:
         auth = login(b)
         r = b.get("/api/v1/customers/lookup", params={"card": CARD}, headers=auth)
         assert r.status_code == 200, r.text
@@ -138,9 +145,9 @@ def test_offline_the_node_answers_from_the_customers_it_has_seen_with_their_age(
 def test_a_card_sold_to_offline_earns_once_when_the_event_arrives(
     crm: tuple[Hub, str], broker: Broker, tmp_path: Path
 ) -> None:
-    _, url = crm
+    h, url = crm
     dead = f"http://127.0.0.1:{free_port()}"
-    with _node(tmp_path, broker, "C", dead) as c:
+    with _node(tmp_path, broker, "C", dead, h) as c:
         auth = login(c)
         wait_until(lambda: _has_rules(c), what="the loyalty rules at store C")
         broker.stop()  # store C is cut off from the hub altogether
@@ -152,18 +159,18 @@ def test_a_card_sold_to_offline_earns_once_when_the_event_arrives(
         assert sale["customer"] == {
             "id": None, "points_earned": 17, "points_balance": None, "balance_as_of": None
         }  # fmt: skip
-        assert _points(url, "C-BOLEK") == 0
+        assert _points(h, url, "C-BOLEK") == 0
         broker.start()
-        wait_until(lambda: _points(url, "C-BOLEK") == 17, what="Bolek's points after reconnect")
+        wait_until(lambda: _points(h, url, "C-BOLEK") == 17, what="Bolek's points after reconnect")
         wait_until(lambda: c.get("/api/v1/sync/status").json()["outbox_depth"] == 0)
-    assert _points(url, "C-BOLEK") == 17
+    assert _points(h, url, "C-BOLEK") == 17
 
 
 def test_a_card_under_another_prefix_or_with_a_bad_check_digit_is_refused(
     crm: tuple[Hub, str], broker: Broker, tmp_path: Path
 ) -> None:
-    _, url = crm
-    with _node(tmp_path, broker, "A", url) as a:
+    h, url = crm
+    with _node(tmp_path, broker, "A", url, h) as a:
         auth = login(a)
         basket = a.post("/api/v1/baskets", headers=auth).json()
         for card in ("2900000000015", "5900000000015", "29"):
