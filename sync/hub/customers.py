@@ -16,6 +16,7 @@ from edge.catalogue_files import detect_format, file_rows
 from edge.domain.customers import Consents, card_key, phone_key
 from edge.domain.errors import InvalidInput, NotFound
 from edge.file_fields import plain
+from sync.hub import commands
 from sync.hub.context import HubContext
 from sync.hub.store import customers as customers_repo
 from sync.hub.store import loyalty as loyalty_repo
@@ -201,3 +202,20 @@ def orders(tx: Tx, customer_id: str) -> list[dict[str, Any]]:
         {**_order(o), "created_at": o["created_at"]}
         for o in customers_repo.orders(tx, customer_id, 1000)
     ]
+
+
+def erase(ctx: HubContext, customer_id: str) -> dict[str, Any]:
+    """GDPR erasure: personal data removed here and a signed `customer.erase` command to each
+    store that holds the customer (sent again until acknowledged); sales stay, anonymous."""
+    now = datetime.now(UTC)
+    with ctx.storage.transaction() as tx:
+        _known(tx, customer_id)
+        stores = customers_repo.stores_holding(tx, customer_id)
+        customers_repo.erase(tx, customer_id, now.isoformat())
+        cmds = [
+            commands.issue(ctx, tx, store, "customer.erase", {"customer_id": customer_id}, now)
+            for store in stores
+        ]
+    for cmd in cmds:
+        commands.send(ctx, cmd)
+    return {"customer_id": customer_id, "erased_at": now.isoformat(), "stores": stores}

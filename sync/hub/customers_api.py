@@ -77,3 +77,10 @@ def history(
 def orders(customer_id: str, hub: HubDep, _caller: OrdersReader) -> list[dict[str, Any]]:
     with hub.storage.read() as tx:
         return customers.orders(tx, customer_id)
+
+
+@customers_router.post("/{customer_id}/erase", dependencies=CRM)
+def erase(customer_id: str, hub: HubDep) -> dict[str, Any]:
+    """GDPR erasure: personal data removed at the hub and at every store that holds the
+    customer (a signed command); their sales stay, anonymous."""
+    return customers.erase(hub.ctx, customer_id)

@@ -48,6 +48,7 @@ def earned(tx: Tx, store_id: str, d: dict[str, Any], at: str) -> None:
     ):
         log.info("sale %s already earned its points", receipt_no)
     customers_repo.link_sale(tx, receipt_no, customer_id)
+    customers_repo.seen_at(tx, customer_id, store_id)
 
 
 def returned(

@@ -107,3 +107,37 @@ def link_return(tx: Tx, return_id: str, customer_id: str) -> None:
 def sale_customer(tx: Tx, receipt_no: str) -> str | None:
     row = tx.one("SELECT customer_id FROM hub_sales WHERE receipt_no = ?", [receipt_no])
     return None if row is None else row[0]
+
+
+def seen_at(tx: Tx, customer_id: str, store_id: str) -> None:
+    tx.execute(
+        "INSERT INTO hub_customer_stores (customer_id, store_id) VALUES (?, ?)"
+        " ON CONFLICT (customer_id, store_id) DO NOTHING",
+        [customer_id, store_id],
+    )
+
+
+def stores_holding(tx: Tx, customer_id: str) -> list[str]:
+    rows = tx.all(
+        "SELECT store_id FROM hub_customer_stores WHERE customer_id = ? ORDER BY store_id",
+        [customer_id],
+    )
+    return [r[0] for r in rows]
+
+
+def erase(tx: Tx, customer_id: str, at: str) -> None:
+    """Personal data gone: the customer's row keeps only its id and when it was erased; sales,
+    orders and returns stay, no longer linked; orders lose their contact; the ledger goes."""
+    tx.execute(
+        "UPDATE hub_customers SET card = NULL, phone = NULL, name = '', email = '',"
+        " marketing = 0, history = 0, erased_at = ?, updated_at = ? WHERE customer_id = ?",
+        [at, at, customer_id],
+    )
+    tx.execute("UPDATE hub_sales SET customer_id = NULL WHERE customer_id = ?", [customer_id])
+    tx.execute("UPDATE hub_returns SET customer_id = NULL WHERE customer_id = ?", [customer_id])
+    tx.execute(
+        "UPDATE hub_orders SET customer = '{}', customer_id = NULL WHERE customer_id = ?",
+        [customer_id],
+    )
+    tx.execute("DELETE FROM hub_loyalty_entries WHERE customer_id = ?", [customer_id])
+    tx.execute("DELETE FROM hub_customer_stores WHERE customer_id = ?", [customer_id])

@@ -318,3 +318,20 @@ def _customers(tx: Tx, storage: Storage) -> None:
     )
     tx.execute("CREATE INDEX hub_sales_customer ON hub_sales (customer_id, at)")
     tx.execute("CREATE INDEX hub_orders_customer ON hub_orders (customer_id, created_at)")
+
+
+@migration(42, "customer_stores")
+def _customer_stores(tx: Tx, storage: Storage) -> None:
+    # The stores that hold a customer (looked them up, sold to them): an erasure is sent to
+    # each of them, and to no other.
+    run_ddl(
+        tx,
+        storage,
+        """
+        CREATE TABLE hub_customer_stores (
+            customer_id text NOT NULL,
+            store_id text NOT NULL,
+            PRIMARY KEY (customer_id, store_id)
+        )
+        """,
+    )

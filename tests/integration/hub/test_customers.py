@@ -172,3 +172,26 @@ def test_an_unknown_customer_is_404(api: TestClient) -> None:
         assert api.get(f"/api/v1/customers/NOPE{path}").status_code == 404
     assert api.get("/api/v1/customers/lookup", params={"card": OTHER_CARD}).status_code == 404
     assert api.get("/api/v1/customers/lookup").status_code == 422
+
+
+def test_erasure_removes_personal_data_keeps_sales_anonymous_and_stays(api: TestClient) -> None:
+    assert _import(api, _jsonl(ANNA)).status_code == 200
+    _apply(api, "A", _sale(1, "A-0001", "2026-11-01T10:00:00+00:00", (18, 6)))
+    r = api.post("/api/v1/customers/C-ANNA/erase")
+    assert r.status_code == 200, r.text
+    assert r.json()["stores"] == ["A"]  # the store that sold to her holds her
+    assert api.get("/api/v1/customers/C-ANNA").status_code == 404
+    assert api.get("/api/v1/customers/lookup", params={"card": CARD}).status_code == 404
+    receipt = api.get("/api/v1/receipts/A-0001")
+    assert receipt.status_code == 200 and receipt.json()["total"] == 1500  # the sale stays
+    hub: Hub = api.app.state.hub  # type: ignore[attr-defined]
+    with hub.storage.read() as tx:
+        row = tx.one("SELECT * FROM hub_customers WHERE customer_id = 'C-ANNA'")
+        linked = tx.scalar("SELECT count(*) FROM hub_sales WHERE customer_id = 'C-ANNA'")
+        entries = tx.scalar("SELECT count(*) FROM hub_loyalty_entries")
+        sent = tx.all("SELECT store_id, type FROM hub_commands")
+    assert (row["card"], row["phone"], row["name"], row["email"]) == (None, None, "", "")
+    assert (linked, entries) == (0, 0)
+    assert [tuple(c) for c in sent] == [("A", "customer.erase")]
+    r = _import(api, _jsonl(ANNA))  # the CRM's next export still has her: refused
+    assert r.status_code == 422 and "was erased" in r.json()["detail"]

@@ -177,3 +177,35 @@ def test_a_card_under_another_prefix_or_with_a_bad_check_digit_is_refused(
             r = a.post(f"/api/v1/baskets/{basket['id']}/customer", json={"card": card},
                        headers=auth)  # fmt: skip
             assert r.status_code == 422 and "loyalty card" in r.json()["detail"], r.text
+
+
+def test_erasure_reaches_the_store_that_holds_the_customer_and_no_other(
+    crm: tuple[Hub, str], broker: Broker, tmp_path: Path
+) -> None:
+    h, url = crm
+    with _node(tmp_path, broker, "A", url, h) as a, _node(tmp_path, broker, "B", url, h) as b:
+        auth = login(a)
+        wait_until(lambda: _has_rules(a), what="the loyalty rules at store A")
+        receipt_no = _sell_to(a, auth, {"card": CARD})["receipt_no"]
+        ctx = a.app.state.ctx  # type: ignore[attr-defined]
+
+        def held_at_a() -> tuple[int, int]:
+            with ctx.db.read() as conn:
+                cached = conn.execute("SELECT count(*) FROM customers_cache").fetchone()[0]
+                linked = conn.execute(
+                    "SELECT count(*) FROM sale_loyalty WHERE customer_id IS NOT NULL"
+                ).fetchone()[0]
+            return cached, linked
+
+        assert held_at_a() == (1, 1)
+        wait_until(lambda: _points(h, url, "C-ANNA") == 17, what="Anna's points at the hub")
+        office = bearer(hub_token(h, Scope.CRM))
+        r = httpx.post(f"{url}/api/v1/customers/C-ANNA/erase", headers=office)
+        assert r.status_code == 200 and r.json()["stores"] == ["A"], r.text
+        wait_until(lambda: held_at_a() == (0, 0), what="Anna erased at store A")
+        sale = a.get(f"/api/v1/sales/{receipt_no}", headers=auth)
+        assert sale.status_code == 200  # the sale stays, anonymous
+        assert b.get("/api/v1/sync/status").status_code == 200
+    with h.storage.read() as tx:
+        sent = tx.all("SELECT store_id, status FROM hub_commands WHERE type = 'customer.erase'")
+    assert [tuple(c) for c in sent] == [("A", "applied")]
