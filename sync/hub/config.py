@@ -19,6 +19,11 @@ class _Section(BaseModel):
 class HubHttp(_Section):
     host: str = "127.0.0.1"
     port: int = Field(8090, ge=1, le=65535)
+    # Request bodies: every JSON route at most this (413 before more is read; an order with
+    # a few hundred lines is ~50 KiB) ...
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    # ... and the catalogue import its own cap, streamed to a temporary file meanwhile.
+    max_import_bytes: int = Field(256 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024)
 
 
 class HubBroker(_Section):
@@ -80,6 +85,14 @@ class HubRetention(_Section):
     days: int = Field(400, ge=1)
 
 
+class HubDeadLetters(_Section):
+    # Messages the hub refuses are kept (reason, topic, the payload's first keep_bytes) for
+    # keep_days, at most per_store_per_minute per store; beyond that only counted (/metrics).
+    per_store_per_minute: int = Field(60, ge=0)
+    keep_bytes: int = Field(4096, ge=0, le=1024 * 1024)
+    keep_days: int = Field(30, ge=1)
+
+
 class HubLoyalty(_Section):
     # Loyalty card numbers are EAN-13 codes starting with this prefix (GS1's in-store range
     # 20–29 by default, so no product's barcode is ever taken for a card).
@@ -101,6 +114,7 @@ class HubSettings(TomlSettings):
     signing: HubSigning = HubSigning()
     nearby: HubNearby = HubNearby()
     retention: HubRetention = HubRetention()
+    dead_letters: HubDeadLetters = HubDeadLetters()
     loyalty: HubLoyalty = HubLoyalty()
     # Commands not acknowledged by their store after this long are sent again.
     command_resend_s: float = Field(10.0, gt=0)

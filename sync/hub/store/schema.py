@@ -223,6 +223,12 @@ def _catalogue(tx: Tx, storage: Storage) -> None:
     run_ddl(tx, storage, _CATALOGUE)
 
 
+@migration(5, "dead_letter_retention")
+def _dead_letter_retention(tx: Tx, storage: Storage) -> None:
+    # Retention deletes dead letters by age ([dead_letters] keep_days).
+    run_ddl(tx, storage, "CREATE INDEX hub_dead_letters_at ON hub_dead_letters (at)")
+
+
 @migration(10, "order_terms")
 def _order_terms(tx: Tx, storage: Storage) -> None:
     # How each order line was priced (edge/domain/pricing.py): its unit (grams of weighed
