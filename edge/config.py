@@ -122,6 +122,9 @@ class LoyaltyConfig(_Section):
     cache_days: int = Field(30, ge=1, le=400)
     # Points a card may redeem per day at this store while the hub cannot authorise.
     offline_redeem_daily_limit: int = Field(500, ge=0)
+    # The reward: every `redeem_points` points take `redeem_value` (minor units) off a basket.
+    redeem_points: int = Field(100, ge=1)
+    redeem_value: int = Field(500, ge=1)
 
 
 class TomlSettings(BaseSettings):

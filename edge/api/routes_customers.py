@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field
 
 from edge.api.deps import ActorDep, CtxDep
 from edge.api.schemas import PlainText
-from edge.services import customers
+from edge.services import customers, redemptions
 
 router = APIRouter(tags=["customers"])
 
@@ -39,3 +39,15 @@ def lookup(
 ) -> dict[str, Any]:
     """{customer, history, source: "hub" or "cache", as_of, age_s}."""
     return customers.lookup(ctx, card, phone)
+
+
+class RedeemIn(PlainText):
+    model_config = ConfigDict(extra="forbid")
+    points: int = Field(ge=1, le=100_000_000)
+
+
+@router.post("/baskets/{basket_id}/redeem")
+def redeem(ctx: CtxDep, _actor: ActorDep, basket_id: str, body: RedeemIn) -> dict[str, Any]:
+    """Points off the basket ([loyalty] redeem_points → redeem_value): authorised by the hub,
+    or offline within the card's daily limit here (409 beyond it)."""
+    return redemptions.redeem(ctx, basket_id, body.points)

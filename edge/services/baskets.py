@@ -222,3 +222,17 @@ def discount_basket(
 
 def cancel_basket(ctx: Context, basket_id: str) -> BasketView:
     return _change(ctx, basket_id, lambda _c, b: b.cancel())
+
+
+def discount_by_rule(
+    ctx: Context, basket_id: str, amount: int, by: str, also: Change | None = None
+) -> BasketView:
+    """A basket discount a rule grants (a loyalty reward), approved by `by` (`loyalty:<id>`),
+    with `also` (its record) in the same transaction."""
+
+    def change(conn: sqlite3.Connection, basket: Basket) -> None:
+        if also is not None:
+            also(conn, basket)
+        basket.discount_basket(0, amount)
+
+    return _change(ctx, basket_id, change, by=by, stamp=approvals.BASKET)

@@ -19,7 +19,7 @@ from edge.domain.errors import InvalidInput, NotFound
 from edge.domain.events import Event
 from edge.domain.loyalty import PaidLine
 from edge.domain.sale import Sale
-from edge.services import hub_lookup
+from edge.services import hub_lookup, redemptions
 from edge.services.baskets import load
 from edge.services.context import Context
 from edge.store import customers_repo, loyalty_repo, outbox
@@ -127,6 +127,7 @@ def earn_on_sale(conn: sqlite3.Connection, sale: Sale) -> None:
     member = customers_repo.of_basket(conn, sale.basket_id) if sale.basket_id else None
     if member is None or (member["customer_id"] is None and member["card"] is None):
         return
+    redeemed = redemptions.redeemed_on_sale(conn, sale)  # before: the balance is after it
     categories = loyalty_repo.categories_of(conn, (ln.sku for ln in sale.lines))
     lines = [PaidLine(ln.sku, categories.get(ln.sku, ""), ln.qty, ln.total) for ln in sale.lines]
     points = loyalty.points_for(lines, loyalty_repo.all_rules(conn), sale.at)
@@ -134,7 +135,7 @@ def earn_on_sale(conn: sqlite3.Connection, sale: Sale) -> None:
     cached = customers_repo.get(conn, customer_id) if customer_id else None
     balance = cached["points"] + sum(points) if cached else None
     customers_repo.record_sale(
-        conn, sale.receipt_no, customer_id, member["card"], sum(points), balance,
+        conn, sale.receipt_no, customer_id, member["card"], sum(points), redeemed, balance,
         cached["fetched_at"] if cached else None,
     )  # fmt: skip
     if cached:
@@ -163,6 +164,7 @@ def sale_customer(ctx: Context, receipt_no: str) -> dict[str, Any]:
         "customer": {
             "id": row["customer_id"],
             "points_earned": row["points"],
+            "points_redeemed": row["redeemed"],
             "points_balance": row["balance"],
             "balance_as_of": row["balance_as_of"],
         }

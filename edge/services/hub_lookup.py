@@ -18,12 +18,12 @@ import httpx
 
 from edge import signing
 from edge.config import Settings
-from edge.domain.errors import NotFound, Unavailable
+from edge.domain.errors import Conflict, NotFound, Unavailable
 from edge.services import signed_qr
 from edge.services.context import Context
 
 log = logging.getLogger(__name__)
-Kind = Literal["receipt", "order", "customer", "customer-history"]
+Kind = Literal["receipt", "order", "customer", "customer-history", "redemption"]
 QR = "scan the receipt's QR code"
 SEEN_HERE = "only customers seen at this store are known"
 
@@ -89,18 +89,19 @@ def _fetch(
     path: str,
     params: dict[str, str] | None = None,
     fallback: str = QR,
+    post: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
-    """GET /api/v1`path` with this store's token; the signed answer about `kind` `ref`, None
-    when the hub knows nothing of it."""
+    """GET (or POST `post`) /api/v1`path` with this store's token; the signed answer about
+    `kind` `ref`, None when the hub knows nothing of it; Conflict when it refuses."""
     hub = ctx.settings.hub
     if not hub.url:
         raise NoHub(f"no hub to ask; {fallback}")
     url = f"{hub.url.rstrip('/')}/api/v1{path}"
     headers = {"Authorization": f"Bearer {hub.token.get_secret_value()}"} if hub.token else {}
     try:
-        r = httpx.get(
-            url, params=params, timeout=hub.timeout_s, headers=headers,
-            verify=_verify(ctx.settings),
+        r = httpx.request(
+            "POST" if post is not None else "GET", url, params=params, json=post,
+            timeout=hub.timeout_s, headers=headers, verify=_verify(ctx.settings),
         )  # fmt: skip
     except (httpx.HTTPError, OSError) as exc:
         log.warning("hub lookup %s failed: %s", url, exc)
@@ -109,13 +110,22 @@ def _fetch(
         return None
     if r.status_code in (401, 403):
         log.warning("the hub refused this store's token (%s): check [hub] token", r.status_code)
-    if r.status_code != 200:
+    if r.status_code == 409:
+        raise Conflict(f"the hub refused: {_detail(r)}")
+    if r.status_code not in (200, 201):
         raise HubUnavailable(f"the hub answered {r.status_code}; {fallback}")
     try:
         body = r.json()
     except ValueError:
         raise HubUnavailable("the hub's answer was not JSON") from None
     return _trusted(ctx, kind, ref, body)
+
+
+def _detail(r: httpx.Response) -> str:
+    try:
+        return str(r.json().get("detail", ""))
+    except (ValueError, AttributeError):
+        return r.text[:200]
 
 
 def _why_untrusted(ctx: Context, kind: Kind, ref: str, body: Any) -> str | None:
@@ -171,3 +181,12 @@ def customer(ctx: Context, *, card: str | None, phone: str | None) -> dict[str, 
 def customer_history(ctx: Context, customer_id: str, limit: int) -> dict[str, Any] | None:
     path = f"/customers/{quote(customer_id, safe='')}/history"
     return _fetch(ctx, "customer-history", customer_id, path, {"limit": str(limit)}, SEEN_HERE)
+
+
+def redeem(
+    ctx: Context, customer_id: str, redemption_id: str, points: int
+) -> dict[str, Any] | None:
+    """The hub's authorisation of a redemption (Conflict over the balance)."""
+    body = {"redemption_id": redemption_id, "points": points}
+    path = f"/customers/{quote(customer_id, safe='')}/redemptions"
+    return _fetch(ctx, "redemption", redemption_id, path, None, SEEN_HERE, body)

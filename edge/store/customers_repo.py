@@ -95,12 +95,12 @@ def of_basket(conn: sqlite3.Connection, basket_id: str) -> sqlite3.Row | None:
 
 def record_sale(
     conn: sqlite3.Connection, receipt_no: str, customer_id: str | None, card: str | None,
-    points: int, balance: int | None, as_of: str | None,
+    points: int, redeemed: int, balance: int | None, as_of: str | None,
 ) -> None:  # fmt: skip
     conn.execute(
-        "INSERT INTO sale_loyalty (receipt_no, customer_id, card, points, balance,"
-        " balance_as_of) VALUES (?, ?, ?, ?, ?, ?)",
-        [receipt_no, customer_id, card, points, balance, as_of],
+        "INSERT INTO sale_loyalty (receipt_no, customer_id, card, points, redeemed, balance,"
+        " balance_as_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [receipt_no, customer_id, card, points, redeemed, balance, as_of],
     )
 
 
@@ -109,3 +109,34 @@ def of_sale(conn: sqlite3.Connection, receipt_no: str) -> sqlite3.Row | None:
         "SELECT * FROM sale_loyalty WHERE receipt_no = ?", [receipt_no]
     ).fetchone()
     return row
+
+
+def add_redemption(
+    conn: sqlite3.Connection, basket_id: str, redemption_id: str, customer_id: str | None,
+    card: str | None, points: int, value: int, offline: bool, at: datetime,
+) -> None:  # fmt: skip
+    conn.execute(
+        "INSERT INTO basket_redemptions (basket_id, redemption_id, customer_id, card, points,"
+        " value, offline, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [basket_id, redemption_id, customer_id, card, points, value, int(offline),
+         at.isoformat()],
+    )  # fmt: skip
+
+
+def redemption_of(conn: sqlite3.Connection, basket_id: str) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM basket_redemptions WHERE basket_id = ?", [basket_id]
+    ).fetchone()
+    return row
+
+
+def redeemed_offline_since(
+    conn: sqlite3.Connection, customer_id: str | None, card: str | None, since: datetime
+) -> int:
+    """Points this store let the card (or customer) redeem offline since `since`."""
+    row = conn.execute(
+        "SELECT coalesce(sum(points), 0) FROM basket_redemptions WHERE offline = 1 AND at >= ?"
+        " AND ((card IS NOT NULL AND card = ?) OR (customer_id IS NOT NULL AND customer_id = ?))",
+        [since.isoformat(), card, customer_id],
+    ).fetchone()
+    return int(row[0])

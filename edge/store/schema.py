@@ -465,3 +465,23 @@ def _customers(db: sqlite_utils.Database) -> None:
         balance_as_of TEXT
     );
     """)
+
+
+@edge_migrations(52, "redemptions")
+def _redemptions(db: sqlite_utils.Database) -> None:
+    # Points redeemed on a basket (N points = X zł off, as a basket discount the redemption
+    # approves): authorised by the hub, or offline within the card's daily limit here.
+    db.executescript("""
+    CREATE TABLE basket_redemptions (
+        basket_id TEXT PRIMARY KEY,
+        redemption_id TEXT NOT NULL UNIQUE,
+        customer_id TEXT,
+        card TEXT,
+        points INTEGER NOT NULL,
+        value INTEGER NOT NULL,
+        offline INTEGER NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX basket_redemptions_card ON basket_redemptions (card, at);
+    ALTER TABLE sale_loyalty ADD COLUMN redeemed INTEGER NOT NULL DEFAULT 0;
+    """)

@@ -356,4 +356,7 @@ HANDLERS: dict[str, Handler] = {
     "order.requested": _order_requested,
     "return.completed": _return,
     "loyalty.earned": _loyalty_earned,
+    "loyalty.redeemed": lambda tx, store_id, ev, done, w: loyalty_apply.redeemed(
+        tx, store_id, ev.data, ev.at
+    ),
 }

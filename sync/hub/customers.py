@@ -13,8 +13,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from edge.catalogue_files import detect_format, file_rows
+from edge.domain import loyalty
 from edge.domain.customers import Consents, card_key, phone_key
-from edge.domain.errors import InvalidInput, NotFound
+from edge.domain.errors import Conflict, InvalidInput, NotFound
+from edge.domain.loyalty import Entry
 from edge.file_fields import plain
 from sync.hub import commands
 from sync.hub.context import HubContext
@@ -120,7 +122,8 @@ def view(tx: Tx, row: Any) -> dict[str, Any]:
         "name": row["name"],
         "email": row["email"],
         "consents": Consents(bool(row["marketing"]), bool(row["history"])).as_dict(),
-        "points": loyalty_repo.balance(tx, row["customer_id"]),
+        "points": (points := loyalty_repo.balance(tx, row["customer_id"])),
+        "overdraft": max(0, -points),
     }
 
 
@@ -158,7 +161,8 @@ def history(tx: Tx, customer_id: str, *, limit: int, offset: int) -> dict[str, A
     n = offset + limit
     items: list[dict[str, Any]] = [
         {"kind": "points", "at": e["at"], "source": e["kind"], "ref": e["ref"],
-         "points": e["points"], "store_id": e["store_id"], "offline": bool(e["offline"])}
+         "points": e["points"], "store_id": e["store_id"], "offline": bool(e["offline"]),
+         "overdraft": e["overdraft"]}
         for e in customers_repo.entries(tx, customer_id, n)
     ]  # fmt: skip
     if shown:
@@ -219,3 +223,32 @@ def erase(ctx: HubContext, customer_id: str) -> dict[str, Any]:
     for cmd in cmds:
         commands.send(ctx, cmd)
     return {"customer_id": customer_id, "erased_at": now.isoformat(), "stores": stores}
+
+
+def redeem(
+    ctx: HubContext, customer_id: str, redemption_id: str, points: int, store_id: str | None
+) -> dict[str, Any]:
+    """Authorises a redemption online: refused (Conflict) over the balance, else recorded at
+    once, so two tills cannot spend the same points. Asking again with the same id answers the
+    same (a till's retry)."""
+    now = datetime.now(UTC).isoformat()
+    with ctx.storage.transaction() as tx:
+        row = loyalty_repo.lock_customer(tx, customer_id, ctx.storage.for_update)
+        if row is None or row["erased_at"] is not None:
+            raise NotFound(f"no customer {customer_id}")
+        known = loyalty_repo.entry(tx, "redemption", redemption_id)
+        if known is None:
+            loyalty.check_redemption(points, loyalty_repo.balance(tx, customer_id))
+            entry = Entry(customer_id, "redemption", redemption_id, -points)
+            loyalty_repo.add_entry(tx, entry, at=now, store_id=store_id)
+            if store_id:
+                customers_repo.seen_at(tx, customer_id, store_id)
+        elif (known["customer_id"], -int(known["points"])) != (customer_id, points):
+            raise Conflict(f"redemption {redemption_id} was recorded with other terms")
+        balance = loyalty_repo.balance(tx, customer_id)
+    return {
+        "redemption_id": redemption_id,
+        "customer_id": customer_id,
+        "points": points,
+        "balance": balance,
+    }

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from sync.hub import customers, lookups
 from sync.hub.api_auth import require_scope
@@ -16,6 +17,7 @@ from sync.hub.tokens import Caller, Scope
 customers_router = APIRouter(prefix="/customers", tags=["customers"])
 CRM = [require_scope(Scope.CRM)]
 Reader = Annotated[Caller, require_scope(Scope.READ, Scope.STORE, Scope.CRM)]
+Redeemer = Annotated[Caller, require_scope(Scope.STORE, Scope.ORDERS, Scope.CRM)]
 OrdersReader = Annotated[Caller, require_scope(Scope.READ, Scope.STORE, Scope.CRM, Scope.ORDERS)]
 
 
@@ -84,3 +86,17 @@ def erase(customer_id: str, hub: HubDep) -> dict[str, Any]:
     """GDPR erasure: personal data removed at the hub and at every store that holds the
     customer (a signed command); their sales stay, anonymous."""
     return customers.erase(hub.ctx, customer_id)
+
+
+class RedemptionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    redemption_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    points: int = Field(ge=1, le=100_000_000)
+
+
+@customers_router.post("/{customer_id}/redemptions", status_code=201)
+def redeem(customer_id: str, body: RedemptionIn, hub: HubDep, caller: Redeemer) -> dict[str, Any]:
+    """Authorises spending points (a till, the web shop): 409 over the balance. Signed for
+    the store that asks, as the money it takes off depends on it."""
+    done = customers.redeem(hub.ctx, customer_id, body.redemption_id, body.points, caller.store_id)
+    return lookups.signed(hub.key, "redemption", body.redemption_id, done, caller)

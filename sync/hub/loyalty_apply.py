@@ -75,3 +75,29 @@ def returned(
     entry = loyalty.return_entry(customer_id, return_id, lines)
     loyalty_repo.add_entry(tx, entry, at=utc_iso(d.get("at", at)), store_id=store_id)
     customers_repo.link_return(tx, return_id, customer_id)
+
+
+def redeemed(tx: Tx, store_id: str, d: dict[str, Any], at: str) -> None:
+    """A redemption paid at a till: already recorded when the hub authorised it online; an
+    offline one is recorded now and, if it overdrew the balance, flagged (never refused)."""
+    redemption_id, points = str(d["redemption_id"]), int(d["points"])
+    customer_id = d.get("customer_id")
+    if not customer_id:
+        holder = customers_repo.find(tx, card=str(d["card"]))
+        if holder is None or holder["erased_at"] is not None:
+            log.warning("redemption %s: no customer holds card %s", redemption_id, d["card"])
+            return
+        customer_id = holder["customer_id"]
+    entry = Entry(str(customer_id), "redemption", redemption_id, -points)
+    if not loyalty_repo.add_entry(
+        tx, entry, at=utc_iso(d.get("at", at)), store_id=store_id, offline=bool(d.get("offline"))
+    ):
+        return
+    customers_repo.seen_at(tx, entry.customer_id, store_id)
+    overdraft = max(0, -loyalty_repo.balance(tx, entry.customer_id))
+    if overdraft:
+        loyalty_repo.flag_overdraft(tx, "redemption", redemption_id, overdraft)
+        log.warning(
+            "offline redemption %s at %s overdrew %s by %d points",
+            redemption_id, store_id, entry.customer_id, overdraft,
+        )  # fmt: skip

@@ -82,7 +82,7 @@ def returns(tx: Tx, customer_id: str, limit: int) -> list[Any]:
 
 def entries(tx: Tx, customer_id: str, limit: int) -> list[Any]:
     return tx.all(
-        "SELECT kind, ref, points, store_id, at, offline FROM hub_loyalty_entries"
+        "SELECT kind, ref, points, store_id, at, offline, overdraft FROM hub_loyalty_entries"
         " WHERE customer_id = ? ORDER BY at DESC LIMIT ?",
         [customer_id, limit],
     )

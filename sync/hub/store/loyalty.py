@@ -112,3 +112,15 @@ def redeemed_since(tx: Tx, customer_id: str, since: str) -> int:
             [customer_id, utc_iso(since)],
         )
     )
+
+
+def flag_overdraft(tx: Tx, kind: str, ref: str, overdraft: int) -> None:
+    tx.execute(
+        "UPDATE hub_loyalty_entries SET overdraft = ? WHERE kind = ? AND ref = ?",
+        [overdraft, kind, ref],
+    )
+
+
+def lock_customer(tx: Tx, customer_id: str, for_update: str) -> Any:
+    """The customer's row, held until the transaction ends (one redemption at a time)."""
+    return tx.one(f"SELECT * FROM hub_customers WHERE customer_id = ?{for_update}", [customer_id])

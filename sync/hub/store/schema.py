@@ -341,3 +341,14 @@ def _customer_stores(tx: Tx, storage: Storage) -> None:
         )
         """,
     )
+
+
+@migration(43, "loyalty_overdrafts")
+def _loyalty_overdrafts(tx: Tx, storage: Storage) -> None:
+    # An offline redemption that took the balance below zero (two stores spending the same
+    # points): recorded, never refused, and flagged with how far it overdrew.
+    run_ddl(
+        tx,
+        storage,
+        "ALTER TABLE hub_loyalty_entries ADD COLUMN overdraft bigint NOT NULL DEFAULT 0",
+    )

@@ -49,7 +49,7 @@ def test_an_import_is_all_or_nothing_and_names_the_bad_line(api: TestClient) -> 
 
     assert _import(api, _jsonl(ANNA)).json() == {"imported": 1}
     got = api.get("/api/v1/customers/C-ANNA").json()
-    assert got == {**ANNA, "phone": "+48600100200", "points": 0}
+    assert got == {**ANNA, "phone": "+48600100200", "points": 0, "overdraft": 0}
     by_phone = api.get("/api/v1/customers/lookup", params={"phone": "0048 600-100-200"}).json()
     assert by_phone["customer_id"] == "C-ANNA"
     by_card = api.get("/api/v1/customers/lookup", params={"card": CARD}).json()
@@ -195,3 +195,39 @@ def test_erasure_removes_personal_data_keeps_sales_anonymous_and_stays(api: Test
     assert [tuple(c) for c in sent] == [("A", "customer.erase")]
     r = _import(api, _jsonl(ANNA))  # the CRM's next export still has her: refused
     assert r.status_code == 422 and "was erased" in r.json()["detail"]
+
+
+def test_online_redemption_is_authorised_within_the_balance_and_offline_ones_flag_overdrafts(
+    api: TestClient,
+) -> None:
+    assert _import(api, _jsonl(ANNA)).status_code == 200
+    _apply(api, "A", _sale(1, "A-0001", "2026-11-01T10:00:00+00:00", (80, 20)))  # 100 points
+
+    def redeem(rid: str, points: int) -> Any:
+        body = {"redemption_id": rid, "points": points}
+        return api.post("/api/v1/customers/C-ANNA/redemptions", json=body)
+
+    assert redeem("R-1", 101).status_code == 409  # over the balance: nothing recorded
+    ok = redeem("R-1", 60)
+    assert ok.status_code == 201 and ok.json()["balance"] == 40, ok.text
+    assert ok.json()["signed_for"]["kind"] == "redemption"
+    assert redeem("R-1", 60).json()["balance"] == 40  # a retry answers the same
+    assert redeem("R-1", 10).status_code == 409  # the id with other terms
+    # The till's event for the authorised redemption changes nothing.
+    ev = {"redemption_id": "R-1", "customer_id": "C-ANNA", "points": 60, "offline": False}
+    _apply(api, "A", [_event(3, "loyalty.redeemed", "2026-11-02T10:00:00+00:00", **ev)])
+    assert api.get("/api/v1/customers/C-ANNA").json()["points"] == 40
+
+    # Two stores offline each let the card spend the 40 points left (within their limits).
+    for store, rid in (("B", "R-B"), ("C", "R-C")):
+        ev = {"redemption_id": rid, "card": CARD, "points": 40, "offline": True}
+        for _ in range(2):  # a duplicated batch
+            _apply(api, store, [_event(1, "loyalty.redeemed", "2026-11-03T10:00:00+00:00", **ev)])
+    got = api.get("/api/v1/customers/C-ANNA").json()
+    assert (got["points"], got["overdraft"]) == (-40, 40)
+    flagged = [
+        (i["ref"], i["store_id"], i["overdraft"])
+        for i in api.get("/api/v1/customers/C-ANNA/history").json()["items"]
+        if i["kind"] == "points" and i["overdraft"]
+    ]
+    assert len(flagged) == 1 and flagged[0][2] == 40  # the one that came second overdrew

@@ -49,7 +49,9 @@ def _office(hub: Hub) -> dict[str, str]:
     return bearer(hub_token(hub, Scope.READ))
 
 
-def _node(tmp_path: Path, broker: Broker, store_id: str, hub_url: str, hub: Hub) -> TestClient:
+def _node(
+    tmp_path: Path, broker: Broker, store_id: str, hub_url: str, hub: Hub, **loyalty: int
+) -> TestClient:
     token = hub_token(hub, Scope.STORE, store=store_id)
     settings = load_settings(
         None,
@@ -59,6 +61,7 @@ def _node(tmp_path: Path, broker: Broker, store_id: str, hub_url: str, hub: Hub)
             "broker": {"url": broker.url, "hub_key": tmp_path / "hub" / "hub.pub"},
             "sync": FAST_SYNC,
             "hub": {"url": hub_url, "timeout_s": 2.0, "token": token},
+            "loyalty": loyalty,
         },
     )
     return TestClient(create_app(settings, ui=False))
@@ -74,14 +77,21 @@ def _has_rules(client: TestClient) -> bool:
     return int(status["catalogue_version"]) >= 2
 
 
-def _sell_to(client: TestClient, auth: dict[str, str], who: dict[str, str]) -> dict[str, Any]:
+def _sell_to(
+    client: TestClient, auth: dict[str, str], who: dict[str, str], qty: int = 2, redeem: int = 0
+) -> dict[str, Any]:
     basket = client.post("/api/v1/baskets", headers=auth).json()
-    r = client.post(f"/api/v1/baskets/{basket['id']}/lines", json={"sku": SKU, "qty": 2},
+    r = client.post(f"/api/v1/baskets/{basket['id']}/lines", json={"sku": SKU, "qty": qty},
                     headers=auth)  # fmt: skip
     assert r.status_code == 201, r.text
     attached = client.post(f"/api/v1/baskets/{basket['id']}/customer", json=who, headers=auth)
     assert attached.status_code == 200, attached.text
     total = r.json()["total"]
+    if redeem:
+        r = client.post(f"/api/v1/baskets/{basket['id']}/redeem", json={"points": redeem},
+                        headers=auth)  # fmt: skip
+        assert r.status_code == 200, r.text
+        total = r.json()["total"]
     paid = client.post(
         f"/api/v1/baskets/{basket['id']}/checkout",
         headers=auth,
@@ -157,7 +167,8 @@ def test_a_card_sold_to_offline_earns_once_when_the_event_arrives(
             "source": "card", "as_of": None,
         }  # fmt: skip
         assert sale["customer"] == {
-            "id": None, "points_earned": 17, "points_balance": None, "balance_as_of": None
+            "id": None, "points_earned": 17, "points_redeemed": 0, "points_balance": None,
+            "balance_as_of": None,
         }  # fmt: skip
         assert _points(h, url, "C-BOLEK") == 0
         broker.start()
@@ -209,3 +220,41 @@ def test_erasure_reaches_the_store_that_holds_the_customer_and_no_other(
     with h.storage.read() as tx:
         sent = tx.all("SELECT store_id, status FROM hub_commands WHERE type = 'customer.erase'")
     assert [tuple(c) for c in sent] == [("A", "applied")]
+
+
+def _try_redeem(client: TestClient, auth: dict[str, str], card: str, points: int) -> Any:
+    basket = client.post("/api/v1/baskets", headers=auth).json()
+    client.post(f"/api/v1/baskets/{basket['id']}/lines", json={"sku": SKU, "qty": 5},
+                headers=auth)  # fmt: skip
+    client.post(f"/api/v1/baskets/{basket['id']}/customer", json={"card": card}, headers=auth)
+    return client.post(f"/api/v1/baskets/{basket['id']}/redeem", json={"points": points},
+                       headers=auth)  # fmt: skip
+
+
+def test_points_are_redeemed_online_by_the_hub_and_offline_within_the_daily_limit(
+    crm: tuple[Hub, str], broker: Broker, tmp_path: Path
+) -> None:
+    h, url = crm
+    rules = {"redeem_points": 10, "redeem_value": 100, "offline_redeem_daily_limit": 20}
+    dead = f"http://127.0.0.1:{free_port()}"
+    with _node(tmp_path, broker, "A", url, h, **rules) as a:
+        auth = login(a)
+        wait_until(lambda: _has_rules(a), what="the loyalty rules at store A")
+        _sell_to(a, auth, {"card": CARD}, qty=10)  # 44.90 zł: 89 points
+        wait_until(lambda: _points(h, url, "C-ANNA") == 89, what="Anna's 89 points")
+        assert _try_redeem(a, auth, CARD, 90).status_code == 409  # the hub refuses: over
+        sale = _sell_to(a, auth, {"card": CARD}, qty=2, redeem=30)  # 8.98 − 3.00 zł
+        assert sale["total"] == 598
+        assert (sale["customer"]["points_redeemed"], sale["customer"]["points_earned"]) == (30, 11)
+        assert _points(h, url, "C-ANNA") in (59, 70)  # recorded when authorised
+        wait_until(lambda: _points(h, url, "C-ANNA") == 70, what="the sale's points")
+    with _node(tmp_path, broker, "B", dead, h, **rules) as b:
+        auth = login(b)
+        wait_until(lambda: _has_rules(b), what="the loyalty rules at store B")
+        sale = _sell_to(b, auth, {"card": CARD}, qty=2, redeem=20)
+        assert sale["total"] == 698 and sale["customer"]["points_redeemed"] == 20
+        refused = _try_redeem(b, auth, CARD, 10)  # over 20 points a day offline here
+        assert refused.status_code == 409 and refused.json()["redeemed_today"] == 20
+        # The offline redemption reaches the hub with the sale: 70 − 20 + 13 earned on the
+        # 6.98 zł paid (points are earned on what is paid, after the reward).
+        wait_until(lambda: _points(h, url, "C-ANNA") == 63, what="B's offline redemption")
