@@ -21,6 +21,10 @@ FORGET_EVERY_S = 3600.0
 
 def _setup(ctx: Context) -> None:
     ctx.hooks.on_sale.append(customers.earn_on_sale)
+    # The sale's answer carries the member's points: {"customer": {id, points_earned, …}}.
+    ctx.hooks.after_sale.append(
+        lambda sale, _replayed: customers.sale_customer(ctx, sale.receipt_no)
+    )
 
 
 def _erase(conn: sqlite3.Connection, ctx: Context, data: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ from edge.api.schemas import (
 )
 from edge.domain.tenders import Tender
 from edge.inline import inline
-from edge.services import baskets, checkout, customers
+from edge.services import baskets, checkout
 
 router = APIRouter(tags=["baskets"])
 
@@ -123,4 +123,4 @@ def checkout_basket(
     result = checkout.checkout(ctx, actor, basket_id, tenders, idempotency_key)
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"
-    return {**sale_out(result.sale), **customers.sale_customer(ctx, result.sale.receipt_no)}
+    return {**sale_out(result.sale), **result.extra}

@@ -343,6 +343,14 @@ def _loyalty_earned(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _W
     loyalty_apply.earned(tx, store_id, ev.data, ev.at)
 
 
+def _fiscalised(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
+    d = ev.data
+    _flush_sales(tx, w)  # the sale may be in the same group
+    sales_repo.set_fiscal(
+        tx, store_id, str(d["receipt_no"]), int(d["number"]), utc_iso(d.get("at", ev.at))
+    )
+
+
 def _flush_sales(tx: Tx, w: _Writes) -> None:
     for sale in w.sales:
         sales_repo.add_sale(tx, **sale)
@@ -351,6 +359,7 @@ def _flush_sales(tx: Tx, w: _Writes) -> None:
 
 HANDLERS: dict[str, Handler] = {
     "sale.completed": _sale,
+    "sale.fiscalised": _fiscalised,
     "stock.adjusted": lambda tx, store_id, ev, done, w: None,  # the levels are all it carries
     "order.status": _order_status,
     "order.requested": _order_requested,
