@@ -146,6 +146,7 @@ class PromotionRecord(BaseModel):
     ends: datetime | None = None
     label_pl: str = Field("", max_length=100)
     label_en: str = Field("", max_length=100)
+    members_only: bool = False  # a member price (a basket with a loyalty card)
     active: bool = True
 
     @field_validator("*", mode="before")
@@ -197,6 +198,7 @@ class PromotionRecord(BaseModel):
             starts=self.starts,
             ends=self.ends,
             labels=labels,
+            members_only=self.members_only,
         )
 
 

@@ -48,7 +48,9 @@ def products_from(records: list[dict[str, Any]]) -> list[Product]:
 
 
 def promotion_record(p: Promotion) -> dict[str, Any]:
+    # `members_only` only when set: other promotions' records stay byte for byte as before.
     return {
+        **({"members_only": True} if p.members_only else {}),
         "type": "promotion",
         "id": p.id,
         "sku": p.sku,

@@ -19,7 +19,7 @@ from edge.domain.staff import Role
 from edge.services.auth import Actor, approval
 from edge.services.catalogue import find
 from edge.services.context import Context
-from edge.store import baskets_repo, catalogue_repo
+from edge.store import baskets_repo, catalogue_repo, customers_repo
 
 Change = Callable[[sqlite3.Connection, Basket], object]
 
@@ -32,7 +32,12 @@ class BasketView:
 
 def priced(ctx: Context, conn: sqlite3.Connection, basket: Basket) -> PricedBasket:
     promos = catalogue_repo.promotions_for(conn, (ln.sku for ln in basket.lines))
-    return price(basket, promos, ctx.clock())
+    return price(basket, promos, ctx.clock(), is_member(conn, basket.id))
+
+
+def is_member(conn: sqlite3.Connection, basket_id: str) -> bool:
+    """The basket carries a loyalty customer: member prices apply (edge/domain/pricing.py)."""
+    return customers_repo.of_basket(conn, basket_id) is not None
 
 
 def load(conn: sqlite3.Connection, basket_id: str) -> Basket:

@@ -485,3 +485,11 @@ def _redemptions(db: sqlite_utils.Database) -> None:
     CREATE INDEX basket_redemptions_card ON basket_redemptions (card, at);
     ALTER TABLE sale_loyalty ADD COLUMN redeemed INTEGER NOT NULL DEFAULT 0;
     """)
+
+
+@edge_migrations(53, "member_prices")
+def _member_prices(db: sqlite_utils.Database) -> None:
+    # A members-only promotion (a member price): only for a basket carrying a loyalty card.
+    db.executescript("""
+    ALTER TABLE promotions ADD COLUMN members_only INTEGER NOT NULL DEFAULT 0;
+    """)

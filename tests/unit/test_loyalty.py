@@ -152,3 +152,17 @@ def test_a_bad_rule_row_rejects_the_file_with_its_line(
     data = (json.dumps({"type": "loyalty_rule", **row}) + "\n").encode()
     with pytest.raises(InvalidInput, match=f"line 1: loyalty rule.*{message}"):
         catalogue_files.read(data, "jsonl")
+
+
+def test_a_member_price_applies_only_to_a_member() -> None:
+    from edge.domain import pricing
+    from edge.domain.catalogue import Promotion
+
+    member_price = Promotion("M-MILK", "MILK", "price", value=399, members_only=True)
+    everyone = Promotion("P-MILK", "MILK", "percent", value=5)
+    assert pricing.best("pcs", 449, 2, [member_price, everyone], NOW).total == 853
+    assert pricing.best("pcs", 449, 2, [member_price, everyone], NOW, member=True).total == 798
+    row = {"type": "promotion", "id": "M-MILK", "sku": "MILK", "kind": "price", "value": 399,
+           "members_only": True}  # fmt: skip
+    promo = catalogue_files.read((json.dumps(row) + "\n").encode(), "jsonl").promotions[0]
+    assert promo.promotion == member_price

@@ -366,3 +366,13 @@ def _loyalty_overdrafts(tx: Tx, storage: Storage) -> None:
         storage,
         "ALTER TABLE hub_loyalty_entries ADD COLUMN overdraft bigint NOT NULL DEFAULT 0",
     )
+
+
+@migration(44, "member_prices")
+def _member_prices(tx: Tx, storage: Storage) -> None:
+    # A members-only promotion (a member price) applies only to a basket with a loyalty card.
+    run_ddl(
+        tx,
+        storage,
+        "ALTER TABLE hub_promotions ADD COLUMN members_only integer NOT NULL DEFAULT 0",
+    )

@@ -86,7 +86,7 @@ def _sell_to(
     assert r.status_code == 201, r.text
     attached = client.post(f"/api/v1/baskets/{basket['id']}/customer", json=who, headers=auth)
     assert attached.status_code == 200, attached.text
-    total = r.json()["total"]
+    total = client.get(f"/api/v1/baskets/{basket['id']}", headers=auth).json()["total"]
     if redeem:
         r = client.post(f"/api/v1/baskets/{basket['id']}/redeem", json={"points": redeem},
                         headers=auth)  # fmt: skip
@@ -258,3 +258,35 @@ def test_points_are_redeemed_online_by_the_hub_and_offline_within_the_daily_limi
         # The offline redemption reaches the hub with the sale: 70 − 20 + 13 earned on the
         # 6.98 zł paid (points are earned on what is paid, after the reward).
         wait_until(lambda: _points(h, url, "C-ANNA") == 63, what="B's offline redemption")
+
+
+def test_a_member_price_from_the_hub_applies_once_the_basket_carries_a_card(
+    crm: tuple[Hub, str], broker: Broker, tmp_path: Path
+) -> None:
+    h, url = crm
+    promo = {"type": "promotion", "id": "M-MILK", "sku": SKU, "kind": "price", "value": 399,
+             "members_only": True}  # fmt: skip
+    office = {**bearer(hub_token(h, Scope.CATALOG)), "content-type": "application/x-ndjson"}
+    r = httpx.post(f"{url}/api/v1/catalog/import", content=json.dumps(promo), headers=office)
+    assert r.status_code == 200, r.text
+    with _node(tmp_path, broker, "A", url, h) as a:
+        auth = login(a)
+        wait_until(lambda: int(a.get("/api/v1/sync/status").json()["catalogue_version"]) >= 3)
+        basket = a.post("/api/v1/baskets", headers=auth).json()
+        r = a.post(f"/api/v1/baskets/{basket['id']}/lines", json={"sku": SKU, "qty": 2},
+                   headers=auth)  # fmt: skip
+        assert r.json()["total"] == 898  # no card: the shelf price
+        a.post(f"/api/v1/baskets/{basket['id']}/customer", json={"card": CARD}, headers=auth)
+        assert a.get(f"/api/v1/baskets/{basket['id']}", headers=auth).json()["total"] == 798
+        paid = a.post(
+            f"/api/v1/baskets/{basket['id']}/checkout",
+            headers=auth,
+            json={"tenders": [{"type": "card", "amount": 798, "reference": "T"}]},
+        )
+        assert paid.status_code == 201, paid.text  # checkout prices it the same way
+        assert paid.json()["total"] == 798 and paid.json()["customer"]["points_earned"] == 15
+        assert _sell_to(a, auth, {"phone": "600100200"})["total"] == 798
+        plain = a.post("/api/v1/baskets", headers=auth).json()
+        r = a.post(f"/api/v1/baskets/{plain['id']}/lines", json={"sku": SKU, "qty": 2},
+                   headers=auth)  # fmt: skip
+        assert r.json()["total"] == 898
