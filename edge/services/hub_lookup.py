@@ -11,9 +11,11 @@ import ipaddress
 import logging
 import ssl
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
+import certifi
 import httpx
 
 from edge import signing
@@ -71,9 +73,17 @@ def warn_about_config(settings: Settings) -> None:
         )
 
 
-def _verify(settings: Settings) -> ssl.SSLContext | bool:
+def _verify(settings: Settings) -> ssl.SSLContext:
     ca = settings.hub.ca_file
-    return ssl.create_default_context(cafile=str(ca)) if ca else True
+    return _tls(str(ca) if ca else None)
+
+
+@lru_cache(maxsize=8)
+def _tls(cafile: str | None) -> ssl.SSLContext:
+    """Made once: building a context (loading the CA bundle) costs tens of ms, and a card
+    lookup at the till must not pay it on every scan (bench/bench_loyalty.py)."""
+    # Without a private CA: httpx's own default bundle.
+    return ssl.create_default_context(cafile=cafile or certifi.where())
 
 
 def _get(ctx: Context, kind: Kind, ref: str) -> dict[str, Any] | None:
