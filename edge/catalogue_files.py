@@ -19,11 +19,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
-    ValidationInfo,
     field_validator,
 )
 
@@ -31,8 +28,8 @@ from edge.domain.barcodes import has_valid_check_digit, normalize_gtin
 from edge.domain.catalogue import Product, Promotion, Unit
 from edge.domain.errors import InvalidInput
 from edge.domain.vat import VatRate
+from edge.file_fields import PlainRecord, error_text
 from edge.file_fields import moment as _moment
-from edge.file_fields import plain as _plain
 from edge.loyalty_files import RuleRow, is_loyalty_rule, rule_row
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -41,11 +38,9 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 _UNITS: dict[str, Unit] = {"szt": "pcs", "szt.": "pcs", "pcs": "pcs", "kg": "kg"}
 
 
-class ProductRecord(BaseModel):
+class ProductRecord(PlainRecord):
     """One catalogue row. `price` is the gross price as a decimal ('12.99' or '12,99');
     `price_minor` the same in minor units; one of them is required."""
-
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     sku: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._/-]+$")
     name_pl: str = Field(min_length=1, max_length=200)
@@ -58,14 +53,9 @@ class ProductRecord(BaseModel):
     currency: str = Field("PLN", pattern=r"^[A-Z]{3}$")
     vat: str
     unit: Unit = "pcs"
-    barcodes: list[str] = []
+    barcodes: list[str] = Field(default_factory=list)
     image: str = Field("", max_length=500)
     active: bool = True
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
-        return _plain(value, info.field_name or "text")
 
     @field_validator("price", "vat", mode="before")
     @classmethod
@@ -128,12 +118,10 @@ class ProductRecord(BaseModel):
         )
 
 
-class PromotionRecord(BaseModel):
+class PromotionRecord(PlainRecord):
     """One promotion row. percent: `value` % off (1–99); price: the unit price becomes `value`
     (minor units, or `price` as a decimal); multibuy: `buy` pieces cost as `pay` pieces.
     `active: false` ends the promotion: only `id` is needed then."""
-
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._/-]+$")
     sku: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._/-]+$")
@@ -148,11 +136,6 @@ class PromotionRecord(BaseModel):
     label_en: str = Field("", max_length=100)
     members_only: bool = False  # a member price (a basket with a loyalty card)
     active: bool = True
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
-        return _plain(value, info.field_name or "text")
 
     @field_validator("starts", "ends", mode="before")
     @classmethod
@@ -239,10 +222,7 @@ def promotion_of(raw: dict[str, Any], where: str) -> Promotion | None:
     try:
         return PromotionRecord.model_validate(raw).to_promotion()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"]) or "row"
-        msg = str(first.get("ctx", {}).get("error", "")) or first["msg"]
-        raise InvalidInput(f"{where}: promotion {key}: {msg}") from None
+        raise InvalidInput(f"{where}: promotion {error_text(exc)}") from None
     except ValueError as exc:
         raise InvalidInput(f"{where}: promotion: {exc}") from None
 
@@ -259,10 +239,7 @@ def _record(raw: dict[str, Any], where: str) -> Product:
     try:
         return ProductRecord.model_validate(raw).to_product()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"]) or "row"
-        msg = str(first.get("ctx", {}).get("error", "")) or first["msg"]
-        raise InvalidInput(f"{where}: {key}: {msg}") from None
+        raise InvalidInput(f"{where}: {error_text(exc)}") from None
     except ValueError as exc:
         raise InvalidInput(f"{where}: {exc}") from None
 

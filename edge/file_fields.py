@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+
 from edge.domain import text
 from edge.domain.errors import InvalidInput
 
@@ -40,3 +42,23 @@ def moment(value: Any) -> Any:
     else:
         raise ValueError(f"{value!r} is not an ISO date or date-time")
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+class PlainRecord(BaseModel):
+    """A file row: surrounding spaces trimmed, unknown columns ignored, no control characters
+    in any field."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        return plain(value, info.field_name or "text")
+
+
+def error_text(exc: ValidationError, default: str = "row") -> str:
+    """`field: what is wrong` of the first error, as a refusal names it."""
+    first = exc.errors()[0]
+    key = ".".join(str(p) for p in first["loc"]) or default
+    msg = str(first.get("ctx", {}).get("error", "")) or first["msg"]
+    return f"{key}: {msg}"

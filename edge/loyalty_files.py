@@ -12,20 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from edge.domain.errors import InvalidInput
 from edge.domain.loyalty import EarningRule
-from edge.file_fields import moment, plain
+from edge.file_fields import PlainRecord, error_text, moment
 
 _ID = r"^[A-Za-z0-9._/-]+$"
 MAX_POINTS_PER_ZL = 1000
 MAX_MULTIPLIER = 100
 
 
-class LoyaltyRuleRecord(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
+class LoyaltyRuleRecord(PlainRecord):
     id: str = Field(min_length=1, max_length=64, pattern=_ID)
     points_per_zl: int = Field(0, ge=0, le=MAX_POINTS_PER_ZL)
     multiplier: int = Field(1, ge=1, le=MAX_MULTIPLIER)
@@ -34,11 +32,6 @@ class LoyaltyRuleRecord(BaseModel):
     starts: datetime | None = None
     ends: datetime | None = None
     active: bool = True
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
-        return plain(value, info.field_name or "text")
 
     @field_validator("starts", "ends", mode="before")
     @classmethod
@@ -93,10 +86,7 @@ def rule_row(raw: dict[str, Any], line: int) -> RuleRow:
         record = LoyaltyRuleRecord.model_validate(raw)
         return RuleRow(line, record.id, record.to_rule())
     except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"]) or "row"
-        msg = str(first.get("ctx", {}).get("error", "")) or first["msg"]
-        raise InvalidInput(f"{where}: loyalty rule {key}: {msg}") from None
+        raise InvalidInput(f"{where}: loyalty rule {error_text(exc)}") from None
     except ValueError as exc:
         raise InvalidInput(f"{where}: loyalty rule: {exc}") from None
 

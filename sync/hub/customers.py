@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from edge.catalogue_files import detect_format, file_rows
 from edge.domain import loyalty
 from edge.domain.customers import Consents, card_key, phone_key
 from edge.domain.errors import Conflict, InvalidInput, NotFound
 from edge.domain.loyalty import Entry
-from edge.file_fields import plain
+from edge.file_fields import PlainRecord, error_text
 from sync.hub import commands
 from sync.hub.context import HubContext
 from sync.hub.store import customers as customers_repo
@@ -34,10 +34,8 @@ class ConsentsIn(BaseModel):
     history: bool = False
 
 
-class CustomerRecord(BaseModel):
+class CustomerRecord(PlainRecord):
     """One customer row; a CSV names the consents as `marketing` and `history` columns."""
-
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     customer_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
     card: str | None = Field(None, max_length=32)
@@ -45,11 +43,6 @@ class CustomerRecord(BaseModel):
     name: str = Field("", max_length=200)
     email: str = Field("", max_length=254)
     consents: ConsentsIn = ConsentsIn()
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
-        return plain(value, info.field_name or "text")
 
 
 def _record(raw: dict[str, Any], where: str, prefix: str) -> CustomerRecord:
@@ -60,9 +53,7 @@ def _record(raw: dict[str, Any], where: str, prefix: str) -> CustomerRecord:
         card = card_key(rec.card, prefix) if rec.card else None
         phone = phone_key(rec.phone) if rec.phone else None
     except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"]) or "row"
-        raise InvalidInput(f"{where}: {key}: {first['msg']}") from None
+        raise InvalidInput(f"{where}: {error_text(exc)}") from None
     except InvalidInput as exc:
         raise InvalidInput(f"{where}: {exc.detail}") from None
     if rec.email and "@" not in rec.email:

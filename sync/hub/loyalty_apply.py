@@ -24,18 +24,24 @@ from sync.hub.store.port import Tx, utc_iso
 log = logging.getLogger(__name__)
 
 
+def _customer(tx: Tx, d: dict[str, Any], what: str) -> str | None:
+    """The event's customer: named by the till, or the holder of the card it names (a card
+    sold to offline, for a customer the store had not seen). None: nobody holds it (logged)."""
+    if d.get("customer_id"):
+        return str(d["customer_id"])
+    holder = customers_repo.find(tx, card=str(d["card"]))
+    if holder is None or holder["erased_at"] is not None:
+        log.warning("%s: no customer holds card %s", what, d["card"])
+        return None
+    return str(holder["customer_id"])
+
+
 def earned(tx: Tx, store_id: str, d: dict[str, Any], at: str) -> None:
-    """A card sold to offline, for a customer the store had not seen, names only the card:
-    its holder is found here. A card nobody holds earns nothing (logged)."""
+    """The sale's points, once per receipt; the sale shows in the customer's history."""
     receipt_no = str(d["receipt_no"])
-    customer_id = d.get("customer_id")
-    if not customer_id:
-        holder = customers_repo.find(tx, card=str(d["card"]))
-        if holder is None or holder["erased_at"] is not None:
-            log.warning("sale %s: no customer holds card %s", receipt_no, d["card"])
-            return
-        customer_id = holder["customer_id"]
-    customer_id = str(customer_id)
+    customer_id = _customer(tx, d, f"sale {receipt_no}")
+    if customer_id is None:
+        return
     lines = [
         {"sku": str(ln["sku"]), "qty": int(ln["qty"]), "points": int(ln["points"])}
         for ln in d.get("lines") or []
@@ -81,14 +87,10 @@ def redeemed(tx: Tx, store_id: str, d: dict[str, Any], at: str) -> None:
     """A redemption paid at a till: already recorded when the hub authorised it online; an
     offline one is recorded now and, if it overdrew the balance, flagged (never refused)."""
     redemption_id, points = str(d["redemption_id"]), int(d["points"])
-    customer_id = d.get("customer_id")
-    if not customer_id:
-        holder = customers_repo.find(tx, card=str(d["card"]))
-        if holder is None or holder["erased_at"] is not None:
-            log.warning("redemption %s: no customer holds card %s", redemption_id, d["card"])
-            return
-        customer_id = holder["customer_id"]
-    entry = Entry(str(customer_id), "redemption", redemption_id, -points)
+    customer_id = _customer(tx, d, f"redemption {redemption_id}")
+    if customer_id is None:
+        return
+    entry = Entry(customer_id, "redemption", redemption_id, -points)
     if not loyalty_repo.add_entry(
         tx, entry, at=utc_iso(d.get("at", at)), store_id=store_id, offline=bool(d.get("offline"))
     ):
