@@ -12,11 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any, TypeVar
 
 from pydantic import (
     Field,
@@ -259,30 +259,45 @@ def parse(data: bytes, fmt: str) -> Iterator[Product]:
 
 
 CATALOGUE_HEADER = frozenset({"sku", "promotion_id", "rule_id"})
+T = TypeVar("T")
+Rows = Iterator[tuple[int, dict[str, Any]]]
 
 
-def file_rows(
-    data: bytes, fmt: str, *, header: frozenset[str] = CATALOGUE_HEADER, what: str = "catalogue"
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, row) of a CSV or JSON Lines file; a CSV header must name one of `header`.
-    Also read this way: the CRM's customer files (sync/hub/customers.py)."""
-    if len(data) > MAX_FILE_BYTES:
+def with_rows(
+    data: bytes | IO[bytes],
+    fmt: str,
+    use: Callable[[Rows], T],
+    *,
+    header: frozenset[str] = CATALOGUE_HEADER,
+    what: str = "catalogue",
+) -> T:
+    """`use` of the (line number, row) pairs of a CSV or JSON Lines file (its bytes, or a
+    seekable binary file read line by line, e.g. an upload spooled to disk); a CSV header must
+    name one of `header`. Also read this way: the CRM's customer files (sync/hub/customers.py)."""
+    file = io.BytesIO(data) if isinstance(data, bytes) else data
+    if file.seek(0, io.SEEK_END) > MAX_FILE_BYTES:
         raise InvalidInput(f"{what} file is too large")
+    file.seek(0)
+    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
     try:
-        text = data.decode("utf-8-sig")
+        if fmt == "jsonl":
+            return use(_jsonl_rows(text))
+        if fmt == "csv":
+            return use(_csv_rows(text, header))
+        raise InvalidInput(f"unknown {what} format {fmt!r} (csv or jsonl)")
     except UnicodeDecodeError:
         raise InvalidInput(f"{what} file is not UTF-8") from None
-    if fmt == "jsonl":
-        return _jsonl_rows(text)
-    if fmt == "csv":
-        return _csv_rows(text, header)
-    raise InvalidInput(f"unknown {what} format {fmt!r} (csv or jsonl)")
+    finally:
+        text.detach()  # the caller's file stays open
 
 
-def read(data: bytes, fmt: str) -> Contents:
-    """Products and promotion rows of a file, all validated; InvalidInput names the line of the
-    first bad row (nothing is returned then)."""
-    rows = file_rows(data, fmt)
+def read(data: bytes | IO[bytes], fmt: str) -> Contents:
+    """Products, promotion and loyalty rule rows of a file, all validated; InvalidInput names
+    the line of the first bad row (nothing is returned then)."""
+    return with_rows(data, fmt, _contents)
+
+
+def _contents(rows: Rows) -> Contents:
     out = Contents()
     seen: set[str] = set()
     seen_promos: set[str] = set()
@@ -312,8 +327,8 @@ def read(data: bytes, fmt: str) -> Contents:
     return out
 
 
-def _jsonl_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    for n, line in enumerate(text.splitlines(), start=1):
+def _jsonl_rows(text: io.TextIOWrapper) -> Rows:
+    for n, line in enumerate(text, start=1):
         if not line.strip():
             continue
         try:
@@ -327,7 +342,7 @@ def _jsonl_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         yield n, raw
 
 
-def _csv_rows(text: str, header: frozenset[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_rows(text: io.TextIOWrapper, header: frozenset[str]) -> Rows:
     line = 1
     try:
         for line, raw in _csv_dict_rows(text, header):
@@ -336,18 +351,18 @@ def _csv_rows(text: str, header: frozenset[str]) -> Iterator[tuple[int, dict[str
         raise InvalidInput(f"after line {line}: unreadable CSV ({exc})") from None
 
 
-def _csv_dict_rows(text: str, header: frozenset[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    sample = text[:4096]
+def _csv_dict_rows(text: io.TextIOWrapper, header: frozenset[str]) -> Rows:
+    sample = text.read(4096)
+    text.seek(0)
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    reader = csv.DictReader(text, dialect=dialect)
     names = set(reader.fieldnames or ())
     if not names & header:  # e.g. promotion_id alone: an "end these promotions" file
-        raise InvalidInput(
-            f"line 1: CSV header must name the columns ({', '.join(sorted(header))}…)"
-        )
+        columns = ", ".join(sorted(header))
+        raise InvalidInput(f"line 1: CSV header must name the columns ({columns}…)")
     for raw in reader:
         if None in raw:
             raise InvalidInput(f"line {reader.line_num}: more fields than the header names")

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from edge.catalogue_files import detect_format, file_rows
+from edge.catalogue_files import Rows, detect_format, with_rows
 from edge.domain import loyalty
 from edge.domain.customers import Consents, card_key, phone_key
 from edge.domain.errors import Conflict, InvalidInput, NotFound
@@ -61,13 +61,8 @@ def _record(raw: dict[str, Any], where: str, prefix: str) -> CustomerRecord:
     return rec.model_copy(update={"card": card, "phone": phone})
 
 
-def import_customers(ctx: HubContext, data: bytes, filename: str = "") -> dict[str, int]:
-    """Validates every row, then stores them all in one transaction (or none: InvalidInput
-    names the line). A customer already known is updated; an erased one stays erased."""
-    if not data:
-        raise InvalidInput("empty body: send the CSV or JSON Lines file of customers")
-    prefix = ctx.settings.loyalty.card_prefix
-    rows = file_rows(data, detect_format(filename, data[:64]), header=HEADER, what="customer")
+def _records(rows: Rows, prefix: str) -> list[tuple[int, CustomerRecord]]:
+    """Every row validated; a customer id, card or phone twice in the file is refused."""
     records: list[tuple[int, CustomerRecord]] = []
     seen: dict[tuple[str, str], int] = {}
     for line, raw in rows:
@@ -79,6 +74,19 @@ def import_customers(ctx: HubContext, data: bytes, filename: str = "") -> dict[s
                 raise InvalidInput(f"line {line}: {key[0]} {key[1]} is also on line {seen[key]}")
             seen[key] = line
         records.append((line, rec))
+    return records
+
+
+def import_customers(ctx: HubContext, data: bytes, filename: str = "") -> dict[str, int]:
+    """Validates every row, then stores them all in one transaction (or none: InvalidInput
+    names the line). A customer already known is updated; an erased one stays erased."""
+    if not data:
+        raise InvalidInput("empty body: send the CSV or JSON Lines file of customers")
+    prefix = ctx.settings.loyalty.card_prefix
+    fmt = detect_format(filename, data[:64])
+    records = with_rows(
+        data, fmt, lambda rows: _records(rows, prefix), header=HEADER, what="customer"
+    )
     if not records:
         raise InvalidInput("the customer file holds no customers")
     now = datetime.now(UTC).isoformat()
