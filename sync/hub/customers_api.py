@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sync.hub import customers, lookups
 from sync.hub.api_auth import require_scope
 from sync.hub.service import Hub
+from sync.hub.store import customers as customers_repo
 from sync.hub.tokens import Caller, Scope
 
 customers_router = APIRouter(prefix="/customers", tags=["customers"])
@@ -48,10 +49,12 @@ def lookup(
     phone: Annotated[str | None, Query(max_length=32)] = None,
 ) -> dict[str, Any]:
     """A customer by card or phone, with points; signed for the store that asks."""
-    with hub.storage.read() as tx:
+    with hub.storage.transaction() as tx:  # remembers the store, for an erasure
         found = customers.lookup(
             tx, card=card, phone=phone, prefix=hub.settings.loyalty.card_prefix
         )
+        if caller.store_id:
+            customers_repo.seen_at(tx, found["customer_id"], caller.store_id)
     return lookups.signed(hub.key, "customer", card or phone or "", found, caller)
 
 
