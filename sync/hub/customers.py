@@ -67,12 +67,14 @@ def _records(rows: Rows, prefix: str) -> list[tuple[int, CustomerRecord]]:
     seen: dict[tuple[str, str], int] = {}
     for line, raw in rows:
         rec = _record(raw, f"line {line}", prefix)
-        for key in (("customer_id", rec.customer_id), ("card", rec.card), ("phone", rec.phone)):
-            if key[1] is None:
+        for column, value in (("customer_id", rec.customer_id), ("card", rec.card),
+                              ("phone", rec.phone)):  # fmt: skip
+            if value is None:
                 continue
-            if key in seen:
-                raise InvalidInput(f"line {line}: {key[0]} {key[1]} is also on line {seen[key]}")
-            seen[key] = line
+            if (column, value) in seen:
+                where = seen[(column, value)]
+                raise InvalidInput(f"line {line}: {column} {value} is also on line {where}")
+            seen[(column, value)] = line
         records.append((line, rec))
     return records
 

@@ -42,11 +42,11 @@ def earned(tx: Tx, store_id: str, d: dict[str, Any], at: str) -> None:
     customer_id = _customer(tx, d, f"sale {receipt_no}")
     if customer_id is None:
         return
-    lines = [
+    lines: list[dict[str, Any]] = [
         {"sku": str(ln["sku"]), "qty": int(ln["qty"]), "points": int(ln["points"])}
         for ln in d.get("lines") or []
     ]
-    points = sum(ln["points"] for ln in lines)
+    points = sum(int(ln["points"]) for ln in lines)
     entry = Entry(customer_id, "sale", receipt_no, points)
     at = utc_iso(d.get("at", at))
     if not loyalty_repo.add_entry(

@@ -135,8 +135,8 @@ def test_points_apply_once_and_a_return_elsewhere_takes_back_what_is_returned(
         "original": {"kind": "sale", "ref": "A-0001", "store_id": "A"},
         "lines": [{"sku": "MILK", "qty": 1, "unit_price": 450, "refund": 450}],
     }  # fmt: skip
-    _apply(api, "B", [_event(1, "return.completed", ret["at"], **ret)])
-    _apply(api, "B", [_event(2, "return.completed", ret["at"], **ret)])  # resent as new
+    _apply(api, "B", [_event(1, "return.completed", str(ret["at"]), **ret)])
+    _apply(api, "B", [_event(2, "return.completed", str(ret["at"]), **ret)])  # resent as new
     assert api.get("/api/v1/customers/C-ANNA").json()["points"] == 24 - 9
 
     order = {

@@ -44,7 +44,7 @@ class Recorder:
         self.topic = Topics().events(store)
         ready = threading.Event()
         self.client = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5)
-        self.client.on_message = lambda _c, _u, msg: self.payloads.append(msg.payload)
+        self.client.on_message = lambda _c, _u, msg: self.payloads.append(bytes(msg.payload))
         self.client.on_subscribe = lambda *a: ready.set()
         self.client.connect("127.0.0.1", broker.port)
         self.client.loop_start()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -21,7 +22,7 @@ def _version(client: TestClient) -> int:
     return int(client.get("/api/v1/sync/status").json()["catalogue_version"])
 
 
-def _import(hub: TestClient, body: str, ctype: str = "application/x-ndjson") -> dict:
+def _import(hub: TestClient, body: str, ctype: str = "application/x-ndjson") -> dict[str, Any]:
     r = hub.post("/api/v1/catalog/import", content=body, headers={"content-type": ctype})
     assert r.status_code == 200, r.text
     return r.json()  # type: ignore[no-any-return]
