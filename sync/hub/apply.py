@@ -284,6 +284,8 @@ def _order_status(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Wri
             collected=int(ln.get("collected", 0)),
             short=int(ln.get("short", 0)),
         )
+    if d["status"] in ("collected", "partially_collected"):
+        loyalty_apply.order_collected(tx, store_id, str(d["order_id"]), utc_iso(ev.at))
 
 
 def _order_requested(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
@@ -317,6 +319,7 @@ def _return(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -
             sales_repo.spread_return(tx, ref, sku, qty)
         elif kind == "order" and ref:
             sold, returned = orders_repo.ordered_and_returned(tx, ref, sku)
+            before.setdefault(sku, (sold, returned))
             orders_repo.add_returned(tx, ref, sku, qty)
         else:
             continue

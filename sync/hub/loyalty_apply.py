@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime
 from typing import Any
 
-from edge.domain import loyalty
-from edge.domain.loyalty import Entry, ReturnedLine
+from edge.domain import loyalty, pricing
+from edge.domain.loyalty import Entry, PaidLine, ReturnedLine
+from sync.hub.store import catalogue as catalogue_repo
 from sync.hub.store import customers as customers_repo
 from sync.hub.store import loyalty as loyalty_repo
+from sync.hub.store import orders as orders_repo
 from sync.hub.store.port import Tx, utc_iso
 
 log = logging.getLogger(__name__)
@@ -57,16 +60,37 @@ def earned(tx: Tx, store_id: str, d: dict[str, Any], at: str) -> None:
     customers_repo.seen_at(tx, customer_id, store_id)
 
 
+def order_collected(tx: Tx, store_id: str, order_id: str, at: str) -> None:
+    """A member's online order earns when collected, by the hub's rules, on what the collected
+    pieces cost as the order was priced (edge/domain/pricing.py); once per order."""
+    found = orders_repo.get(tx, order_id)
+    if found is None or not found[0]["customer_id"]:
+        return
+    order, lines = found
+    paid = []
+    for ln in map(orders_repo.line_dict, lines):
+        qty = int(ln["collected"]) or int(ln["qty"])
+        promo = pricing.from_terms(ln["sku"], ln["promotion"])
+        product = catalogue_repo.get(tx, ln["sku"])
+        amount = pricing.under(ln["unit"], int(ln["unit_price"]), qty, promo).total
+        paid.append(PaidLine(ln["sku"], product.category if product else "", qty, amount))
+    points = loyalty.points_for(paid, loyalty_repo.all_rules(tx), datetime.fromisoformat(at))
+    entry = Entry(str(order["customer_id"]), "order", order_id, sum(points))
+    kept = [{"sku": p.sku, "qty": p.qty, "points": n} for p, n in zip(paid, points, strict=True)]
+    loyalty_repo.add_entry(tx, entry, at=at, store_id=store_id, lines=kept)
+
+
 def returned(
     tx: Tx, store_id: str, d: dict[str, Any], at: str, before: dict[str, tuple[int, int]]
 ) -> None:
-    """`before`: (sold, returned before this return) of each returned SKU of the sale."""
+    """`before`: (sold, returned before this return) of each returned SKU of the sale or
+    order."""
     original = d.get("original") or {}
-    if original.get("kind") != "sale" or not original.get("ref"):
+    if original.get("kind") not in ("sale", "order") or not original.get("ref"):
         return
-    sale = loyalty_repo.entry(tx, "sale", str(original["ref"]))
+    sale = loyalty_repo.entry(tx, str(original["kind"]), str(original["ref"]))
     if sale is None:
-        return  # not a member's sale (or its points are not known yet)
+        return  # not a member's purchase (or its points are not known yet)
     earned_by_sku: dict[str, int] = {}
     for ln in json.loads(sale["lines"] or "[]"):
         earned_by_sku[ln["sku"]] = earned_by_sku.get(ln["sku"], 0) + int(ln["points"])

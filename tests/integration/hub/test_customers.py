@@ -231,3 +231,36 @@ def test_online_redemption_is_authorised_within_the_balance_and_offline_ones_fla
         if i["kind"] == "points" and i["overdraft"]
     ]
     assert len(flagged) == 1 and flagged[0][2] == 40  # the one that came second overdrew
+
+
+def test_a_collected_online_order_earns_once_and_its_return_takes_back_its_share(
+    api: TestClient,
+) -> None:
+    assert _import(api, _jsonl(ANNA)).status_code == 200
+    rule = json.dumps({"type": "loyalty_rule", "id": "base", "points_per_zl": 1})
+    r = api.post("/api/v1/catalog/import", content=rule,
+                 headers={"content-type": "application/x-ndjson"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    order = {
+        "store_id": "A", "lines": [{"sku": "DAI-011-11", "qty": 4}], "customer_id": "C-ANNA",
+        "customer": {"name": "Anna", "phone": "+48600100200"},
+    }  # fmt: skip
+    created = api.post("/api/v1/orders", json=order)
+    assert created.status_code == 201, created.text
+    order_id, total = created.json()["order_id"], created.json()["total"]
+    collected = {
+        "order_id": order_id, "status": "collected",
+        "lines": [{"sku": "DAI-011-11", "reserved": 0, "collected": 4, "short": 0}],
+    }  # fmt: skip
+    when = "2026-11-03T10:00:00+00:00"
+    _apply(api, "A", [_event(1, "order.status", when, **collected)])
+    _apply(api, "A", [_event(2, "order.status", when, **collected)])  # told twice
+    earned = total // 100  # 1 point per złoty paid
+    assert api.get("/api/v1/customers/C-ANNA").json()["points"] == earned
+    ret = {
+        "return_id": "RT-O-1", "at": when, "currency": "PLN",
+        "original": {"kind": "order", "ref": order_id, "store_id": "A"},
+        "lines": [{"sku": "DAI-011-11", "qty": 1, "unit_price": 449, "refund": 449}],
+    }  # fmt: skip
+    _apply(api, "B", [_event(1, "return.completed", when, **ret)])
+    assert api.get("/api/v1/customers/C-ANNA").json()["points"] == earned - earned // 4
