@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import ssl
+import time
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Literal
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 Kind = Literal["receipt", "order", "customer", "customer-history", "redemption"]
 QR = "scan the receipt's QR code"
 SEEN_HERE = "only customers seen at this store are known"
+QUIET_S = 30.0  # customer calls skip an unreachable hub this long (then try it again)
 
 
 class HubUnavailable(Unavailable):
@@ -100,12 +102,15 @@ def _fetch(
     params: dict[str, str] | None = None,
     fallback: str = QR,
     post: dict[str, Any] | None = None,
+    quiet_s: float = 0.0,
 ) -> dict[str, Any] | None:
     """GET (or POST `post`) /api/v1`path` with this store's token; the signed answer about
     `kind` `ref`, None when the hub knows nothing of it; Conflict when it refuses."""
     hub = ctx.settings.hub
     if not hub.url:
         raise NoHub(f"no hub to ask; {fallback}")
+    if quiet_s and time.monotonic() < ctx.hub_quiet_until:
+        raise HubUnavailable(f"the hub did not answer a moment ago; {fallback}")
     url = f"{hub.url.rstrip('/')}/api/v1{path}"
     headers = {"Authorization": f"Bearer {hub.token.get_secret_value()}"} if hub.token else {}
     try:
@@ -115,6 +120,8 @@ def _fetch(
         )  # fmt: skip
     except (httpx.HTTPError, OSError) as exc:
         log.warning("hub lookup %s failed: %s", url, exc)
+        if quiet_s:
+            ctx.hub_quiet_until = time.monotonic() + quiet_s
         raise HubUnavailable(f"the hub cannot be reached; {fallback}") from None
     if r.status_code == 404:
         return None
@@ -185,12 +192,15 @@ def customer(ctx: Context, *, card: str | None, phone: str | None) -> dict[str, 
     """The CRM's customer by card or phone (with their points), None when nobody holds it."""
     params = {"card": card} if card else {"phone": phone or ""}
     ref = card or phone or ""
-    return _fetch(ctx, "customer", ref, "/customers/lookup", params, SEEN_HERE)
+    return _fetch(ctx, "customer", ref, "/customers/lookup", params, SEEN_HERE, quiet_s=QUIET_S)
 
 
 def customer_history(ctx: Context, customer_id: str, limit: int) -> dict[str, Any] | None:
     path = f"/customers/{quote(customer_id, safe='')}/history"
-    return _fetch(ctx, "customer-history", customer_id, path, {"limit": str(limit)}, SEEN_HERE)
+    return _fetch(
+        ctx, "customer-history", customer_id, path, {"limit": str(limit)}, SEEN_HERE,
+        quiet_s=QUIET_S,
+    )  # fmt: skip
 
 
 def redeem(
@@ -199,4 +209,4 @@ def redeem(
     """The hub's authorisation of a redemption (Conflict over the balance)."""
     body = {"redemption_id": redemption_id, "points": points}
     path = f"/customers/{quote(customer_id, safe='')}/redemptions"
-    return _fetch(ctx, "redemption", redemption_id, path, None, SEEN_HERE, body)
+    return _fetch(ctx, "redemption", redemption_id, path, None, SEEN_HERE, body, QUIET_S)

@@ -4,7 +4,10 @@ earns at the hub once; the node answers lookups from the hub, or from the custom
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -290,3 +293,34 @@ def test_a_member_price_from_the_hub_applies_once_the_basket_carries_a_card(
         r = a.post(f"/api/v1/baskets/{plain['id']}/lines", json={"sku": SKU, "qty": 2},
                    headers=auth)  # fmt: skip
         assert r.json()["total"] == 898
+
+
+def test_a_hub_that_does_not_answer_is_not_asked_again_at_every_scan(
+    crm: tuple[Hub, str], broker: Broker, tmp_path: Path
+) -> None:
+    h, _ = crm
+    silent = socket.socket()  # accepts connections and never answers: a hub behind a dead link
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    accepted: list[socket.socket] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                accepted.append(silent.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        with _node(tmp_path, broker, "D", url, h) as d:
+            auth = login(d)
+            first = d.get("/api/v1/customers/lookup", params={"card": CARD}, headers=auth)
+            assert first.status_code == 503 and "cannot be reached" in first.json()["detail"]
+            wait_until(lambda: len(accepted) == 1, what="the hub asked once")
+            again = d.get("/api/v1/customers/lookup", params={"card": CARD}, headers=auth)
+            assert again.status_code == 503 and "a moment ago" in again.json()["detail"]
+            assert len(accepted) == 1  # not asked again
+    finally:
+        silent.close()
+        for conn in accepted:
+            conn.close()
