@@ -114,3 +114,16 @@ def rules_from(records: list[dict[str, Any]]) -> list[EarningRule]:
             raise InvalidInput(f"loyalty rule {i}: not a live rule record")
         out.append(row.rule)
     return out
+
+
+def rule_of(row: Any) -> EarningRule:
+    """A stored rule row (the node's `loyalty_rules`, the hub's `hub_loyalty_rules`)."""
+    return EarningRule(
+        id=row["id"],
+        points_per_zl=int(row["points_per_zl"]),
+        multiplier=int(row["multiplier"]),
+        sku=row["sku"],
+        category=row["category"],
+        starts=datetime.fromisoformat(row["starts"]) if row["starts"] else None,
+        ends=datetime.fromisoformat(row["ends"]) if row["ends"] else None,
+    )

@@ -4,21 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from datetime import datetime
 
 from edge.domain.loyalty import EarningRule
-
-
-def _rule(row: sqlite3.Row) -> EarningRule:
-    return EarningRule(
-        id=row["id"],
-        points_per_zl=row["points_per_zl"],
-        multiplier=row["multiplier"],
-        sku=row["sku"],
-        category=row["category"],
-        starts=datetime.fromisoformat(row["starts"]) if row["starts"] else None,
-        ends=datetime.fromisoformat(row["ends"]) if row["ends"] else None,
-    )
+from edge.loyalty_files import rule_of
 
 
 def upsert_rules(conn: sqlite3.Connection, rules: Iterable[EarningRule]) -> None:
@@ -44,7 +32,7 @@ def replace_rules(conn: sqlite3.Connection, rules: list[EarningRule]) -> None:
 
 
 def all_rules(conn: sqlite3.Connection) -> list[EarningRule]:
-    return [_rule(r) for r in conn.execute("SELECT * FROM loyalty_rules ORDER BY id")]
+    return [rule_of(r) for r in conn.execute("SELECT * FROM loyalty_rules ORDER BY id")]
 
 
 def categories_of(conn: sqlite3.Connection, skus: Iterable[str]) -> dict[str, str]:

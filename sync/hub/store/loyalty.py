@@ -5,23 +5,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
 from edge.domain.loyalty import EarningRule, Entry
+from edge.loyalty_files import rule_of
 from sync.hub.store.port import Tx, utc_iso
-
-
-def _rule(row: Any) -> EarningRule:
-    return EarningRule(
-        id=row["id"],
-        points_per_zl=int(row["points_per_zl"]),
-        multiplier=int(row["multiplier"]),
-        sku=row["sku"],
-        category=row["category"],
-        starts=datetime.fromisoformat(row["starts"]) if row["starts"] else None,
-        ends=datetime.fromisoformat(row["ends"]) if row["ends"] else None,
-    )
 
 
 def upsert_rules(tx: Tx, rules: Iterable[EarningRule]) -> None:
@@ -44,14 +32,14 @@ def delete_rules(tx: Tx, ids: Iterable[str]) -> None:
 
 
 def all_rules(tx: Tx) -> list[EarningRule]:
-    return [_rule(r) for r in tx.all("SELECT * FROM hub_loyalty_rules ORDER BY id")]
+    return [rule_of(r) for r in tx.all("SELECT * FROM hub_loyalty_rules ORDER BY id")]
 
 
 def rules_by_id(tx: Tx, ids: Sequence[str]) -> dict[str, EarningRule]:
     if not ids:
         return {}
     rows = tx.all(f"SELECT * FROM hub_loyalty_rules WHERE id IN ({tx.marks(len(ids))})", ids)
-    return {r["id"]: _rule(r) for r in rows}
+    return {r["id"]: rule_of(r) for r in rows}
 
 
 def mark_version(tx: Tx, version: int, rule_ids: Sequence[str]) -> None:
