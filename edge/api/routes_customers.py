@@ -30,6 +30,13 @@ def attach_customer(
     return customers.attach(ctx, basket_id, body.card, body.phone)
 
 
+@router.get("/baskets/{basket_id}/customer")
+def basket_customer(ctx: CtxDep, _actor: ActorDep, basket_id: str) -> dict[str, Any]:
+    """The basket's customer (balance as of when the till last saw it) and the points the
+    basket earns if paid now."""
+    return customers.of_basket(ctx, basket_id)
+
+
 @router.get("/customers/lookup")
 def lookup(
     ctx: CtxDep,

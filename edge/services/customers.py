@@ -19,7 +19,7 @@ from edge.domain.errors import InvalidInput, NotFound
 from edge.domain.events import Event
 from edge.domain.loyalty import PaidLine
 from edge.domain.sale import Sale
-from edge.services import hub_lookup, redemptions
+from edge.services import baskets, hub_lookup, redemptions
 from edge.services.baskets import load
 from edge.services.context import Context
 from edge.store import customers_repo, loyalty_repo, outbox
@@ -118,6 +118,35 @@ def attach(
             "source": seen["source"] if seen else "card",
             "as_of": seen["as_of"] if seen else None,
         },
+    }
+
+
+def of_basket(ctx: Context, basket_id: str) -> dict[str, Any]:
+    """The basket's customer and the points its lines will earn if paid now (the rules the
+    sale will use), for the till to show before payment."""
+    view = baskets.get_basket(ctx, basket_id)
+    with ctx.db.read() as conn:
+        member = customers_repo.of_basket(conn, basket_id)
+        if member is None:
+            return {"basket_id": basket_id, "customer": None, "points_to_earn": 0}
+        skus = [p.line.sku for p in view.priced.lines]
+        categories = loyalty_repo.categories_of(conn, skus)
+        rules = loyalty_repo.all_rules(conn)
+        cached = customers_repo.get(conn, member["customer_id"]) if member["customer_id"] else None
+    lines = [
+        PaidLine(p.line.sku, categories.get(p.line.sku, ""), p.line.qty, p.total)
+        for p in view.priced.lines
+    ]
+    return {
+        "basket_id": basket_id,
+        "customer": {
+            "id": member["customer_id"],
+            "card": member["card"],
+            "name": cached["name"] if cached else "",
+            "points_balance": cached["points"] if cached else None,
+            "balance_as_of": cached["fetched_at"] if cached else None,
+        },
+        "points_to_earn": sum(loyalty.points_for(lines, rules, ctx.clock())),
     }
 
 

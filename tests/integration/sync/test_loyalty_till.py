@@ -111,6 +111,13 @@ def test_a_card_sale_earns_once_at_the_hub_and_the_till_sees_it(
     with _node(tmp_path, broker, "A", url, h) as a:
         auth = login(a)
         wait_until(lambda: _has_rules(a), what="the loyalty rules at store A")
+        basket = a.post("/api/v1/baskets", headers=auth).json()["id"]
+        shown = a.get(f"/api/v1/baskets/{basket}/customer", headers=auth).json()
+        assert (shown["customer"], shown["points_to_earn"]) == (None, 0)
+        a.post(f"/api/v1/baskets/{basket}/lines", json={"sku": SKU, "qty": 2}, headers=auth)
+        a.post(f"/api/v1/baskets/{basket}/customer", json={"card": CARD}, headers=auth)
+        shown = a.get(f"/api/v1/baskets/{basket}/customer", headers=auth).json()
+        assert shown["customer"]["id"] == "C-ANNA" and shown["points_to_earn"] == 17
         sale = _sell_to(a, auth, {"card": CARD})
         assert sale["attached"]["id"] == "C-ANNA" and sale["attached"]["source"] == "hub"
         # 2 × 4.49 zł = 8.98 zł at 2 points per złoty: 17 points (whole points, rounded down)
