@@ -4,58 +4,44 @@ A row is validated whole; one bad row rejects the file with its line number, so 
 all or nothing. Shared by the edge node (`store-edge catalog import`) and the hub.
 
 A promotion row is a JSON object with `"type": "promotion"` (or a `promotion_id`), or a CSV row
-whose `promotion_id` column is filled; `"active": false` ends (removes) the promotion."""
+whose `promotion_id` column is filled; `"active": false` ends (removes) the promotion. Loyalty
+earning rule rows (`"type": "loyalty_rule"` or a `rule_id`) are read by edge/loyalty_files.py."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import IO, Any, get_args
+from typing import IO, Any, TypeVar, get_args
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
-    ValidationInfo,
     field_validator,
 )
 
-from edge.domain import text
 from edge.domain.barcodes import has_valid_check_digit, normalize_gtin
 from edge.domain.catalogue import Product, Promotion, PromotionKind, Unit
 from edge.domain.errors import InvalidInput
 from edge.domain.vat import VatRate
+from edge.file_fields import PlainRecord, error_text
+from edge.file_fields import moment as _moment
+from edge.loyalty_files import RuleRow, is_loyalty_rule, rule_row
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
-MULTILINE = frozenset({"desc_pl", "desc_en"})  # descriptions may hold line breaks
-
-
-def _plain(value: Any, field: str) -> Any:
-    """Catalogue text from any source refuses control characters (edge/domain/text.py): a
-    product's name ends up on receipts, where ESC and GS bytes are printer commands."""
-    if isinstance(value, str):
-        try:
-            return text.check_plain(value, field, multiline=field in MULTILINE)
-        except InvalidInput as exc:
-            raise ValueError(exc.detail) from None
-    return value
 
 
 _UNITS: dict[str, Unit] = {"szt": "pcs", "szt.": "pcs", "pcs": "pcs", "kg": "kg"}
 _PROMOTION_KINDS: dict[str, PromotionKind] = {k: k for k in get_args(PromotionKind)}
 
 
-class ProductRecord(BaseModel):
+class ProductRecord(PlainRecord):
     """One catalogue row. `price` is the gross price as a decimal ('12.99' or '12,99');
     `price_minor` the same in minor units; one of them is required."""
-
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     sku: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._/-]+$")
     name_pl: str = Field(min_length=1, max_length=200)
@@ -68,14 +54,9 @@ class ProductRecord(BaseModel):
     currency: str = Field("PLN", pattern=r"^[A-Z]{3}$")
     vat: str
     unit: Unit = "pcs"
-    barcodes: list[str] = []
+    barcodes: list[str] = Field(default_factory=list)
     image: str = Field("", max_length=500)
     active: bool = True
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
-        return _plain(value, info.field_name or "text")
 
     @field_validator("price", "vat", mode="before")
     @classmethod
@@ -138,31 +119,10 @@ class ProductRecord(BaseModel):
         )
 
 
-def _moment(value: Any) -> Any:
-    """ISO date or date-time; a naive one is taken as UTC (a promotion's clock must be aware)."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            try:
-                moment = datetime.combine(date.fromisoformat(value), datetime.min.time())
-            except ValueError:
-                raise ValueError(f"{value!r} is not an ISO date or date-time") from None
-    else:
-        raise ValueError(f"{value!r} is not an ISO date or date-time")
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-class PromotionRecord(BaseModel):
+class PromotionRecord(PlainRecord):
     """One promotion row. percent: `value` % off (1–99); price: the unit price becomes `value`
     (minor units, or `price` as a decimal); multibuy: `buy` pieces cost as `pay` pieces.
     `active: false` ends the promotion: only `id` is needed then."""
-
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._/-]+$")
     sku: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._/-]+$")
@@ -175,12 +135,8 @@ class PromotionRecord(BaseModel):
     ends: datetime | None = None
     label_pl: str = Field("", max_length=100)
     label_en: str = Field("", max_length=100)
+    members_only: bool = False  # a member price (a basket with a loyalty card)
     active: bool = True
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
-        return _plain(value, info.field_name or "text")
 
     @field_validator("starts", "ends", mode="before")
     @classmethod
@@ -226,6 +182,7 @@ class PromotionRecord(BaseModel):
             starts=self.starts,
             ends=self.ends,
             labels=labels,
+            members_only=self.members_only,
         )
 
 
@@ -252,6 +209,7 @@ class PromotionRow:
 class Contents:
     products: list[Product] = field(default_factory=list)
     promotions: list[PromotionRow] = field(default_factory=list)
+    loyalty_rules: list[RuleRow] = field(default_factory=list)
 
 
 def is_promotion(raw: dict[str, Any]) -> bool:
@@ -265,10 +223,7 @@ def promotion_of(raw: dict[str, Any], where: str) -> Promotion | None:
     try:
         return PromotionRecord.model_validate(raw).to_promotion()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"]) or "row"
-        msg = str(first.get("ctx", {}).get("error", "")) or first["msg"]
-        raise InvalidInput(f"{where}: promotion {key}: {msg}") from None
+        raise InvalidInput(f"{where}: promotion {error_text(exc)}") from None
     except ValueError as exc:
         raise InvalidInput(f"{where}: promotion: {exc}") from None
 
@@ -285,10 +240,7 @@ def _record(raw: dict[str, Any], where: str) -> Product:
     try:
         return ProductRecord.model_validate(raw).to_product()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"]) or "row"
-        msg = str(first.get("ctx", {}).get("error", "")) or first["msg"]
-        raise InvalidInput(f"{where}: {key}: {msg}") from None
+        raise InvalidInput(f"{where}: {error_text(exc)}") from None
     except ValueError as exc:
         raise InvalidInput(f"{where}: {exc}") from None
 
@@ -307,35 +259,59 @@ def parse(data: bytes, fmt: str) -> Iterator[Product]:
     yield from read(data, fmt).products
 
 
-def read(data: bytes | IO[bytes], fmt: str) -> Contents:
-    """Products and promotion rows of a file (its bytes, or a seekable binary file read line by
-    line, e.g. an upload spooled to disk), all validated; InvalidInput names the line of the
-    first bad row (nothing is returned then)."""
+CATALOGUE_HEADER = frozenset({"sku", "promotion_id", "rule_id"})
+T = TypeVar("T")
+Rows = Iterator[tuple[int, dict[str, Any]]]
+
+
+def with_rows(
+    data: bytes | IO[bytes],
+    fmt: str,
+    use: Callable[[Rows], T],
+    *,
+    header: frozenset[str] = CATALOGUE_HEADER,
+    what: str = "catalogue",
+) -> T:
+    """`use` of the (line number, row) pairs of a CSV or JSON Lines file (its bytes, or a
+    seekable binary file read line by line, e.g. an upload spooled to disk); a CSV header must
+    name one of `header`. Also read this way: the CRM's customer files (sync/hub/customers.py)."""
     file = io.BytesIO(data) if isinstance(data, bytes) else data
     if file.seek(0, io.SEEK_END) > MAX_FILE_BYTES:
-        raise InvalidInput("catalogue file is too large")
+        raise InvalidInput(f"{what} file is too large")
     file.seek(0)
     text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
     try:
-        return _contents(text, fmt)
+        if fmt == "jsonl":
+            return use(_jsonl_rows(text))
+        if fmt == "csv":
+            return use(_csv_rows(text, header))
+        raise InvalidInput(f"unknown {what} format {fmt!r} (csv or jsonl)")
     except UnicodeDecodeError:
-        raise InvalidInput("catalogue file is not UTF-8") from None
+        raise InvalidInput(f"{what} file is not UTF-8") from None
     finally:
         text.detach()  # the caller's file stays open
 
 
-def _contents(text: io.TextIOWrapper, fmt: str) -> Contents:
-    if fmt == "jsonl":
-        rows: Iterator[tuple[int, dict[str, Any]]] = _jsonl_rows(text)
-    elif fmt == "csv":
-        rows = _csv_rows(text)
-    else:
-        raise InvalidInput(f"unknown catalogue format {fmt!r} (csv or jsonl)")
+def read(data: bytes | IO[bytes], fmt: str) -> Contents:
+    """Products, promotion and loyalty rule rows of a file, all validated; InvalidInput names
+    the line of the first bad row (nothing is returned then)."""
+    return with_rows(data, fmt, _contents)
+
+
+def _contents(rows: Rows) -> Contents:
     out = Contents()
     seen: set[str] = set()
     seen_promos: set[str] = set()
+    seen_rules: set[str] = set()
     for line_no, raw in rows:
         where = f"line {line_no}"
+        if is_loyalty_rule(raw):
+            rule = rule_row(raw, line_no)
+            if rule.id in seen_rules:
+                raise InvalidInput(f"{where}: loyalty rule {rule.id} appears twice")
+            seen_rules.add(rule.id)
+            out.loyalty_rules.append(rule)
+            continue
         if is_promotion(raw):
             promo = promotion_of(raw, where)
             pid = promo.id if promo else str(raw.get("id") or raw.get("promotion_id"))
@@ -352,7 +328,7 @@ def _contents(text: io.TextIOWrapper, fmt: str) -> Contents:
     return out
 
 
-def _jsonl_rows(text: io.TextIOWrapper) -> Iterator[tuple[int, dict[str, Any]]]:
+def _jsonl_rows(text: io.TextIOWrapper) -> Rows:
     for n, line in enumerate(text, start=1):
         if not line.strip():
             continue
@@ -367,16 +343,16 @@ def _jsonl_rows(text: io.TextIOWrapper) -> Iterator[tuple[int, dict[str, Any]]]:
         yield n, raw
 
 
-def _csv_rows(text: io.TextIOWrapper) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_rows(text: io.TextIOWrapper, header: frozenset[str]) -> Rows:
     line = 1
     try:
-        for line, raw in _csv_dict_rows(text):
+        for line, raw in _csv_dict_rows(text, header):
             yield line, raw
     except csv.Error as exc:  # e.g. a field over the csv module's size limit
         raise InvalidInput(f"after line {line}: unreadable CSV ({exc})") from None
 
 
-def _csv_dict_rows(text: io.TextIOWrapper) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_dict_rows(text: io.TextIOWrapper, header: frozenset[str]) -> Rows:
     sample = text.read(4096)
     text.seek(0)
     try:
@@ -385,8 +361,9 @@ def _csv_dict_rows(text: io.TextIOWrapper) -> Iterator[tuple[int, dict[str, Any]
         dialect = csv.excel
     reader = csv.DictReader(text, dialect=dialect)
     names = set(reader.fieldnames or ())
-    if "sku" not in names and "promotion_id" not in names:  # an "end these promotions" file
-        raise InvalidInput("line 1: CSV header must name the columns (sku, name_pl, price, vat…)")
+    if not names & header:  # e.g. promotion_id alone: an "end these promotions" file
+        columns = ", ".join(sorted(header))
+        raise InvalidInput(f"line 1: CSV header must name the columns ({columns}…)")
     for raw in reader:
         if None in raw:
             raise InvalidInput(f"line {reader.line_num}: more fields than the header names")

@@ -129,6 +129,20 @@ class ReturnsConfig(_Section):
     )
 
 
+class LoyaltyConfig(_Section):
+    # Loyalty cards are EAN-13 codes under this prefix (GS1's in-store range 20–29: never a
+    # product's barcode); the hub's [loyalty] card_prefix must be the same.
+    card_prefix: str = Field("29", pattern=r"^[0-9]{1,6}$")
+    # A customer seen at this store is kept (for lookups while the hub is unreachable) this
+    # long after they were last seen here; no store holds the whole customer base.
+    cache_days: int = Field(30, ge=1, le=400)
+    # Points a card may redeem per day at this store while the hub cannot authorise.
+    offline_redeem_daily_limit: int = Field(500, ge=0)
+    # The reward: every `redeem_points` points take `redeem_value` (minor units) off a basket.
+    redeem_points: int = Field(100, ge=1)
+    redeem_value: int = Field(500, ge=1)
+
+
 class TomlSettings(BaseSettings):
     """Command-line flags (init) beat the environment, which beats the TOML file."""
 
@@ -163,6 +177,7 @@ class Settings(TomlSettings):
     returns: ReturnsConfig = ReturnsConfig()
     ops: OpsConfig = OpsConfig()
     sync: SyncConfig = SyncConfig()
+    loyalty: LoyaltyConfig = LoyaltyConfig()
     log_format: Literal["json", "console"] = "json"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

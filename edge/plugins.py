@@ -67,6 +67,7 @@ class Plugin:
 PLUGIN_MODULES: tuple[str, ...] = (
     # one line per part; keep the order (it is the migration order)
     "edge.pickups_plugin",
+    "edge.loyalty_plugin",
     "devices.plugin",
     "edge.ops_plugin",
     "sync.edge_plugin",

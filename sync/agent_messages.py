@@ -15,9 +15,10 @@ from typing import Literal
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from edge.domain.errors import DomainError
+from edge.loyalty_files import rules_from
 from edge.plugins import CommandHandler
 from edge.services.context import Context
-from edge.store import catalogue_repo
+from edge.store import catalogue_repo, loyalty_repo
 from sync import edge_store, protocol
 from sync.catalogue import products_from, promotions_from
 from sync.protocol import (
@@ -137,16 +138,21 @@ class HubMessages:
             return False
         products = products_from(msg.products)  # validated whole before anything changes
         promotions = promotions_from(msg.promotions) if msg.promotions is not None else None
+        rules = rules_from(msg.loyalty_rules) if msg.loyalty_rules is not None else None
         now = self.ctx.clock()
         with self.ctx.db.transaction() as conn:
             if msg.kind == "snapshot":
                 edge_store.replace_catalogue(conn, products, now)
                 if promotions is not None:  # None: a hub that does not send promotions
                     catalogue_repo.replace_promotions(conn, promotions)
+                if rules is not None:
+                    loyalty_repo.replace_rules(conn, rules)
             else:
                 catalogue_repo.upsert(conn, products, now)
                 catalogue_repo.upsert_promotions(conn, promotions or [])
                 catalogue_repo.delete_promotions(conn, msg.ended_promotions or [])
+                loyalty_repo.upsert_rules(conn, rules or [])
+                loyalty_repo.delete_rules(conn, msg.ended_loyalty_rules or [])
             edge_store.trust_keys(conn, msg.store_keys)
             if msg.stores:
                 edge_store.save_nearby(conn, self.store_id, [], msg.stores)

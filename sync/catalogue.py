@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from edge.catalogue_files import ProductRecord, promotion_of
 from edge.domain.catalogue import Product, Promotion
 from edge.domain.errors import InvalidInput
+from edge.file_fields import error_text
 
 
 def product_record(p: Product) -> dict[str, Any]:
@@ -38,17 +39,16 @@ def products_from(records: list[dict[str, Any]]) -> list[Product]:
         try:
             out.append(ProductRecord.model_validate(raw).to_product())
         except ValidationError as exc:
-            first = exc.errors()[0]
-            key = ".".join(str(p) for p in first["loc"]) or "record"
-            msg = str(first.get("ctx", {}).get("error", "")) or first["msg"]
-            raise InvalidInput(f"product {i}: {key}: {msg}") from None
+            raise InvalidInput(f"product {i}: {error_text(exc, 'record')}") from None
         except ValueError as exc:
             raise InvalidInput(f"product {i}: {exc}") from None
     return out
 
 
 def promotion_record(p: Promotion) -> dict[str, Any]:
+    # `members_only` only when set: other promotions' records stay byte for byte as before.
     return {
+        **({"members_only": True} if p.members_only else {}),
         "type": "promotion",
         "id": p.id,
         "sku": p.sku,

@@ -181,6 +181,10 @@ class CatalogueMessage(Signed):
     # store replaces its own); None = the hub does not distribute promotions, keep yours.
     promotions: list[dict[str, Any]] | None = None
     ended_promotions: list[str] | None = None
+    # Loyalty earning rules (edge/loyalty_files.py), as promotions: changed and ended ids in a
+    # delta, every live rule in a snapshot; None = not distributed by this hub.
+    loyalty_rules: list[dict[str, Any]] | None = None
+    ended_loyalty_rules: list[str] | None = None
 
 
 class StoreKeys(Signed):

@@ -252,16 +252,20 @@ def apportion(amount: int, weights: Sequence[int]) -> list[int]:
 
 
 def price(
-    basket: Basket, promotions: Mapping[str, Sequence[Promotion]], now: datetime
+    basket: Basket,
+    promotions: Mapping[str, Sequence[Promotion]],
+    now: datetime,
+    member: bool = False,
 ) -> PricedBasket:
-    """Prices a basket: catalogue price or label, best active promotion (edge/domain/pricing),
+    """Prices a basket: catalogue price or label, best active promotion (edge/domain/pricing;
+    member prices for a `member`'s basket),
     manual line discount, basket discount apportioned over lines, then VAT per rate on the rate
     totals. A label's price or a manual price takes no promotion on top."""
     staged: list[tuple[BasketLine, int, int, int, Promotion | None, int]] = []
     for line in basket.lines:
         gross = line.gross()
         offers = promotions.get(line.sku, ())
-        catalogue = pricing.best(line.unit, line.unit_price, line.qty, offers, now)
+        catalogue = pricing.best(line.unit, line.unit_price, line.qty, offers, now, member)
         if line.fixed_total is not None:
             promo, reference = pricing.LinePrice(gross, 0, None), gross
         elif line.price_override is not None:

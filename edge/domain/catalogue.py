@@ -57,6 +57,7 @@ class Promotion:
     starts: datetime | None = None
     ends: datetime | None = None
     labels: dict[str, str] = field(default_factory=dict)
+    members_only: bool = False  # a member price: only for a basket that carries a customer
 
     def active_at(self, moment: datetime) -> bool:
         return (self.starts is None or self.starts <= moment) and (

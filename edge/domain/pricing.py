@@ -10,7 +10,9 @@ Conventions:
 - a promotion takes its discount off that amount: `percent` rounds its share half up, `price`
   is the cheaper unit price applied to the same quantity, `multibuy` makes every `buy` pieces
   cost `pay` pieces (pieces only);
-- of several active promotions the one that takes most off applies (one per line, never two).
+- of several active promotions the one that takes most off applies (one per line, never two);
+- a members-only promotion (a member price) applies only when the customer is a member (a
+  basket carrying a loyalty card); everywhere else it is as if it did not exist.
 """
 
 from __future__ import annotations
@@ -68,13 +70,19 @@ def under(unit: Unit, unit_price: int, qty: int, promotion: Promotion | None) ->
 
 
 def best(
-    unit: Unit, unit_price: int, qty: int, promotions: Iterable[Promotion], now: datetime
+    unit: Unit,
+    unit_price: int,
+    qty: int,
+    promotions: Iterable[Promotion],
+    now: datetime,
+    member: bool = False,
 ) -> LinePrice:
-    """The line priced with the active promotion that takes most off (first listed on a tie)."""
+    """The line priced with the active promotion that takes most off (first listed on a tie);
+    members-only promotions count only for a `member`."""
     gross = amount(unit, unit_price, qty)
     off, chosen = 0, None
     for promo in promotions:
-        if promo.active_at(now):
+        if promo.active_at(now) and (member or not promo.members_only):
             d = promotion_discount(unit, unit_price, qty, promo)
             if d > off:
                 off, chosen = d, promo

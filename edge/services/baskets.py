@@ -19,7 +19,7 @@ from edge.domain.staff import Role
 from edge.services.auth import Actor, approval
 from edge.services.catalogue import find
 from edge.services.context import Context
-from edge.store import baskets_repo, catalogue_repo
+from edge.store import baskets_repo, catalogue_repo, customers_repo
 
 Change = Callable[[sqlite3.Connection, Basket], object]
 
@@ -32,7 +32,12 @@ class BasketView:
 
 def priced(ctx: Context, conn: sqlite3.Connection, basket: Basket) -> PricedBasket:
     promos = catalogue_repo.promotions_for(conn, (ln.sku for ln in basket.lines))
-    return price(basket, promos, ctx.clock())
+    return price(basket, promos, ctx.clock(), is_member(conn, basket.id))
+
+
+def is_member(conn: sqlite3.Connection, basket_id: str) -> bool:
+    """The basket carries a loyalty customer: member prices apply (edge/domain/pricing.py)."""
+    return customers_repo.of_basket(conn, basket_id) is not None
 
 
 def load(conn: sqlite3.Connection, basket_id: str) -> Basket:
@@ -235,3 +240,17 @@ def discount_basket(
 
 def cancel_basket(ctx: Context, basket_id: str) -> BasketView:
     return _change(ctx, basket_id, lambda _c, b: b.cancel())
+
+
+def discount_by_rule(
+    ctx: Context, basket_id: str, amount: int, by: str, also: Change | None = None
+) -> BasketView:
+    """A basket discount a rule grants (a loyalty reward), approved by `by` (`loyalty:<id>`),
+    with `also` (its record) in the same transaction."""
+
+    def change(conn: sqlite3.Connection, basket: Basket) -> None:
+        if also is not None:
+            also(conn, basket)
+        basket.discount_basket(0, amount)
+
+    return _change(ctx, basket_id, change, by=by, stamp=approvals.BASKET)

@@ -14,7 +14,7 @@ from edge.domain.catalogue import Product, Promotion
 from edge.domain.errors import InvalidBarcode, UnknownProduct
 from edge.services.availability import Availability, _availability
 from edge.services.context import Context
-from edge.store import catalogue_repo, product_search
+from edge.store import catalogue_repo, loyalty_repo, product_search
 
 MAX_PAGE = 100
 
@@ -116,6 +116,8 @@ def import_catalogue(ctx: Context, data: bytes, fmt: str) -> int:
         catalogue_repo.delete_promotions(
             conn, [r.id for r in contents.promotions if r.promotion is None]
         )
+        loyalty_repo.upsert_rules(conn, [r.rule for r in contents.loyalty_rules if r.rule])
+        loyalty_repo.delete_rules(conn, [r.id for r in contents.loyalty_rules if r.rule is None])
         return n
 
 

@@ -12,7 +12,7 @@ from edge.domain.basket import price
 from edge.domain.sale import Sale, complete
 from edge.domain.tenders import Tender, settle
 from edge.services.auth import Actor
-from edge.services.baskets import ensure_approved, load
+from edge.services.baskets import ensure_approved, is_member, load
 from edge.services.context import Context
 from edge.store import (
     baskets_repo,
@@ -80,7 +80,7 @@ def _complete(
     basket.check_out()
     now = ctx.clock()
     promos = catalogue_repo.promotions_for(conn, (ln.sku for ln in basket.lines))
-    priced = price(basket, promos, now)
+    priced = price(basket, promos, now, is_member(conn, basket.id))
     ensure_approved(ctx, basket, priced)  # on the basket as it is paid, not as it was
     settlement = settle(priced.total, tenders)
     receipt_no = sales_repo.next_receipt_no(conn, ctx.store_id, basket.register)

@@ -69,6 +69,9 @@ class Context:
     lock: threading.Lock = field(default_factory=threading.Lock)
     # Hub lookup answers refused by their check, by reason (exported by /metrics).
     refused_hub_answers: Counter[str] = field(default_factory=Counter)
+    # Customer lookups skip the hub until then (monotonic seconds) after it failed to answer:
+    # a card scan must not wait [hub] timeout_s each time while the network is down.
+    hub_quiet_until: float = 0.0
 
     @property
     def store_id(self) -> str:

@@ -10,20 +10,26 @@ from __future__ import annotations
 import ipaddress
 import logging
 import ssl
+import time
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
+import certifi
 import httpx
 
 from edge import signing
 from edge.config import Settings
-from edge.domain.errors import NotFound, Unavailable
+from edge.domain.errors import Conflict, NotFound, Unavailable
 from edge.services import signed_qr
 from edge.services.context import Context
 
 log = logging.getLogger(__name__)
-Kind = Literal["receipt", "order"]
+Kind = Literal["receipt", "order", "customer", "customer-history", "redemption"]
+QR = "scan the receipt's QR code"
+SEEN_HERE = "only customers seen at this store are known"
+QUIET_S = 30.0  # customer calls skip an unreachable hub this long (then try it again)
 
 
 class HubUnavailable(Unavailable):
@@ -69,33 +75,74 @@ def warn_about_config(settings: Settings) -> None:
         )
 
 
-def _verify(settings: Settings) -> ssl.SSLContext | bool:
+def _verify(settings: Settings) -> ssl.SSLContext:
     ca = settings.hub.ca_file
-    return ssl.create_default_context(cafile=str(ca)) if ca else True
+    return _tls(str(ca) if ca else None)
+
+
+@lru_cache(maxsize=8)
+def _tls(cafile: str | None) -> ssl.SSLContext:
+    """Made once: building a context (loading the CA bundle) costs tens of ms, and a card
+    lookup at the till must not pay it on every scan (bench/bench_loyalty.py)."""
+    # Without a private CA: httpx's own default bundle.
+    return ssl.create_default_context(cafile=cafile or certifi.where())
 
 
 def _get(ctx: Context, kind: Kind, ref: str) -> dict[str, Any] | None:
+    if not ctx.settings.hub.url:
+        raise NoHub("not a purchase of this store (no hub to ask); scan the receipt's QR code")
+    return _fetch(ctx, kind, ref, f"/{kind}s/{quote(ref, safe='')}")
+
+
+def _fetch(
+    ctx: Context,
+    kind: Kind,
+    ref: str,
+    path: str,
+    params: dict[str, str] | None = None,
+    fallback: str = QR,
+    post: dict[str, Any] | None = None,
+    quiet_s: float = 0.0,
+) -> dict[str, Any] | None:
+    """GET (or POST `post`) /api/v1`path` with this store's token; the signed answer about
+    `kind` `ref`, None when the hub knows nothing of it; Conflict when it refuses."""
     hub = ctx.settings.hub
     if not hub.url:
-        raise NoHub("not a purchase of this store (no hub to ask); scan the receipt's QR code")
-    url = f"{hub.url.rstrip('/')}/api/v1/{kind}s/{quote(ref, safe='')}"
+        raise NoHub(f"no hub to ask; {fallback}")
+    if quiet_s and time.monotonic() < ctx.hub_quiet_until:
+        raise HubUnavailable(f"the hub did not answer a moment ago; {fallback}")
+    url = f"{hub.url.rstrip('/')}/api/v1{path}"
     headers = {"Authorization": f"Bearer {hub.token.get_secret_value()}"} if hub.token else {}
     try:
-        r = httpx.get(url, timeout=hub.timeout_s, headers=headers, verify=_verify(ctx.settings))
+        r = httpx.request(
+            "POST" if post is not None else "GET", url, params=params, json=post,
+            timeout=hub.timeout_s, headers=headers, verify=_verify(ctx.settings),
+        )  # fmt: skip
     except (httpx.HTTPError, OSError) as exc:
         log.warning("hub lookup %s failed: %s", url, exc)
-        raise HubUnavailable("the hub cannot be reached; scan the receipt's QR code") from None
+        if quiet_s:
+            ctx.hub_quiet_until = time.monotonic() + quiet_s
+        raise HubUnavailable(f"the hub cannot be reached; {fallback}") from None
     if r.status_code == 404:
         return None
     if r.status_code in (401, 403):
         log.warning("the hub refused this store's token (%s): check [hub] token", r.status_code)
-    if r.status_code != 200:
-        raise HubUnavailable(f"the hub answered {r.status_code}; scan the receipt's QR code")
+    if r.status_code == 409:
+        raise Conflict(f"the hub refused: {_detail(r)}")
+    if r.status_code not in (200, 201):
+        raise HubUnavailable(f"the hub answered {r.status_code}; {fallback}")
     try:
         body = r.json()
     except ValueError:
         raise HubUnavailable("the hub's answer was not JSON") from None
     return _trusted(ctx, kind, ref, body)
+
+
+def _detail(r: httpx.Response) -> str:
+    try:
+        return str(r.json().get("detail", ""))
+    except (ValueError, AttributeError):
+        return r.text[:200]
 
 
 def _why_untrusted(ctx: Context, kind: Kind, ref: str, body: Any) -> str | None:
@@ -139,3 +186,27 @@ def receipt(ctx: Context, receipt_no: str) -> dict[str, Any] | None:
 
 def order(ctx: Context, order_id: str) -> dict[str, Any] | None:
     return _get(ctx, "order", order_id)
+
+
+def customer(ctx: Context, *, card: str | None, phone: str | None) -> dict[str, Any] | None:
+    """The CRM's customer by card or phone (with their points), None when nobody holds it."""
+    params = {"card": card} if card else {"phone": phone or ""}
+    ref = card or phone or ""
+    return _fetch(ctx, "customer", ref, "/customers/lookup", params, SEEN_HERE, quiet_s=QUIET_S)
+
+
+def customer_history(ctx: Context, customer_id: str, limit: int) -> dict[str, Any] | None:
+    path = f"/customers/{quote(customer_id, safe='')}/history"
+    return _fetch(
+        ctx, "customer-history", customer_id, path, {"limit": str(limit)}, SEEN_HERE,
+        quiet_s=QUIET_S,
+    )  # fmt: skip
+
+
+def redeem(
+    ctx: Context, customer_id: str, redemption_id: str, points: int
+) -> dict[str, Any] | None:
+    """The hub's authorisation of a redemption (Conflict over the balance)."""
+    body = {"redemption_id": redemption_id, "points": points}
+    path = f"/customers/{quote(customer_id, safe='')}/redemptions"
+    return _fetch(ctx, "redemption", redemption_id, path, None, SEEN_HERE, body, QUIET_S)

@@ -212,6 +212,7 @@ def _promotion(row: sqlite3.Row) -> Promotion:
         starts=datetime.fromisoformat(row["starts"]) if row["starts"] else None,
         ends=datetime.fromisoformat(row["ends"]) if row["ends"] else None,
         labels=labels,
+        members_only=bool(row["members_only"]),
     )
 
 
@@ -229,7 +230,7 @@ def promotions_for(conn: sqlite3.Connection, skus: Iterable[str]) -> dict[str, l
 def upsert_promotions(conn: sqlite3.Connection, promos: Iterable[Promotion]) -> None:
     conn.executemany(
         "INSERT OR REPLACE INTO promotions (id, sku, kind, value, buy, pay, starts, ends,"
-        " label_pl, label_en) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        " label_pl, label_en, members_only) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         [
             (
                 p.id,
@@ -242,6 +243,7 @@ def upsert_promotions(conn: sqlite3.Connection, promos: Iterable[Promotion]) -> 
                 p.ends.isoformat() if p.ends else None,
                 p.labels.get("pl", ""),
                 p.labels.get("en", ""),
+                int(p.members_only),
             )
             for p in promos
         ],

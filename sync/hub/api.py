@@ -20,6 +20,7 @@ from edge.api.schemas import PlainText
 from edge.domain.errors import InvalidInput
 from sync.hub import lookups
 from sync.hub.api_auth import TokenRequired, require_scope
+from sync.hub.customers_api import customers_router
 from sync.hub.metrics import HubCollector
 from sync.hub.orders import OrderIn
 from sync.hub.service import Hub
@@ -168,6 +169,7 @@ def create_hub_app(hub: Hub, *, run: bool = True) -> FastAPI:
     )
     app.add_middleware(TokenRequired, open_paths=OPEN_PATHS)  # outermost: before any body
     app.include_router(router, prefix="/api/v1")
+    app.include_router(customers_router, prefix="/api/v1")
 
     # Per-store lag and online state name the network's stores: a `read` token scrapes it
     # (Prometheus: `authorization: {credentials_file: ...}`).

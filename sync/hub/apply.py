@@ -28,6 +28,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
+from sync.hub import loyalty_apply
 from sync.hub.store import events as events_repo
 from sync.hub.store import orders as orders_repo
 from sync.hub.store import sales as sales_repo
@@ -283,6 +284,8 @@ def _order_status(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Wri
             collected=int(ln.get("collected", 0)),
             short=int(ln.get("short", 0)),
         )
+    if d["status"] in ("collected", "partially_collected"):
+        loyalty_apply.order_collected(tx, store_id, str(d["order_id"]), utc_iso(ev.at))
 
 
 def _order_requested(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
@@ -306,14 +309,17 @@ def _return(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -
     original = d.get("original") or {}
     kind, ref = original.get("kind", "none"), original.get("ref")
     reasons = []
+    before: dict[str, tuple[int, int]] = {}
     for ln in d["lines"]:
         sku, qty = str(ln["sku"]), int(ln["qty"])
         if kind == "sale" and ref:
             _flush_sales(tx, w)  # a return may come in the same group as its sale
             sold, returned = sales_repo.sold_and_returned(tx, ref, sku)
+            before.setdefault(sku, (sold, returned))
             sales_repo.spread_return(tx, ref, sku, qty)
         elif kind == "order" and ref:
             sold, returned = orders_repo.ordered_and_returned(tx, ref, sku)
+            before.setdefault(sku, (sold, returned))
             orders_repo.add_returned(tx, ref, sku, qty)
         else:
             continue
@@ -330,8 +336,14 @@ def _return(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -
         reasons=reasons,
         body=json.dumps(d),
     )
+    loyalty_apply.returned(tx, store_id, d, ev.at, before)
     if reasons:
         log.warning("over-return %s at %s: %s", d["return_id"], store_id, "; ".join(reasons))
+
+
+def _loyalty_earned(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
+    _flush_sales(tx, w)  # the sale it earns for came before it, maybe in this group
+    loyalty_apply.earned(tx, store_id, ev.data, ev.at)
 
 
 def _fiscalised(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
@@ -355,4 +367,8 @@ HANDLERS: dict[str, Handler] = {
     "order.status": _order_status,
     "order.requested": _order_requested,
     "return.completed": _return,
+    "loyalty.earned": _loyalty_earned,
+    "loyalty.redeemed": lambda tx, store_id, ev, done, w: loyalty_apply.redeemed(
+        tx, store_id, ev.data, ev.at
+    ),
 }

@@ -5,6 +5,7 @@ is behind, and every store's public key, retained for offline return checks."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import IO, Any
 
@@ -12,12 +13,16 @@ from edge.catalogue_files import Contents, PromotionRow, detect_format, read
 from edge.demo.catalogue import CATEGORIES, demo_products, demo_promotions
 from edge.domain.catalogue import Product, Promotion
 from edge.domain.errors import InvalidInput
+from edge.domain.loyalty import EarningRule
+from edge.loyalty_files import RuleRow, rule_record
 from sync import protocol
 from sync.catalogue import product_record, promotion_record
 from sync.hub.context import HubContext
 from sync.hub.store import catalogue as catalogue_repo
 from sync.hub.store import counters
+from sync.hub.store import loyalty as loyalty_repo
 from sync.hub.store import stores as stores_repo
+from sync.hub.store.port import Tx
 from sync.protocol import CatalogueMessage, StoreKeys
 
 log = logging.getLogger(__name__)
@@ -45,7 +50,10 @@ def seed_demo(ctx: HubContext) -> None:
 
 
 def import_products(
-    ctx: HubContext, products: list[Product], promotions: list[PromotionRow] | None = None
+    ctx: HubContext,
+    products: list[Product],
+    promotions: list[PromotionRow] | None = None,
+    rules: list[RuleRow] | None = None,
 ) -> int:
     """Stores the products and promotion changes as the next catalogue version and publishes
     it as a delta. A promotion must be on a product of this file or of the catalogue
@@ -70,23 +78,44 @@ def import_products(
         catalogue_repo.add_version(
             tx, number, [p.sku for p in products], [r.id for r in promotions], now
         )
-    msg = delta(ctx, number, products, live, ended)
+        live_rules = _store_rules(tx, number, rules or [])
+    ended_rules = [r.id for r in rules or [] if r.rule is None]
+    msg = delta(ctx, number, products, live, ended, live_rules, ended_rules)
     ctx.publish(ctx.topics.catalog_changes, protocol.encode(msg))
     return number
 
 
+def _store_rules(tx: Tx, number: int, rules: list[RuleRow]) -> list[EarningRule]:
+    if not rules:
+        return []
+    live = [r.rule for r in rules if r.rule is not None]
+    loyalty_repo.upsert_rules(tx, live)
+    loyalty_repo.delete_rules(tx, [r.id for r in rules if r.rule is None])
+    loyalty_repo.mark_version(tx, number, [r.id for r in rules])
+    return live
+
+
 def delta(
-    ctx: HubContext, number: int, products: list[Product], live: list[Promotion], ended: list[str]
+    ctx: HubContext,
+    number: int,
+    products: list[Product],
+    live: list[Promotion],
+    ended: list[str],
+    live_rules: Sequence[EarningRule] = (),
+    ended_rules: Sequence[str] = (),
 ) -> CatalogueMessage:
-    # Promotion fields only when the version changed promotions: a products-only delta
-    # stays byte-for-byte what stores without promotion support verify.
+    # Promotion (and loyalty rule) fields only when the version changed them: a products-only
+    # delta stays byte-for-byte what stores without their support verify.
     touched = bool(live or ended)
+    rules_touched = bool(live_rules or ended_rules)
     msg: CatalogueMessage = CatalogueMessage(
         kind="delta",
         version=number,
         products=[product_record(p) for p in products],
         promotions=[promotion_record(p) for p in live] if touched else None,
         ended_promotions=ended if touched else None,
+        loyalty_rules=[rule_record(r) for r in live_rules] if rules_touched else None,
+        ended_loyalty_rules=list(ended_rules) if rules_touched else None,
     ).signed(ctx.key)
     return msg
 
@@ -102,15 +131,16 @@ def import_catalogue(
         head = data.read(64)
         data.seek(0)
     contents: Contents = read(data, detect_format(filename, head))
-    if not contents.products and not contents.promotions:
-        raise InvalidInput("the catalogue file holds no products or promotions")
-    number = import_products(ctx, contents.products, contents.promotions)
+    if not contents.products and not contents.promotions and not contents.loyalty_rules:
+        raise InvalidInput("the catalogue file holds no products, promotions or loyalty rules")
+    number = import_products(ctx, contents.products, contents.promotions, contents.loyalty_rules)
     ended = sum(1 for r in contents.promotions if r.promotion is None)
     return {
         "imported": len(contents.products),
         "version": number,
         "promotions": len(contents.promotions) - ended,
         "ended_promotions": ended,
+        "loyalty_rules": len(contents.loyalty_rules),
     }
 
 
@@ -121,6 +151,7 @@ def catch_up(ctx: HubContext, store_id: str, have: int) -> None:
         versions = None
         if have > 0 and current - have <= MAX_DELTAS:
             versions = catalogue_repo.versions_after(tx, have)
+            rule_ids = loyalty_repo.rules_of_versions(tx, have)
     if versions is None:
         send_snapshot(ctx, store_id)
         return
@@ -129,9 +160,13 @@ def catch_up(ctx: HubContext, store_id: str, have: int) -> None:
             products = catalogue_repo.many(tx, skus)
             # Current records: a promotion the hub no longer has was ended since.
             current_promos = catalogue_repo.promotions_by_id(tx, ids)
+            changed_rules = rule_ids.get(number, [])
+            current_rules = loyalty_repo.rules_by_id(tx, changed_rules)
         live = [current_promos[i] for i in ids if i in current_promos]
         ended = [i for i in ids if i not in current_promos]
-        msg = delta(ctx, number, products, live, ended)
+        live_rules = [current_rules[i] for i in changed_rules if i in current_rules]
+        ended_rules = [i for i in changed_rules if i not in current_rules]
+        msg = delta(ctx, number, products, live, ended, live_rules, ended_rules)
         ctx.publish(ctx.topics.store_catalog(store_id), protocol.encode(msg))
 
 
@@ -140,6 +175,7 @@ def snapshot(ctx: HubContext) -> CatalogueMessage:
         number = counters.current(tx, counters.CATALOGUE_VERSION)
         records = catalogue_repo.all_records(tx)
         promotions = [promotion_record(p) for p in catalogue_repo.all_promotions(tx)]
+        rules = [rule_record(r) for r in loyalty_repo.all_rules(tx)]
         rows = stores_repo.listing(tx)
     msg: CatalogueMessage = CatalogueMessage(
         kind="snapshot",
@@ -147,6 +183,8 @@ def snapshot(ctx: HubContext) -> CatalogueMessage:
         products=[_wire(r, codes) for r, codes in records],
         promotions=promotions,
         ended_promotions=[],
+        loyalty_rules=rules,
+        ended_loyalty_rules=[],
         store_keys={r["store_id"]: r["public_key"] for r in rows if r["public_key"]},
         stores=[
             {"store_id": r["store_id"], "name": ctx.store_name(r["store_id"], r["name"])}

@@ -93,6 +93,12 @@ class HubDeadLetters(_Section):
     keep_days: int = Field(30, ge=1)
 
 
+class HubLoyalty(_Section):
+    # Loyalty card numbers are EAN-13 codes starting with this prefix (GS1's in-store range
+    # 20–29 by default, so no product's barcode is ever taken for a card).
+    card_prefix: str = Field("29", pattern=r"^[0-9]{1,6}$")
+
+
 class HubSettings(TomlSettings):
     model_config = SettingsConfigDict(
         env_prefix="STORE_EDGE_HUB_", env_nested_delimiter="__", extra="forbid"
@@ -109,6 +115,7 @@ class HubSettings(TomlSettings):
     nearby: HubNearby = HubNearby()
     retention: HubRetention = HubRetention()
     dead_letters: HubDeadLetters = HubDeadLetters()
+    loyalty: HubLoyalty = HubLoyalty()
     # Commands not acknowledged by their store after this long are sent again.
     command_resend_s: float = Field(10.0, gt=0)
     # A store's batches past a gap wait this long for the missing one before the hub asks the

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from edge import signing
 from sync.hub.tokens import Caller
 
-Kind = Literal["receipt", "order"]
+Kind = Literal["receipt", "order", "customer", "customer-history", "redemption"]
 
 
 def signed(

@@ -24,6 +24,7 @@ from edge.signing import hash_pickup_code, new_pickup_code, sign
 from sync.hub import commands
 from sync.hub.context import HubContext
 from sync.hub.store import catalogue as catalogue_repo
+from sync.hub.store import customers as customers_repo
 from sync.hub.store import orders as orders_repo
 from sync.hub.store.port import Tx, utc_iso
 from sync.protocol import Command
@@ -52,6 +53,8 @@ class OrderIn(PlainText):
     lines: list[OrderLineIn] = Field(min_length=1, max_length=4 * ordering.MAX_LINES)
     customer: Customer
     prepaid: bool = False
+    # The web shop's signed-in customer (the CRM's id): the order shows in their history.
+    customer_id: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
 
 
 def priced_lines(tx: Tx, lines: list[tuple[str, int]], now: datetime) -> list[pricing.OrderLine]:
@@ -136,6 +139,8 @@ def create_order(
             for ln in lines
         ],
     )  # fmt: skip
+    if order.customer_id:
+        customers_repo.link_order(tx, order_id, order.customer_id)
     cmd = commands.issue(ctx, tx, order.store_id, "order.create", data, now)
     out = {k: v for k, v in data.items() if k != "pickup_code"}
     return {**out, "status": "sent"}, None if request_id else code, cmd

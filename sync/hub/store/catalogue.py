@@ -138,20 +138,22 @@ def _promotion(row: Any) -> Promotion:
         starts=datetime.fromisoformat(row["starts"]) if row["starts"] else None,
         ends=datetime.fromisoformat(row["ends"]) if row["ends"] else None,
         labels=labels,
+        members_only=bool(row["members_only"]),
     )
 
 
 def upsert_promotions(tx: Tx, promos: Iterable[Promotion]) -> None:
     tx.executemany(
         "INSERT INTO hub_promotions (id, sku, kind, value, buy, pay, starts, ends, label_pl,"
-        " label_en) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET"
+        " label_en, members_only) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET"
         " sku = excluded.sku, kind = excluded.kind, value = excluded.value, buy = excluded.buy,"
         " pay = excluded.pay, starts = excluded.starts, ends = excluded.ends,"
-        " label_pl = excluded.label_pl, label_en = excluded.label_en",
+        " label_pl = excluded.label_pl, label_en = excluded.label_en,"
+        " members_only = excluded.members_only",
         [
             (p.id, p.sku, p.kind, p.value, p.buy, p.pay,
              utc_iso(p.starts) if p.starts else None, utc_iso(p.ends) if p.ends else None,
-             p.labels.get("pl", ""), p.labels.get("en", ""))
+             p.labels.get("pl", ""), p.labels.get("en", ""), int(p.members_only))
             for p in promos
         ],
     )  # fmt: skip

@@ -32,7 +32,9 @@ def test_a_price_change_reaches_a_running_store_and_the_next_scan_uses_it(
     )
     r = hub.post("/api/v1/catalog/import", content=csv, headers={"content-type": "text/csv"})
     assert r.status_code == 200, r.text
-    assert r.json() == {"imported": 2, "version": 2, "promotions": 0, "ended_promotions": 0}
+    assert r.json() == {
+        "imported": 2, "version": 2, "promotions": 0, "ended_promotions": 0, "loyalty_rules": 0
+    }  # fmt: skip
     wait_for(lambda: _version(a) == 2)
     view = baskets.create_basket(ctx_of(a), CASHIER)
     view, line = baskets.add_line(ctx_of(a), view.basket.id, code=barcode)  # the next scan

@@ -58,7 +58,13 @@ def test_a_promotion_imported_at_the_hub_prices_the_next_basket_and_ending_it_st
     wait_for(lambda: _version(a) == 1)
     assert _priced_line(a, SKU).promo_discount == 0
     out = _import(hub, PROMO)
-    assert out == {"imported": 0, "version": 2, "promotions": 1, "ended_promotions": 0}
+    assert out == {
+        "imported": 0,
+        "version": 2,
+        "promotions": 1,
+        "ended_promotions": 0,
+        "loyalty_rules": 0,
+    }
     wait_for(lambda: _version(a) == 2)
     line = _priced_line(a, SKU, qty=2)
     assert line.promotion is not None and line.promotion.id == "PROMO-MILK-25"
