@@ -106,6 +106,11 @@ class ReturnsConfig(_Section):
     )
 
 
+class StockConfig(_Section):
+    # Write-offs worth more than this (minor units, at shelf prices) need a supervisor.
+    write_off_approval_above: int = Field(10_000, ge=0)
+
+
 class TomlSettings(BaseSettings):
     """Command-line flags (init) beat the environment, which beats the TOML file."""
 
@@ -137,6 +142,7 @@ class Settings(TomlSettings):
     hub: HubConfig = HubConfig()
     pickups: PickupsConfig = PickupsConfig()
     returns: ReturnsConfig = ReturnsConfig()
+    stock: StockConfig = StockConfig()
     ops: OpsConfig = OpsConfig()
     sync: SyncConfig = SyncConfig()
     log_format: Literal["json", "console"] = "json"

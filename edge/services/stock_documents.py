@@ -1,0 +1,235 @@
+"""Write-offs, deliveries received and transfers between stores: each is one service call that
+writes the document, its stock movements and its outbox event in ONE transaction (replicated
+to the hub exactly once, like a sale)."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from edge.domain import approvals
+from edge.domain import stock_documents as docs
+from edge.domain.catalogue import Product
+from edge.domain.errors import ApprovalRequired, Conflict, InvalidInput, NotFound, UnknownProduct
+from edge.domain.events import Event, levels_data
+from edge.domain.staff import Role
+from edge.domain.stock import Movement, MovementKind
+from edge.services.auth import Actor, approval
+from edge.services.context import Context
+from edge.store import catalogue_repo, outbox, stock_docs_repo, stock_repo
+
+
+def products(conn: sqlite3.Connection, skus: Sequence[str]) -> dict[str, Product]:
+    """The catalogue's products of these SKUs; an unknown one refuses the whole document."""
+    out = {}
+    for sku in skus:
+        product = catalogue_repo.get(conn, sku)
+        if product is None:
+            raise UnknownProduct(f"no product with SKU {sku}")
+        out[sku] = product
+    return out
+
+
+def commit(
+    conn: sqlite3.Connection,
+    ctx: Context,
+    event_type: str,
+    data: dict[str, Any],
+    moves: Sequence[Movement],
+    ref: str,
+    now: datetime,
+) -> None:
+    """The document's movements and its event (with the levels after them), in the caller's
+    transaction."""
+    stock_repo.record(conn, moves, ref=ref, at=now)
+    levels = list(stock_repo.levels(conn, (m.sku for m in moves)).values())
+    body = {**data, "store_id": ctx.store_id, "at": now.isoformat(), "stock": levels_data(levels)}
+    outbox.append(conn, Event(event_type, body), now)
+
+
+def write_off(
+    ctx: Context,
+    actor: Actor,
+    lines: Sequence[tuple[str, int]],
+    reason: str,
+    approver: tuple[str, str] | None = None,
+) -> dict[str, Any]:
+    """Goods leave the books as damaged, expired or stolen; above the configured value only
+    with a supervisor's approval."""
+    why = docs.write_off_reason(reason)
+    wanted = docs.lines_of(lines)
+    limit = ctx.settings.stock.write_off_approval_above
+    with ctx.db.read() as conn:
+        over = approvals.above_limit("a write-off", docs.value(wanted, products(conn, [
+            ln.sku for ln in wanted])), limit)  # fmt: skip
+    approved_by = approval(ctx, actor, Role.SUPERVISOR, approver, over) if over else None
+    doc_id = str(uuid.uuid4())
+    with ctx.db.transaction() as conn:
+        found = products(conn, [ln.sku for ln in wanted])  # prices may have changed since
+        worth = docs.value(wanted, found)
+        if approvals.above_limit("a write-off", worth, limit) and approved_by is None:
+            raise ApprovalRequired(f"a write-off worth {worth} needs a supervisor's approval")
+        now = ctx.clock()
+        stock_docs_repo.insert(conn, doc_id, "write_off", "done", staff=actor.username, at=now,
+                               reason=why, approved_by=approved_by)  # fmt: skip
+        stock_docs_repo.set_lines(conn, doc_id, [(ln.sku, 0, ln.qty) for ln in wanted])
+        stock_docs_repo.close(conn, doc_id, "done", now)
+        data = {"write_off_id": doc_id, "reason": why, "value": worth, "staff": actor.username,
+                "approved_by": approved_by, "lines": docs.lines_data(wanted)}  # fmt: skip
+        commit(conn, ctx, docs.WRITE_OFF, data, docs.movements(wanted, MovementKind.WRITE_OFF),
+               f"write_off:{doc_id}", now)  # fmt: skip
+        result = stock_docs_repo.view(conn, _doc(conn, doc_id, "write_off"))
+    ctx.hooks.outbox_written()
+    return result
+
+
+def _doc(conn: sqlite3.Connection, doc_id: str, kind: str) -> sqlite3.Row:
+    row = stock_docs_repo.get(conn, doc_id, kind)
+    if row is None:
+        raise NotFound(f"no {kind.replace('_', ' ')} {doc_id}")
+    return row
+
+
+def get(ctx: Context, doc_id: str, kind: str) -> dict[str, Any]:
+    with ctx.db.read() as conn:
+        return stock_docs_repo.view(conn, _doc(conn, doc_id, kind))
+
+
+# --- deliveries ----------------------------------------------------------------------------------
+
+
+def announce_delivery(
+    conn: sqlite3.Connection, delivery_id: str, reference: str, lines: Sequence[tuple[str, int]],
+    at: datetime,
+) -> None:  # fmt: skip
+    """A delivery the ERP announced (a hub command), in the caller's transaction; announcing it
+    again changes nothing."""
+    if stock_docs_repo.get(conn, delivery_id, "delivery") is not None:
+        return
+    wanted = docs.lines_of(lines)
+    stock_docs_repo.insert(conn, delivery_id, "delivery", "announced", staff="erp", at=at,
+                           reference=reference, reason="announced")  # fmt: skip
+    stock_docs_repo.set_lines(conn, delivery_id, [(ln.sku, ln.qty, 0) for ln in wanted])
+
+
+def deliveries(ctx: Context, open_only: bool = True) -> list[dict[str, Any]]:
+    statuses = ("announced", "partial") if open_only else ("announced", "partial", "received")
+    with ctx.db.read() as conn:
+        return [stock_docs_repo.view(conn, r) for r in stock_docs_repo.listing(
+            conn, "delivery", statuses)]  # fmt: skip
+
+
+def receive_delivery(
+    ctx: Context,
+    actor: Actor,
+    delivery_id: str | None,
+    lines: Sequence[tuple[str, int]],
+    *,
+    reference: str = "",
+    final: bool = False,
+) -> dict[str, Any]:
+    """Goods counted in at the back door: stock rises by what was counted. `delivery_id` None:
+    a delivery nobody announced (a direct supplier). Partial receipts add up; each one reports
+    the differences against the announcement so far."""
+    counted = docs.lines_of(lines)
+    receipt_id = str(uuid.uuid4())
+    with ctx.db.transaction() as conn:
+        products(conn, [ln.sku for ln in counted])
+        now = ctx.clock()
+        if delivery_id is None:
+            delivery_id = receipt_id
+            stock_docs_repo.insert(conn, delivery_id, "delivery", "announced", staff=actor.username,
+                                   at=now, reference=reference, reason="unannounced")  # fmt: skip
+        row = _doc(conn, delivery_id, "delivery")
+        if row["status"] == "received":
+            raise Conflict(f"delivery {delivery_id} was received in full already")
+        before = stock_docs_repo.lines(conn, delivery_id)
+        after = docs.receive({r["sku"]: r["expected"] for r in before},
+                             {r["sku"]: r["qty"] for r in before}, counted)  # fmt: skip
+        stock_docs_repo.set_lines(conn, delivery_id, [(ln.sku, ln.announced, ln.received)
+                                                      for ln in after])  # fmt: skip
+        complete = docs.delivery_complete(after, final)
+        stock_docs_repo.close(conn, delivery_id, "received" if complete else "partial",
+                              now if complete else None)  # fmt: skip
+        data = {"delivery_id": delivery_id, "receipt_id": receipt_id,
+                "reference": row["reference"], "announced": row["reason"] == "announced",
+                "complete": complete, "staff": actor.username, "received": docs.lines_data(counted),
+                "lines": [ln.data() for ln in after]}  # fmt: skip
+        commit(conn, ctx, docs.DELIVERY, data, docs.movements(counted, MovementKind.RECEIPT),
+               f"delivery:{delivery_id}", now)  # fmt: skip
+        result = {**stock_docs_repo.view(conn, _doc(conn, delivery_id, "delivery")),
+                  "receipt_id": receipt_id, "differences": [
+                      ln.data() for ln in after if ln.difference]}  # fmt: skip
+    ctx.hooks.outbox_written()
+    return result
+
+
+# --- transfers -----------------------------------------------------------------------------------
+
+
+def send_transfer(
+    ctx: Context, actor: Actor, to_store: str, lines: Sequence[tuple[str, int]]
+) -> dict[str, Any]:
+    """Goods leave this store for another: off the books here, in transit until they land."""
+    if to_store == ctx.store_id:
+        raise InvalidInput("a transfer goes to another store")
+    sent = docs.lines_of(lines)
+    transfer_id = str(uuid.uuid4())
+    with ctx.db.transaction() as conn:
+        products(conn, [ln.sku for ln in sent])
+        now = ctx.clock()
+        stock_docs_repo.insert(conn, transfer_id, "transfer_out", "sent", staff=actor.username,
+                               at=now, other_store=to_store)  # fmt: skip
+        stock_docs_repo.set_lines(conn, transfer_id, [(ln.sku, 0, ln.qty) for ln in sent])
+        data = {"transfer_id": transfer_id, "from_store": ctx.store_id, "to_store": to_store,
+                "staff": actor.username, "lines": docs.lines_data(sent)}  # fmt: skip
+        commit(
+            conn,
+            ctx,
+            docs.TRANSFER_SENT,
+            data,
+            docs.movements(sent, MovementKind.TRANSFER_OUT),
+            f"transfer:{transfer_id}",
+            now,
+        )
+        result = stock_docs_repo.view(conn, _doc(conn, transfer_id, "transfer_out"))
+    ctx.hooks.outbox_written()
+    return result
+
+
+def receive_transfer(
+    ctx: Context, actor: Actor, transfer_id: str, from_store: str, lines: Sequence[tuple[str, int]]
+) -> dict[str, Any]:
+    """Goods from another store counted in here (once: the hub flags what arrives twice)."""
+    if from_store == ctx.store_id:
+        raise InvalidInput("a transfer comes from another store")
+    got = docs.lines_of(lines)
+    with ctx.db.transaction() as conn:
+        products(conn, [ln.sku for ln in got])
+        kind = stock_docs_repo.kind_of(conn, transfer_id)
+        if kind == "transfer_in":
+            raise Conflict(f"transfer {transfer_id} was received here already")
+        if kind is not None:
+            raise InvalidInput(f"{transfer_id} is this store's {kind.replace('_', ' ')}")
+        now = ctx.clock()
+        stock_docs_repo.insert(conn, transfer_id, "transfer_in", "received",
+                               staff=actor.username, at=now, other_store=from_store)  # fmt: skip
+        stock_docs_repo.set_lines(conn, transfer_id, [(ln.sku, 0, ln.qty) for ln in got])
+        stock_docs_repo.close(conn, transfer_id, "received", now)
+        data = {"transfer_id": transfer_id, "from_store": from_store, "to_store": ctx.store_id,
+                "staff": actor.username, "lines": docs.lines_data(got)}  # fmt: skip
+        commit(
+            conn,
+            ctx,
+            docs.TRANSFER_RECEIVED,
+            data,
+            docs.movements(got, MovementKind.TRANSFER_IN),
+            f"transfer:{transfer_id}",
+            now,
+        )
+        result = stock_docs_repo.view(conn, _doc(conn, transfer_id, "transfer_in"))
+    ctx.hooks.outbox_written()
+    return result

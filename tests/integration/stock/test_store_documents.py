@@ -1,0 +1,151 @@
+"""Stock documents at one node: each one transaction with its movements and its outbox event."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from edge.services.context import Context
+from tests.conftest import login
+
+BREAD, ROLL = "BAK-001-11", "BAK-001-12"  # demo stock 14 and 15, 5,49 zł and 7,49 zł
+BREAD_CODE = "5901230000011"
+
+
+def _level(ctx: Context, sku: str) -> int:
+    with ctx.db.read() as conn:
+        row = conn.execute("SELECT on_hand FROM stock_levels WHERE sku = ?", [sku]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _events(ctx: Context, kind: str) -> list[dict[str, Any]]:
+    with ctx.db.read() as conn:
+        rows = conn.execute("SELECT data FROM outbox WHERE type = ? ORDER BY seq", [kind])
+        return [json.loads(r[0]) for r in rows]
+
+
+def _outbox(ctx: Context) -> int:
+    with ctx.db.read() as conn:
+        return int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+
+
+def _sell(client: TestClient, auth: dict[str, str], sku: str, qty: int) -> None:
+    basket = client.post("/api/v1/baskets", headers=auth, json={}).json()
+    r = client.post(f"/api/v1/baskets/{basket['id']}/lines", headers=auth,
+                    json={"sku": sku, "qty": qty})  # fmt: skip
+    assert r.status_code in (200, 201), r.text
+    total = r.json()["total"]
+    r = client.post(f"/api/v1/baskets/{basket['id']}/checkout", headers=auth,
+                    json={"tenders": [{"type": "card", "amount": total, "reference": "T"}]})  # fmt: skip
+    assert r.status_code == 201, r.text
+
+
+def test_a_write_off_takes_goods_off_the_books_with_its_event(
+    client: TestClient, ctx: Context
+) -> None:
+    auth = login(client)
+    r = client.post("/api/v1/write-offs", headers=auth,
+                    json={"reason": "damaged", "lines": [{"sku": BREAD, "qty": 2}]})  # fmt: skip
+    assert r.status_code == 201, r.text
+    assert _level(ctx, BREAD) == 12
+    [event] = _events(ctx, "write_off.completed")
+    assert (event["reason"], event["value"], event["lines"]) == (
+        "damaged", 2 * 549, [{"sku": BREAD, "qty": 2}])  # fmt: skip
+    assert event["stock"] == [{"sku": BREAD, "on_hand": 12, "reserved": 0}]
+
+
+def test_a_write_off_above_the_limit_needs_a_supervisor(client: TestClient, ctx: Context) -> None:
+    auth = login(client)
+    body: dict[str, Any] = {"reason": "theft", "lines": [{"sku": BREAD, "qty": 14},
+                                                         {"sku": ROLL, "qty": 15}]}  # fmt: skip
+    refused = client.post("/api/v1/write-offs", headers=auth, json=body)  # 189,21 zł > 100 zł
+    assert refused.status_code == 403, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["code"] == "approval-required"
+    assert (_level(ctx, BREAD), _events(ctx, "write_off.completed")) == (14, [])
+    body["approval"] = {"username": "supervisor", "pin": "4321"}
+    r = client.post("/api/v1/write-offs", headers=auth, json=body)
+    assert r.status_code == 201, r.text
+    assert r.json()["approved_by"] == "supervisor"
+    assert (_level(ctx, BREAD), _level(ctx, ROLL)) == (0, 0)
+
+
+def test_bad_documents_are_problems_and_change_nothing(client: TestClient, ctx: Context) -> None:
+    auth = login(client)
+    before = _outbox(ctx)
+    for path, body in (
+        ("/api/v1/write-offs", {"reason": "lost", "lines": [{"sku": BREAD, "qty": 1}]}),
+        ("/api/v1/write-offs", {"reason": "damaged", "lines": [{"sku": "NOPE", "qty": 1}]}),
+        ("/api/v1/write-offs", {"reason": "damaged", "lines": [{"sku": BREAD, "qty": 0}]}),
+        ("/api/v1/write-offs", {"reason": "damaged", "lines": []}),
+        ("/api/v1/counts", {"scope": "shelf"}),
+        ("/api/v1/transfers", {"to_store": "S001", "lines": [{"sku": BREAD, "qty": 1}]}),
+        ("/api/v1/transfers", {"to_store": "no such/store", "lines": [{"sku": BREAD, "qty": 1}]}),
+        ("/api/v1/deliveries/nope/receive", {"lines": [{"sku": BREAD, "qty": 1}]}),
+    ):
+        r = client.post(path, headers=auth, json=body)
+        assert 400 <= r.status_code < 500, (path, body, r.status_code, r.text)
+        assert r.headers["content-type"] == "application/problem+json", (path, body)
+    assert (_level(ctx, BREAD), _outbox(ctx)) == (14, before)
+
+
+def test_a_blind_count_during_sales_sets_the_level_as_of_its_start(
+    client: TestClient, ctx: Context
+) -> None:
+    auth = login(client)
+    count = client.post("/api/v1/counts", headers=auth, json={"scope": "category:bakery"}).json()
+    for _ in range(10):  # ten loaves on the shelf when the count started
+        r = client.post(f"/api/v1/counts/{count['id']}/scans", headers=auth,
+                        json={"code": BREAD_CODE})  # fmt: skip
+        assert r.status_code == 200, r.text
+    _sell(client, auth, BREAD, 2)  # two of them sold while staff count the next shelf
+    seen = client.get(f"/api/v1/counts/{count['id']}", headers=auth).json()
+    assert seen["lines"] == [{"sku": BREAD, "qty": 10}]  # blind: no book stock shown
+    wrong = client.post(f"/api/v1/counts/{count['id']}/scans", headers=auth,
+                        json={"code": "DAI-011-11"})  # fmt: skip
+    assert wrong.status_code == 422, wrong.text  # not in this count's category
+    done = client.post(f"/api/v1/counts/{count['id']}/finish", headers=auth)
+    assert done.status_code == 200, done.text
+    assert _level(ctx, BREAD) == 8  # counted 10 as of the start, less the 2 sold since
+    assert _level(ctx, ROLL) == 0  # in scope, not found on the shelf
+    [event] = _events(ctx, "count.completed")
+    lines = {ln["sku"]: ln for ln in event["lines"]}
+    assert lines[BREAD] == {"sku": BREAD, "book": 14, "counted": 10, "difference": -4}
+    assert lines[ROLL]["book"] == 15 and lines[ROLL]["counted"] == 0
+    with ctx.db.read() as conn:
+        kinds = conn.execute(
+            "SELECT qty FROM stock_movements WHERE sku = ? AND kind = 'adjustment'", [BREAD]
+        ).fetchall()
+    assert [k[0] for k in kinds] == [-4]
+    again = client.post(f"/api/v1/counts/{count['id']}/finish", headers=auth)
+    assert again.status_code == 409, again.text
+
+
+def test_an_unannounced_delivery_raises_stock(client: TestClient, ctx: Context) -> None:
+    auth = login(client)
+    r = client.post("/api/v1/deliveries/unannounced", headers=auth,
+                    json={"reference": "WZ 12/2026", "lines": [{"sku": BREAD, "qty": 6}]})  # fmt: skip
+    assert r.status_code == 201, r.text
+    assert _level(ctx, BREAD) == 20
+    [event] = _events(ctx, "delivery.received")
+    assert (event["announced"], event["reference"], event["complete"]) == (
+        False, "WZ 12/2026", True)  # fmt: skip
+
+
+def test_a_transfer_is_received_once_at_a_store(client: TestClient, ctx: Context) -> None:
+    auth = login(client)
+    sent = client.post("/api/v1/transfers", headers=auth,
+                       json={"to_store": "S002", "lines": [{"sku": BREAD, "qty": 4}]})  # fmt: skip
+    assert sent.status_code == 201, sent.text
+    assert _level(ctx, BREAD) == 10
+    own = client.post(f"/api/v1/transfers/{sent.json()['id']}/receive", headers=auth,
+                      json={"from_store": "S002", "lines": [{"sku": BREAD, "qty": 4}]})  # fmt: skip
+    assert own.status_code == 422, own.text
+    body = {"from_store": "S009", "lines": [{"sku": ROLL, "qty": 3}]}
+    first = client.post("/api/v1/transfers/T-1/receive", headers=auth, json=body)
+    assert first.status_code == 201, first.text
+    twice = client.post("/api/v1/transfers/T-1/receive", headers=auth, json=body)
+    assert twice.status_code == 409, twice.text
+    assert _level(ctx, ROLL) == 18
