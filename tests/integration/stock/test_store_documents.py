@@ -37,8 +37,9 @@ def _sell(client: TestClient, auth: dict[str, str], sku: str, qty: int) -> None:
                     json={"sku": sku, "qty": qty})  # fmt: skip
     assert r.status_code in (200, 201), r.text
     total = r.json()["total"]
+    tenders = [{"type": "card", "amount": total, "reference": "T"}]
     r = client.post(f"/api/v1/baskets/{basket['id']}/checkout", headers=auth,
-                    json={"tenders": [{"type": "card", "amount": total, "reference": "T"}]})  # fmt: skip
+                    json={"tenders": tenders})  # fmt: skip
     assert r.status_code == 201, r.text
 
 
@@ -125,8 +126,8 @@ def test_a_blind_count_during_sales_sets_the_level_as_of_its_start(
 
 def test_an_unannounced_delivery_raises_stock(client: TestClient, ctx: Context) -> None:
     auth = login(client)
-    r = client.post("/api/v1/deliveries/unannounced", headers=auth,
-                    json={"reference": "WZ 12/2026", "lines": [{"sku": BREAD, "qty": 6}]})  # fmt: skip
+    body = {"reference": "WZ 12/2026", "lines": [{"sku": BREAD, "qty": 6}]}
+    r = client.post("/api/v1/deliveries/unannounced", headers=auth, json=body)
     assert r.status_code == 201, r.text
     assert _level(ctx, BREAD) == 20
     [event] = _events(ctx, "delivery.received")
