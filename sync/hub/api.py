@@ -16,6 +16,7 @@ from edge.api import problems
 from edge.api.body_limit import BodyLimitMiddleware
 from edge.api.schemas import PlainText
 from edge.domain.errors import InvalidInput
+from sync.hub import api_erp
 from sync.hub.metrics import HubCollector
 from sync.hub.orders import OrderIn
 from sync.hub.service import Hub
@@ -144,6 +145,7 @@ def create_hub_app(hub: Hub, *, run: bool = True) -> FastAPI:
     problems.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_IMPORT_BYTES)
     app.include_router(router, prefix="/api/v1")
+    app.include_router(api_erp.router, prefix="/api/v1")
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:

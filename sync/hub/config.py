@@ -103,6 +103,8 @@ class HubSettings(TomlSettings):
     # window again.
     gap_grace_s: float = Field(2.0, ge=0)
     order_expiry_days: int = Field(7, ge=1)
+    # A transfer sent this long ago and not received is flagged (GET /api/v1/transfers).
+    transfer_overdue_days: int = Field(3, ge=1)
     # A kiosk order's reservation at its store (the store also caps it: pickups.kiosk_hold_hours).
     kiosk_order_expiry_hours: int = Field(48, ge=1, le=14 * 24)
     log_format: Literal["json", "console"] = "json"

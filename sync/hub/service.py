@@ -15,7 +15,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from edge.catalogue_files import PromotionRow
 from edge.domain.catalogue import Product
-from sync.hub import catalogue, commands, inbound, nearby, orders, queries, replication
+from sync.hub import (
+    catalogue,
+    commands,
+    inbound,
+    nearby,
+    orders,
+    queries,
+    replication,
+    stock_docs,
+)
 from sync.hub.apply import Applied
 from sync.hub.config import HubSettings
 from sync.hub.context import HubContext
@@ -23,6 +32,7 @@ from sync.hub.keys import signing_key
 from sync.hub.nearby import Neighbours
 from sync.hub.stats import HubStats
 from sync.hub.store import Storage, open_storage
+from sync.hub.store import feed as feed_repo
 from sync.hub.worker import Worker
 from sync.protocol import CatalogueMessage, EventBatch, Topics
 
@@ -175,6 +185,20 @@ class Hub:
     def returns(self, flagged: bool | None = None) -> list[dict[str, Any]]:
         with self.ctx.storage.read() as tx:
             return queries.returns(tx, flagged)
+
+    def feed(self, after: int, limit: int) -> list[Any]:
+        """Applied documents after position `after`, oldest first (the ERP's feed)."""
+        with self.ctx.storage.read() as tx:
+            return feed_repo.after(tx, after, limit)
+
+    def transfers(
+        self, *, flagged: bool | None = None, status: str | None = None
+    ) -> list[dict[str, Any]]:
+        with self.ctx.storage.read() as tx:
+            return stock_docs.transfers(
+                tx, datetime.now(UTC), self.settings.transfer_overdue_days, flagged=flagged,
+                status=status,
+            )  # fmt: skip
 
     def backup(self, dest: Path) -> Path:
         return self.ctx.storage.backup(dest)

@@ -1,0 +1,54 @@
+"""What the ERP (and any system downstream of the shops) reads at the hub: the feed of every
+applied document and the transfers between stores. One router, so one scope guards it."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from sync.hub.service import Hub
+
+router = APIRouter(tags=["erp"])
+MAX_FEED_PAGE = 1000
+
+
+def _hub(request: Request) -> Hub:
+    return request.app.state.hub  # type: ignore[no-any-return]
+
+
+HubDep = Annotated[Hub, Depends(_hub)]
+
+
+@router.get("/feed")
+def feed(
+    hub: HubDep,
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_FEED_PAGE)] = 100,
+) -> Response:
+    """Every document the hub applied (sales, returns, order status changes, deliveries,
+    transfers, counts, write-offs) after position `after`, each once, in the order applied.
+    Read on with `after` = the answer's `next` (the last item's `cursor`; unchanged when there
+    was nothing new). The documents' data is sent as the stores wrote it, without parsing it
+    again."""
+    rows = hub.feed(after, limit)
+    items = ",".join(
+        f'{{"cursor":{r[0]},"store_id":{json.dumps(r[1])},"seq":{r[2]},'
+        f'"type":{json.dumps(r[3])},"at":{json.dumps(str(r[4]))},'
+        f'"applied_at":{json.dumps(str(r[5]))},"data":{r[6]}}}'
+        for r in rows
+    )
+    last = rows[-1][0] if rows else after
+    return Response(f'{{"items":[{items}],"next":{last}}}', media_type="application/json")
+
+
+@router.get("/transfers")
+def transfers(
+    hub: HubDep,
+    flagged: bool | None = None,
+    status: Literal["in_transit", "received", "arrived_unsent"] | None = None,
+) -> list[dict[str, Any]]:
+    """Transfers between stores with what is in transit per line, and their flags (received
+    twice, at another store than the one it was sent to, or not received in time)."""
+    return hub.transfers(flagged=flagged, status=status)
