@@ -19,7 +19,6 @@ from edge.api import (
     routes_health,
     routes_sales,
     routes_sessions,
-    routes_stock,
 )
 from edge.api.access import AccessMiddleware
 from edge.api.body_limit import EDGE_MAX_BODY_BYTES, BodyLimitMiddleware
@@ -98,7 +97,6 @@ def create_app(
         routes_baskets.router,
         routes_sales.router,
         routes_cash.router,
-        routes_stock.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     for plugin in plugins():

@@ -145,7 +145,8 @@ def create_hub_app(hub: Hub, *, run: bool = True) -> FastAPI:
     problems.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_IMPORT_BYTES)
     app.include_router(router, prefix="/api/v1")
-    app.include_router(api_erp.router, prefix="/api/v1")
+    app.include_router(api_erp.read_router, prefix="/api/v1")
+    app.include_router(api_erp.erp_router, prefix="/api/v1")
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:

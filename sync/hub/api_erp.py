@@ -1,5 +1,6 @@
-"""What the ERP (and any system downstream of the shops) reads at the hub: the feed of every
-applied document and the transfers between stores. One router, so one scope guards it."""
+"""The ERP at the hub: what it (and any system downstream of the shops) reads — the feed of
+every applied document, transfers between stores, deliveries — on `read_router` (scope
+`read`), and what it tells the stores — announced deliveries — on `erp_router` (scope `erp`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from sync.hub.deliveries import DeliveryIn
 from sync.hub.service import Hub
 
-router = APIRouter(tags=["erp"])
+read_router = APIRouter(tags=["erp"])
+erp_router = APIRouter(tags=["erp"])
 MAX_FEED_PAGE = 1000
 
 
@@ -21,7 +24,7 @@ def _hub(request: Request) -> Hub:
 HubDep = Annotated[Hub, Depends(_hub)]
 
 
-@router.get("/feed")
+@read_router.get("/feed")
 def feed(
     hub: HubDep,
     after: Annotated[int, Query(ge=0, le=2**62)] = 0,
@@ -43,7 +46,7 @@ def feed(
     return Response(f'{{"items":[{items}],"next":{last}}}', media_type="application/json")
 
 
-@router.get("/transfers")
+@read_router.get("/transfers")
 def transfers(
     hub: HubDep,
     flagged: bool | None = None,
@@ -52,3 +55,17 @@ def transfers(
     """Transfers between stores with what is in transit per line, and their flags (received
     twice, at another store than the one it was sent to, or not received in time)."""
     return hub.transfers(flagged=flagged, status=status)
+
+
+@read_router.get("/deliveries/{delivery_id}")
+def delivery(hub: HubDep, delivery_id: str) -> dict[str, Any]:
+    """An announced (or received) delivery: per line what was announced, what the store
+    received so far and the difference."""
+    return hub.delivery(delivery_id)
+
+
+@erp_router.post("/deliveries", status_code=201)
+def announce_delivery(hub: HubDep, body: DeliveryIn) -> dict[str, Any]:
+    """A delivery on its way to a store: the store gets it as a signed command and receives it
+    by scanning (partial receipts allowed)."""
+    return hub.announce_delivery(body)

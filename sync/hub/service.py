@@ -18,6 +18,7 @@ from edge.domain.catalogue import Product
 from sync.hub import (
     catalogue,
     commands,
+    deliveries,
     inbound,
     nearby,
     orders,
@@ -185,6 +186,16 @@ class Hub:
     def returns(self, flagged: bool | None = None) -> list[dict[str, Any]]:
         with self.ctx.storage.read() as tx:
             return queries.returns(tx, flagged)
+
+    def announce_delivery(self, body: deliveries.DeliveryIn) -> dict[str, Any]:
+        with self.ctx.storage.transaction() as tx:
+            out, cmd = deliveries.announce(self.ctx, tx, body, datetime.now(UTC))
+        commands.send(self.ctx, cmd)
+        return out
+
+    def delivery(self, delivery_id: str) -> dict[str, Any]:
+        with self.ctx.storage.read() as tx:
+            return deliveries.get(tx, delivery_id)
 
     def feed(self, after: int, limit: int) -> list[Any]:
         """Applied documents after position `after`, oldest first (the ERP's feed)."""

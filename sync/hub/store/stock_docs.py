@@ -44,6 +44,13 @@ def announce(
     )
 
 
+def delivery_status(tx: Tx, delivery_id: str, status: str, now: str) -> None:
+    tx.execute(
+        "UPDATE hub_deliveries SET status = ?, updated_at = ? WHERE delivery_id = ?",
+        [status, now, delivery_id],
+    )
+
+
 def delivery_received(
     tx: Tx, delivery_id: str, store_id: str, reference: str, *, announced: bool, status: str,
     lines: Sequence[tuple[str, int, int]], at: str,

@@ -11,7 +11,7 @@ from tests.conftest import login
 from tests.integration.sync.brokers import wait_for
 from tests.integration.sync.conftest import NodeFactory, ctx_of, depth, sell
 
-BREAD = "BAK-001-11"  # demo stock 14
+BREAD, ROLL = "BAK-001-11", "BAK-001-12"  # demo stock 14 and 15
 
 
 def _hub_level(hub: TestClient, store_id: str, sku: str) -> int | None:
@@ -90,3 +90,42 @@ def test_the_feed_holds_every_document_once_in_the_order_applied(
     for bad in ({"after": -1}, {"limit": 0}, {"limit": 100_000}, {"after": "x"}):
         r = hub.get("/api/v1/feed", params=bad)
         assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+
+
+def test_an_announced_delivery_received_in_part_reports_its_differences(
+    hub: TestClient, node: NodeFactory
+) -> None:
+    a = node("A")
+    auth = login(a)
+    announced = {"store_id": "A", "reference": "PO-1",
+                 "lines": [{"sku": BREAD, "qty": 10}, {"sku": ROLL, "qty": 5}]}  # fmt: skip
+    r = hub.post("/api/v1/deliveries", json=announced)
+    assert r.status_code == 201, r.text
+    delivery_id = r.json()["delivery_id"]
+
+    def waiting() -> list[str]:
+        return [d["id"] for d in a.get("/api/v1/deliveries", headers=auth).json()]
+
+    wait_for(lambda: waiting() == [delivery_id])
+    _post(a, f"/api/v1/deliveries/{delivery_id}/receive", {"lines": [{"sku": BREAD, "qty": 6}]})
+    wait_for(lambda: _hub_level(hub, "A", BREAD) == 20)  # 14 + the 6 counted, not the 10
+
+    def at_hub() -> dict[str, Any]:
+        return hub.get(f"/api/v1/deliveries/{delivery_id}").json()  # type: ignore[no-any-return]
+
+    wait_for(lambda: at_hub()["status"] == "partial")
+    assert at_hub()["lines"] == [
+        {"sku": BREAD, "announced": 10, "received": 6, "difference": -4},
+        {"sku": ROLL, "announced": 5, "received": 0, "difference": -5},
+    ]
+    last = {"lines": [{"sku": ROLL, "qty": 5}], "final": True}
+    done = _post(a, f"/api/v1/deliveries/{delivery_id}/receive", last)
+    assert done["differences"] == [{"sku": BREAD, "announced": 10, "received": 6,
+                                    "difference": -4}]  # fmt: skip
+    wait_for(lambda: at_hub()["status"] == "received")
+    assert waiting() == []
+    for bad in ({**announced, "lines": [{"sku": "NOPE", "qty": 1}]}, {**announced, "lines": []},
+                {"store_id": "no/such", "lines": announced["lines"]}):  # fmt: skip
+        r = hub.post("/api/v1/deliveries", json=bad)
+        assert r.status_code in (404, 422), r.text
+        assert r.headers["content-type"] == "application/problem+json"
