@@ -37,7 +37,7 @@ class WriteOffIn(LinesIn):
 
 
 class CountIn(_In):
-    scope: str = Field("full", pattern=r"^(full|category:[^\s]{1,64})$")
+    scope: str = Field("full", pattern=r"^(full|category:[^\s]{1,64}|shelf:[^\s]{1,64})$")
 
 
 class ScanIn(_In):

@@ -90,9 +90,12 @@ def count_movements(lines: Sequence[CountedLine]) -> list[Movement]:
 
 
 def count_scope(scope: str) -> str:
-    if scope == "full" or (scope.startswith("category:") and len(scope) > len("category:")):
+    """'full' (every SKU with stock), 'category:<id>' (every SKU of it), or 'shelf:<name>' (only
+    what was scanned there: a shelf holds goods of many categories the books cannot place)."""
+    kind, _, name = scope.partition(":")
+    if scope == "full" or (kind in ("category", "shelf") and name):
         return scope
-    raise InvalidInput("a count's scope is 'full' or 'category:<id>'")
+    raise InvalidInput("a count's scope is 'full', 'category:<id>' or 'shelf:<name>'")
 
 
 # --- deliveries ----------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def scan(ctx: Context, actor: Actor, count_id: str, code: str, qty: int = 1) -> 
         if label is not None and label.weight_g is not None:
             qty = label.weight_g if qty > 0 else -label.weight_g
         scope = row["scope"]
-        if scope != "full" and product.category != scope.removeprefix("category:"):
+        if scope.startswith("category:") and product.category != scope.removeprefix("category:"):
             raise InvalidInput(f"{product.sku} is not in this count ({scope})")
         if stock_docs_repo.add_qty(conn, count_id, product.sku, qty) < 0:
             raise InvalidInput(f"{product.sku}: more taken back than was counted")

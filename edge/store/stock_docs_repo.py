@@ -112,7 +112,10 @@ def moved_since(conn: sqlite3.Connection, mark: int) -> dict[str, int]:
 
 
 def skus_in_scope(conn: sqlite3.Connection, scope: str) -> list[str]:
-    """SKUs with a stock level in a count's scope ('full' or 'category:<id>')."""
+    """SKUs with a stock level in a count's scope ('full' or 'category:<id>'; a shelf's are only
+    the ones scanned)."""
+    if scope.startswith("shelf:"):
+        return []
     if scope == "full":
         return [r[0] for r in conn.execute("SELECT sku FROM stock_levels")]
     category = scope.removeprefix("category:")

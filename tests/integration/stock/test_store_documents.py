@@ -150,3 +150,14 @@ def test_a_transfer_is_received_once_at_a_store(client: TestClient, ctx: Context
     twice = client.post("/api/v1/transfers/T-1/receive", headers=auth, json=body)
     assert twice.status_code == 409, twice.text
     assert _level(ctx, ROLL) == 18
+
+
+def test_a_shelf_count_sets_only_what_was_scanned(client: TestClient, ctx: Context) -> None:
+    auth = login(client)
+    count = client.post("/api/v1/counts", headers=auth, json={"scope": "shelf:A3"}).json()
+    for code, qty in ((BREAD_CODE, 3), ("DAI-011-11", 2), (BREAD_CODE, -1)):  # a wrong scan back
+        r = client.post(f"/api/v1/counts/{count['id']}/scans", headers=auth,
+                        json={"code": code, "qty": qty})  # fmt: skip
+        assert r.status_code == 200, r.text
+    assert client.post(f"/api/v1/counts/{count['id']}/finish", headers=auth).status_code == 200
+    assert (_level(ctx, BREAD), _level(ctx, "DAI-011-11"), _level(ctx, ROLL)) == (2, 2, 15)
