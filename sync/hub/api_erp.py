@@ -4,13 +4,13 @@ every applied document, transfers between stores, deliveries — on `read_router
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from sync.hub.deliveries import DeliveryIn
 from sync.hub.service import Hub
+from sync.hub.store import feed as feed_repo
 
 read_router = APIRouter(tags=["erp"])
 erp_router = APIRouter(tags=["erp"])
@@ -35,15 +35,8 @@ def feed(
     Read on with `after` = the answer's `next` (the last item's `cursor`; unchanged when there
     was nothing new). The documents' data is sent as the stores wrote it, without parsing it
     again."""
-    rows = hub.feed(after, limit)
-    items = ",".join(
-        f'{{"cursor":{r[0]},"store_id":{json.dumps(r[1])},"seq":{r[2]},'
-        f'"type":{json.dumps(r[3])},"at":{json.dumps(str(r[4]))},'
-        f'"applied_at":{json.dumps(str(r[5]))},"data":{r[6]}}}'
-        for r in rows
-    )
-    last = rows[-1][0] if rows else after
-    return Response(f'{{"items":[{items}],"next":{last}}}', media_type="application/json")
+    body = feed_repo.page_json(hub.feed(after, limit), after)
+    return Response(body, media_type="application/json")
 
 
 @read_router.get("/transfers")

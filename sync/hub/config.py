@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from edge.config import TomlSettings
@@ -80,6 +80,28 @@ class HubRetention(_Section):
     days: int = Field(400, ge=1)
 
 
+class HubWebhooks(_Section):
+    """Every item of the feed (GET /api/v1/feed) POSTed to `url` in pages, in order, signed
+    with HMAC-SHA256 of the body under `secret` (header X-Store-Edge-Signature: sha256=<hex>);
+    a page that is not answered 2xx is sent again after a back-off doubling from `retry_min_s`
+    to `retry_max_s`. Delivery is at least once: a hub killed between a 2xx and its record
+    sends that page again, and each item's `cursor` lets the receiver drop what it has."""
+
+    url: str | None = Field(None, pattern=r"^https?://[^\s]+$")
+    secret: str | None = Field(None, min_length=16)
+    batch: int = Field(100, ge=1, le=1000)
+    timeout_s: float = Field(10.0, gt=0)
+    retry_min_s: float = Field(1.0, gt=0)
+    retry_max_s: float = Field(300.0, gt=0)
+    poll_s: float = Field(1.0, gt=0)
+
+    @model_validator(mode="after")
+    def _signed(self) -> HubWebhooks:
+        if self.url and not self.secret:
+            raise ValueError("[webhooks] url needs a secret (16 characters or more) to sign with")
+        return self
+
+
 class HubSettings(TomlSettings):
     model_config = SettingsConfigDict(
         env_prefix="STORE_EDGE_HUB_", env_nested_delimiter="__", extra="forbid"
@@ -95,6 +117,7 @@ class HubSettings(TomlSettings):
     signing: HubSigning = HubSigning()
     nearby: HubNearby = HubNearby()
     retention: HubRetention = HubRetention()
+    webhooks: HubWebhooks = HubWebhooks()
     # Commands not acknowledged by their store after this long are sent again.
     command_resend_s: float = Field(10.0, gt=0)
     # A store's batches past a gap wait this long for the missing one before the hub asks the

@@ -34,6 +34,7 @@ from sync.hub.nearby import Neighbours
 from sync.hub.stats import HubStats
 from sync.hub.store import Storage, open_storage
 from sync.hub.store import feed as feed_repo
+from sync.hub.webhooks import WebhookSender
 from sync.hub.worker import Worker
 from sync.protocol import CatalogueMessage, EventBatch, Topics
 
@@ -51,6 +52,8 @@ class Hub:
         )
         self.neighbours = Neighbours(settings)
         self.worker = Worker(self.ctx, self.neighbours)
+        hooks = settings.webhooks
+        self.webhooks = WebhookSender(storage, hooks) if hooks.url else None
         if settings.demo:
             catalogue.seed_demo(self.ctx)
 
@@ -88,8 +91,12 @@ class Hub:
 
     def start(self) -> None:
         self.worker.start()
+        if self.webhooks:
+            self.webhooks.start()
 
     def stop(self) -> None:
+        if self.webhooks:
+            self.webhooks.stop()
         if not self.worker.stop():
             log.warning("the hub worker is still busy; leaving its database open")
             return

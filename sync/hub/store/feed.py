@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,6 +30,22 @@ def append(tx: Tx, items: Sequence[Item]) -> None:
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(first + i, *item) for i, item in enumerate(items)],
     )
+
+
+def last(tx: Tx) -> int:
+    return int(tx.scalar("SELECT value FROM hub_counters WHERE name = 'feed_position'") or 0)
+
+
+def page_json(rows: Sequence[Any], after: int) -> str:
+    """A page of the feed as JSON: `items` (each with its `cursor`) and `next`, the cursor to
+    read on from. The documents' data goes out as the stores wrote it, without parsing it."""
+    items = ",".join(
+        f'{{"cursor":{r[0]},"store_id":{json.dumps(r[1])},"seq":{r[2]},'
+        f'"type":{json.dumps(r[3])},"at":{json.dumps(str(r[4]))},'
+        f'"applied_at":{json.dumps(str(r[5]))},"data":{r[6]}}}'
+        for r in rows
+    )
+    return f'{{"items":[{items}],"next":{rows[-1][0] if rows else after}}}'
 
 
 def after(tx: Tx, position: int, limit: int) -> list[Any]:

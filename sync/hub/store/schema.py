@@ -318,3 +318,27 @@ def _feed(tx: Tx, storage: Storage) -> None:
         """,
     )
     tx.execute("INSERT INTO hub_counters (name, value) VALUES ('feed_position', 0)")
+
+
+@migration(22, "webhooks")
+def _webhooks(tx: Tx, storage: Storage) -> None:
+    # Where each webhook target is in the feed: the last position it acknowledged, its failures
+    # in a row (the back-off), a lease so that of several hub workers one sends at a time, and
+    # the figures /metrics shows. Keyed by URL: a new URL starts from the feed's beginning.
+    run_ddl(
+        tx,
+        storage,
+        """
+        CREATE TABLE hub_webhooks (
+            url text PRIMARY KEY,
+            delivered bigint NOT NULL DEFAULT 0,
+            failures bigint NOT NULL DEFAULT 0,
+            attempts bigint NOT NULL DEFAULT 0,
+            items bigint NOT NULL DEFAULT 0,
+            next_attempt_at timestamptz,
+            lease_until timestamptz,
+            last_status text NOT NULL DEFAULT '',
+            last_success_at timestamptz
+        )
+        """,
+    )
