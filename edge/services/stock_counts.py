@@ -79,7 +79,8 @@ def finish_count(ctx: Context, actor: Actor, count_id: str) -> dict[str, Any]:
                 "staff": actor.username, "lines": [
                     {"sku": ln.sku, "book": ln.book, "counted": ln.counted,
                      "difference": ln.difference} for ln in settled]}  # fmt: skip
-        commit(conn, ctx, docs.COUNT, data, docs.count_movements(settled), f"count:{count_id}", now)
+        moves = docs.count_movements(settled)
+        commit(conn, ctx, actor, docs.COUNT, data, moves, f"count:{count_id}", now)
         result = count_view(conn, count_id)
     ctx.hooks.outbox_written()
     return result

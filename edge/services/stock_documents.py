@@ -17,6 +17,7 @@ from edge.domain.errors import ApprovalRequired, Conflict, InvalidInput, NotFoun
 from edge.domain.events import Event, levels_data
 from edge.domain.staff import Role
 from edge.domain.stock import Movement, MovementKind
+from edge.services import documents
 from edge.services.auth import Actor, approval
 from edge.services.context import Context
 from edge.store import catalogue_repo, outbox, stock_docs_repo, stock_repo
@@ -36,18 +37,22 @@ def products(conn: sqlite3.Connection, skus: Sequence[str]) -> dict[str, Product
 def commit(
     conn: sqlite3.Connection,
     ctx: Context,
+    actor: Actor,
     event_type: str,
     data: dict[str, Any],
     moves: Sequence[Movement],
     ref: str,
     now: datetime,
 ) -> None:
-    """The document's movements and its event (with the levels after them), in the caller's
-    transaction."""
+    """The document's movements, its event (with the levels after them) and its non-fiscal slip,
+    in the caller's transaction."""
     stock_repo.record(conn, moves, ref=ref, at=now)
     levels = list(stock_repo.levels(conn, (m.sku for m in moves)).values())
     body = {**data, "store_id": ctx.store_id, "at": now.isoformat(), "stock": levels_data(levels)}
     outbox.append(conn, Event(event_type, body), now)
+    slip = {k: v for k, v in body.items() if k != "stock"}
+    documents.enqueue(conn, ctx, "stock", {**slip, "document": event_type,
+                                           "register": actor.register})  # fmt: skip
 
 
 def write_off(
@@ -79,8 +84,8 @@ def write_off(
         stock_docs_repo.close(conn, doc_id, "done", now)
         data = {"write_off_id": doc_id, "reason": why, "value": worth, "staff": actor.username,
                 "approved_by": approved_by, "lines": docs.lines_data(wanted)}  # fmt: skip
-        commit(conn, ctx, docs.WRITE_OFF, data, docs.movements(wanted, MovementKind.WRITE_OFF),
-               f"write_off:{doc_id}", now)  # fmt: skip
+        moves = docs.movements(wanted, MovementKind.WRITE_OFF)
+        commit(conn, ctx, actor, docs.WRITE_OFF, data, moves, f"write_off:{doc_id}", now)
         result = stock_docs_repo.view(conn, _doc(conn, doc_id, "write_off"))
     ctx.hooks.outbox_written()
     return result
@@ -158,8 +163,8 @@ def receive_delivery(
                 "reference": row["reference"], "announced": row["reason"] == "announced",
                 "complete": complete, "staff": actor.username, "received": docs.lines_data(counted),
                 "lines": [ln.data() for ln in after]}  # fmt: skip
-        commit(conn, ctx, docs.DELIVERY, data, docs.movements(counted, MovementKind.RECEIPT),
-               f"delivery:{delivery_id}", now)  # fmt: skip
+        moves = docs.movements(counted, MovementKind.RECEIPT)
+        commit(conn, ctx, actor, docs.DELIVERY, data, moves, f"delivery:{delivery_id}", now)
         result = {**stock_docs_repo.view(conn, _doc(conn, delivery_id, "delivery")),
                   "receipt_id": receipt_id, "differences": [
                       ln.data() for ln in after if ln.difference]}  # fmt: skip
@@ -186,15 +191,8 @@ def send_transfer(
         stock_docs_repo.set_lines(conn, transfer_id, [(ln.sku, 0, ln.qty) for ln in sent])
         data = {"transfer_id": transfer_id, "from_store": ctx.store_id, "to_store": to_store,
                 "staff": actor.username, "lines": docs.lines_data(sent)}  # fmt: skip
-        commit(
-            conn,
-            ctx,
-            docs.TRANSFER_SENT,
-            data,
-            docs.movements(sent, MovementKind.TRANSFER_OUT),
-            f"transfer:{transfer_id}",
-            now,
-        )
+        moves = docs.movements(sent, MovementKind.TRANSFER_OUT)
+        commit(conn, ctx, actor, docs.TRANSFER_SENT, data, moves, f"transfer:{transfer_id}", now)
         result = stock_docs_repo.view(conn, _doc(conn, transfer_id, "transfer_out"))
     ctx.hooks.outbox_written()
     return result
@@ -221,15 +219,9 @@ def receive_transfer(
         stock_docs_repo.close(conn, transfer_id, "received", now)
         data = {"transfer_id": transfer_id, "from_store": from_store, "to_store": ctx.store_id,
                 "staff": actor.username, "lines": docs.lines_data(got)}  # fmt: skip
-        commit(
-            conn,
-            ctx,
-            docs.TRANSFER_RECEIVED,
-            data,
-            docs.movements(got, MovementKind.TRANSFER_IN),
-            f"transfer:{transfer_id}",
-            now,
-        )
+        moves = docs.movements(got, MovementKind.TRANSFER_IN)
+        commit(conn, ctx, actor, docs.TRANSFER_RECEIVED, data, moves, f"transfer:{transfer_id}",
+               now)  # fmt: skip
         result = stock_docs_repo.view(conn, _doc(conn, transfer_id, "transfer_in"))
     ctx.hooks.outbox_written()
     return result

@@ -9,6 +9,9 @@ from fastapi.testclient import TestClient
 
 from edge.services.context import Context
 from tests.conftest import login
+from tests.integration.devices.test_devices_api import drained, printed
+from tests.unit.devices.escpos_decoder import decode
+from tests.waiting import wait_until
 
 BREAD, ROLL = "BAK-001-11", "BAK-001-12"  # demo stock 14 and 15, 5,49 zł and 7,49 zł
 BREAD_CODE = "5901230000011"
@@ -161,3 +164,17 @@ def test_a_shelf_count_sets_only_what_was_scanned(client: TestClient, ctx: Conte
         assert r.status_code == 200, r.text
     assert client.post(f"/api/v1/counts/{count['id']}/finish", headers=auth).status_code == 200
     assert (_level(ctx, BREAD), _level(ctx, "DAI-011-11"), _level(ctx, ROLL)) == (2, 2, 15)
+
+
+def test_each_document_prints_a_non_fiscal_slip(client: TestClient, ctx: Context) -> None:
+    auth = login(client)
+    client.post("/api/v1/write-offs", headers=auth,
+                json={"reason": "damaged", "lines": [{"sku": BREAD, "qty": 2}]})  # fmt: skip
+    client.post("/api/v1/transfers", headers=auth,
+                json={"to_store": "S002", "lines": [{"sku": ROLL, "qty": 3}]})  # fmt: skip
+    wait_until(lambda: drained(client) and len(printed(ctx.settings, "stock")) == 2, what="slips")
+    write_off, transfer = (decode(p.read_bytes()) for p in printed(ctx.settings, "stock"))
+    assert write_off.text.startswith("WYDRUK NIEFISKALNY") and "ODPIS" in write_off.text
+    assert "uszkodzenie" in write_off.text and "10,98" in write_off.text
+    assert "TRANSFER OUT" in transfer.text and "S002" in transfer.text
+    assert transfer.has("barcode")
