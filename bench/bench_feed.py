@@ -17,10 +17,12 @@ import psycopg
 from fastapi.testclient import TestClient
 
 from bench.report import Report
+from sync.hub import tokens
 from sync.hub.api import create_hub_app
 from sync.hub.config import HubSettings
 from sync.hub.service import Hub
 from sync.hub.store import feed as feed_repo
+from sync.hub.tokens import Scope
 from tests.integration.sync.postgres import Postgres
 
 ITEMS = int(os.environ.get("BENCH_FEED_ITEMS", "50000"))
@@ -87,7 +89,9 @@ def _measure(report: Report, name: str, url: str, raw: Callable[[int], int], dat
     hub = Hub(HubSettings(data_dir=data, database={"url": url}, log_format="console"))
     try:
         _fill(hub)
-        with TestClient(create_hub_app(hub, run=False)) as client:
+        token = tokens.create(hub.storage, "bench", [Scope.READ])
+        headers = {"Authorization": f"Bearer {token}"}
+        with TestClient(create_hub_app(hub, run=False), headers=headers) as client:
             ours = _rate(_through_api(client))
         theirs = _rate(raw)
     finally:

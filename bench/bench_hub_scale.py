@@ -31,6 +31,7 @@ from bench.report import Report, percentile
 from sync.hub.keys import keygen
 from sync.hub.store import open_storage
 from sync.hub.store import stores as stores_repo
+from sync.hub.tokens import Scope
 from tests.integration.hub.workers import HubWorker
 from tests.integration.sync.brokers import Broker
 from tests.integration.sync.postgres import Postgres
@@ -251,11 +252,12 @@ def _stores_listing(tmp: Path, database: str, key: Path, name: str, report: Repo
                     key_file=key, group=None)  # fmt: skip
     try:
         hub.start()
+        auth = {"Authorization": f"Bearer {hub.token(Scope.READ)}"}
         conn = http.client.HTTPConnection("127.0.0.1", hub.port, timeout=10)
         samples = []
         for i in range(60):
             started = time.perf_counter()
-            conn.request("GET", "/api/v1/stores")
+            conn.request("GET", "/api/v1/stores", headers=auth)
             body = conn.getresponse().read()
             if i >= 10:  # after the first requests warmed the worker up
                 samples.append(time.perf_counter() - started)

@@ -38,8 +38,10 @@ def bootstrap(settings: Settings) -> Context:
     """A node's context: its database migrated for every part (the parts' hooks attached below
     write to their own tables), demo data if asked for."""
     from edge.plugins import plugins
+    from edge.services.hub_lookup import warn_about_config
 
     ctx = Context(open_database(settings, plugin_migrations()), settings)
+    warn_about_config(settings)
     for plugin in plugins():
         if plugin.setup is not None:
             plugin.setup(ctx)

@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -77,8 +77,15 @@ class HubConfig(_Section):
     """The hub's HTTP API, for looking up other stores' receipts and online orders at a return.
     None = no hub: returns of foreign purchases need the signed QR."""
 
-    url: str | None = Field(None, pattern=r"^https?://[^\s]+$")  # e.g. http://hub:8090
+    url: str | None = Field(None, pattern=r"^https?://[^\s]+$")  # e.g. https://hub:8090
     timeout_s: float = Field(2.0, gt=0, le=30)
+    # This store's token at the hub (`store-edge hub token create NAME --scope store --store
+    # ID`), sent with every lookup; a secret, never logged.
+    token: SecretStr | None = None
+    # The CA that signed an https:// hub's certificate (a private CA); empty: the system's.
+    ca_file: Path | None = None
+    # A signed lookup answer older (or further ahead) than this is refused: no stale replays.
+    answer_max_age_s: float = Field(300.0, gt=0, le=3600)
 
 
 class PickupsConfig(_Section):

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Histogram
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from edge.services.context import Context
@@ -48,6 +48,14 @@ class StoreCollector(Collector):
         yield GaugeMetricFamily(
             "store_edge_stock_negative_skus", "SKUs whose book stock is below zero", value=negative
         )
+        refused = CounterMetricFamily(
+            "store_edge_hub_answers_refused",
+            "Hub lookup answers refused (unsigned, altered, for another purchase or store, stale)",
+            labels=["reason"],
+        )
+        for reason, n in sorted(self.ctx.refused_hub_answers.items()):
+            refused.add_metric([reason], n)
+        yield refused
 
 
 class Guarded(Collector):

@@ -52,6 +52,14 @@ print_jobs_keep_days = 30
 # [broker]
 # url = "mqtts://store-{store_id}@broker.example.com:8883"
 # hub_key = "/etc/store-edge/hub.pub"
+
+# The hub's HTTP API (receipts and orders of other stores at a return). The token is this
+# store's, made on the hub with
+#   store-edge hub token create {store_id} --scope store --store {store_id}
+# [hub]
+# url = "https://hub.example.com:8090"
+# token = "seh_PASTE-THE-TOKEN-HERE"
+# ca_file = "/etc/store-edge/hub-ca.pem"
 """
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -45,6 +46,8 @@ class Context:
     # Serialises a node's own checkouts per basket is the DB's job; this lock only guards
     # in-process caches.
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Hub lookup answers refused by their check, by reason (exported by /metrics).
+    refused_hub_answers: Counter[str] = field(default_factory=Counter)
 
     @property
     def store_id(self) -> str:

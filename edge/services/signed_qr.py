@@ -154,6 +154,12 @@ def _public_key(ctx: Context, conn: Any, key_id: str) -> Ed25519PublicKey | None
     return key if isinstance(key, Ed25519PublicKey) else None
 
 
+def hub_public_key(ctx: Context) -> Ed25519PublicKey | None:
+    """The hub's key as this node trusts it (told by the hub, or [broker] hub_key)."""
+    with ctx.db.read() as conn:
+        return _public_key(ctx, conn, "hub")
+
+
 def verify(ctx: Context, conn: Any, text: str) -> tuple[dict[str, Any], str]:
     """The verified payload and who signed it. Refuses a forged, altered or unknown-signer QR,
     and a store key vouching for anything but that store's own sales."""

@@ -16,10 +16,12 @@ from edge.api import problems
 from edge.api.body_limit import BodyLimitMiddleware
 from edge.api.schemas import PlainText
 from edge.domain.errors import InvalidInput
-from sync.hub import api_erp
+from sync.hub import api_erp, lookups
+from sync.hub.api_auth import TokenRequired, require_scope
 from sync.hub.metrics import HubCollector
 from sync.hub.orders import OrderIn
 from sync.hub.service import Hub
+from sync.hub.tokens import Caller, Scope
 
 router = APIRouter()
 
@@ -29,6 +31,14 @@ def get_hub(request: Request) -> Hub:
 
 
 HubDep = Annotated[Hub, Depends(get_hub)]
+# Who may call each route (docs/hub-api.md); only /healthz is open.
+OPEN_PATHS = frozenset({"/api/v1/healthz"})
+CATALOG = [require_scope(Scope.CATALOG)]
+ORDERS = [require_scope(Scope.ORDERS)]
+READ = [require_scope(Scope.READ)]
+# A store's lookups: the answer is signed for the store its token speaks for.
+OrderLookup = Annotated[Caller, require_scope(Scope.ORDERS, Scope.STORE)]
+ReceiptLookup = Annotated[Caller, require_scope(Scope.READ, Scope.STORE)]
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
 
 
@@ -37,7 +47,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.post("/catalog/import", tags=["catalogue"])
+@router.post("/catalog/import", tags=["catalogue"], dependencies=CATALOG)
 async def catalog_import(request: Request, hub: HubDep) -> dict[str, int]:
     """CSV or JSON Lines (by Content-Type or the `filename` query), all or nothing; published
     to every store as the next catalogue version."""
@@ -53,27 +63,27 @@ async def catalog_import(request: Request, hub: HubDep) -> dict[str, int]:
     return hub.import_catalogue(data, name)
 
 
-@router.post("/orders", status_code=201, tags=["orders"])
+@router.post("/orders", status_code=201, tags=["orders"], dependencies=ORDERS)
 def create_order(order: OrderIn, hub: HubDep) -> dict[str, Any]:
     """A click & collect order for a store. The pickup code is in this reply only."""
     return hub.create_order(order)
 
 
 @router.get("/orders/{order_id}", tags=["orders"])
-def get_order(order_id: str, hub: HubDep) -> dict[str, Any]:
-    return hub.order(order_id)
+def get_order(order_id: str, hub: HubDep, caller: OrderLookup) -> dict[str, Any]:
+    return lookups.signed(hub.key, "order", order_id, hub.order(order_id), caller)
 
 
 class CancelIn(PlainText):
     reason: str = Field("cancelled by the shopper", max_length=200)
 
 
-@router.post("/orders/{order_id}/cancel", tags=["orders"])
+@router.post("/orders/{order_id}/cancel", tags=["orders"], dependencies=ORDERS)
 def cancel_order(order_id: str, body: CancelIn, hub: HubDep) -> dict[str, Any]:
     return hub.cancel_order(order_id, body.reason)
 
 
-@router.get("/availability/{sku}", tags=["stock"])
+@router.get("/availability/{sku}", tags=["stock"], dependencies=READ)
 def availability(sku: str, hub: HubDep) -> dict[str, Any]:
     return hub.availability(sku)
 
@@ -93,7 +103,7 @@ class StoreView(BaseModel):
     duplicates: int = Field(description="events the store sent again that were skipped")
 
 
-@router.get("/stores", tags=["stores"], response_model=list[StoreView])
+@router.get("/stores", tags=["stores"], response_model=list[StoreView], dependencies=READ)
 def stores(hub: HubDep) -> Response:
     """Every store: online, last seen, applied seq, lag, reported outbox depth, catalogue
     version, pending commands. Serialised in one pass (1 000 stores answer in a few ms)."""
@@ -105,11 +115,11 @@ _STORES = TypeAdapter(list[StoreView])
 
 
 @router.get("/receipts/{receipt_no}", tags=["sales"])
-def receipt(receipt_no: str, hub: HubDep) -> dict[str, Any]:
-    return hub.receipt(receipt_no)
+def receipt(receipt_no: str, hub: HubDep, caller: ReceiptLookup) -> dict[str, Any]:
+    return lookups.signed(hub.key, "receipt", receipt_no, hub.receipt(receipt_no), caller)
 
 
-@router.get("/returns", tags=["sales"])
+@router.get("/returns", tags=["sales"], dependencies=READ)
 def returns(hub: HubDep, flagged: Annotated[bool | None, Query()] = None) -> list[dict[str, Any]]:
     return hub.returns(flagged)
 
@@ -144,11 +154,14 @@ def create_hub_app(hub: Hub, *, run: bool = True) -> FastAPI:
     registry.register(_Own(hub))
     problems.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_IMPORT_BYTES)
+    app.add_middleware(TokenRequired, open_paths=OPEN_PATHS)  # outermost: before any body
     app.include_router(router, prefix="/api/v1")
     app.include_router(api_erp.read_router, prefix="/api/v1")
     app.include_router(api_erp.erp_router, prefix="/api/v1")
 
-    @app.get("/metrics", include_in_schema=False)
+    # Per-store lag and online state name the network's stores: a `read` token scrapes it
+    # (Prometheus: `authorization: {credentials_file: ...}`).
+    @app.get("/metrics", include_in_schema=False, dependencies=READ)
     def metrics() -> Response:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 

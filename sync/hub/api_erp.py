@@ -8,12 +8,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from sync.hub.api_auth import require_scope
 from sync.hub.deliveries import DeliveryIn
 from sync.hub.service import Hub
 from sync.hub.store import feed as feed_repo
+from sync.hub.tokens import Scope
 
-read_router = APIRouter(tags=["erp"])
-erp_router = APIRouter(tags=["erp"])
+read_router = APIRouter(tags=["erp"], dependencies=[require_scope(Scope.READ)])
+erp_router = APIRouter(tags=["erp"], dependencies=[require_scope(Scope.ERP)])
 MAX_FEED_PAGE = 1000
 
 

@@ -224,3 +224,12 @@ def hub_export(
         f"exported {when}: {written['sales']} sale lines, {written['returns']} returned lines,"
         f" {written['stock']} stock levels to {dest}"
     )
+
+
+def _register_subapps() -> None:
+    from sync.hub.cli_tokens import token_app  # imports this module: registered once it exists
+
+    hub_app.add_typer(token_app, name="token")
+
+
+_register_subapps()

@@ -222,6 +222,12 @@ def _catalogue(tx: Tx, storage: Storage) -> None:
     run_ddl(tx, storage, _CATALOGUE)
 
 
+@migration(5, "dead_letter_retention")
+def _dead_letter_retention(tx: Tx, storage: Storage) -> None:
+    # Retention deletes dead letters by age ([dead_letters] keep_days).
+    run_ddl(tx, storage, "CREATE INDEX hub_dead_letters_at ON hub_dead_letters (at)")
+
+
 @migration(10, "order_terms")
 def _order_terms(tx: Tx, storage: Storage) -> None:
     # How each order line was priced (edge/domain/pricing.py): its unit (grams of weighed
@@ -233,6 +239,26 @@ def _order_terms(tx: Tx, storage: Storage) -> None:
         ALTER TABLE hub_order_lines ADD COLUMN unit text NOT NULL DEFAULT 'pcs';
         ALTER TABLE hub_order_lines ADD COLUMN promotion jsonb;
         ALTER TABLE hub_order_lines ADD COLUMN total bigint
+        """,
+    )
+
+
+@migration(3, "api_tokens")
+def _api_tokens(tx: Tx, storage: Storage) -> None:
+    # Who may call the hub's HTTP API: only a hash of each token is kept (the token is shown
+    # once, at creation); a store's token is bound to its store id.
+    run_ddl(
+        tx,
+        storage,
+        """
+        CREATE TABLE hub_api_tokens (
+            name text PRIMARY KEY,
+            token_hash text NOT NULL UNIQUE,
+            scopes jsonb NOT NULL,
+            store_id text,
+            created_at timestamptz NOT NULL,
+            last_used_at timestamptz
+        )
         """,
     )
 

@@ -19,6 +19,7 @@ from sync.hub.api import create_hub_app
 from sync.hub.config import HubSettings
 from sync.hub.service import Hub
 from tests.conftest import login
+from tests.integration.sync.conftest import OFFICE, bearer, hub_token
 
 PROBLEM_JSON = "application/problem+json"
 # Tables a refused request may legitimately touch: a wrong PIN counts a failed attempt (per
@@ -34,7 +35,11 @@ VOLATILE = (
     "hub_maintenance",
 )
 # Background workers move these rows on by themselves; only what a request writes is compared.
-WORKER_OWNED = {"print_jobs": "id, printer, kind, ref, payload, created_at"}
+# A token's last use is the hub's bookkeeping of who called, whatever the answer.
+WORKER_OWNED = {
+    "print_jobs": "id, printer, kind, ref, payload, created_at",
+    "hub_api_tokens": "name, token_hash, scopes, store_id, created_at",
+}
 
 
 def assert_problem(status: int, content_type: str, body: bytes, what: str) -> None:
@@ -97,8 +102,14 @@ def hub_app(tmp_path: Path) -> Iterator[FastAPI]:
 
 
 @pytest.fixture
-def hub_client(hub_app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(hub_app, raise_server_exceptions=False) as c:
+def hub_auth(hub_app: FastAPI) -> dict[str, str]:
+    """An office token of the hub (every scope but a store's)."""
+    return bearer(hub_token(hub_app.state.hub, *OFFICE))
+
+
+@pytest.fixture
+def hub_client(hub_app: FastAPI, hub_auth: dict[str, str]) -> Iterator[TestClient]:
+    with TestClient(hub_app, raise_server_exceptions=False, headers=hub_auth) as c:
         yield c
 
 

@@ -133,5 +133,7 @@ def _open_basket(app: FastAPI, auth: dict[str, str]) -> dict[str, str]:
 
 # As above (~10 s idle).
 @pytest.mark.timeout(900)
-def test_hub_api_keeps_the_error_contract(hub_app: FastAPI, in_process: None) -> None:
-    assert fuzz(_schema(hub_app), hub_app, lambda case: {}) >= 8
+def test_hub_api_keeps_the_error_contract(
+    hub_app: FastAPI, hub_auth: dict[str, str], in_process: None
+) -> None:
+    assert fuzz(_schema(hub_app, hub_auth), hub_app, lambda case: {}) >= 8

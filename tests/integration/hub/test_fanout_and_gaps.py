@@ -13,16 +13,14 @@ from pathlib import Path
 
 import paho.mqtt.client as paho
 import pytest
-from fastapi.testclient import TestClient
 from paho.mqtt.enums import CallbackAPIVersion
 
 from sync import protocol
-from sync.hub.api import create_hub_app
 from sync.hub.nearby import Neighbours
 from sync.hub.service import Hub
 from sync.protocol import EventBatch, EventRecord, NearbyStock, StoreStatus, Topics
 from tests.integration.sync.brokers import Broker, wait_for
-from tests.integration.sync.conftest import hub_settings
+from tests.integration.sync.conftest import hub_client, hub_settings
 
 # Twelve stores along a line, 10 km apart (0.09° of latitude): S00's nearest are S01, S02, …
 PLACES = {f"S{i:02d}": {"name": f"Sklep {i}", "lat": 50.0 + 0.09 * i, "lon": 20.0}
@@ -74,7 +72,7 @@ def listener(broker: Broker) -> Iterator[Listener]:
 
 def _hub(tmp_path: Path, broker: Broker, **extra: object) -> Iterator[Hub]:
     h = Hub(hub_settings(tmp_path / "hub", broker.url, **extra))
-    with TestClient(create_hub_app(h)):
+    with hub_client(h):
         wait_for(lambda: h.ctx.link is not None and h.ctx.link.connected)
         yield h
 
@@ -197,7 +195,7 @@ def test_a_gap_is_not_a_resend_request_until_it_outlasts_the_grace(tmp_path: Pat
 
 def test_the_hub_shows_each_stores_lag_rate_and_batch_latency(tmp_path: Path) -> None:
     h = _offline_hub(tmp_path)
-    with TestClient(create_hub_app(h, run=False)) as c:
+    with hub_client(h, run=False) as c:
         batch = EventBatch(store_id="A", events=[_sale(1, "X", 9)], outbox_depth=4)
         h.on_events("A", batch)
         h.on_events("A", batch)  # a duplicate

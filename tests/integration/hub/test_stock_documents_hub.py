@@ -14,10 +14,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from sync.hub.api import create_hub_app
 from sync.hub.service import Hub
 from sync.protocol import EventBatch, EventRecord
-from tests.integration.sync.conftest import hub_settings
+from tests.integration.sync.conftest import hub_client, hub_settings
 
 NOW = datetime.now(UTC)
 AT, LATER = NOW.isoformat(), (NOW + timedelta(hours=1)).isoformat()
@@ -26,7 +25,7 @@ AT, LATER = NOW.isoformat(), (NOW + timedelta(hours=1)).isoformat()
 @pytest.fixture
 def hub(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
     h = Hub(hub_settings(tmp_path / "hub", None, database={"url": database_url}))
-    with TestClient(create_hub_app(h, run=False)) as c:
+    with hub_client(h, run=False) as c:
         yield c
     h.close()
 

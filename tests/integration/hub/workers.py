@@ -11,6 +11,9 @@ from pathlib import Path
 
 import httpx
 
+from sync.hub import tokens
+from sync.hub.store import open_storage
+from sync.hub.tokens import Scope
 from tests.integration.sync.brokers import free_port, wait_for
 
 CLI = str(Path(sys.executable).parent / "store-edge")
@@ -46,6 +49,8 @@ class HubWorker:
             "[nearby]\ninterval_s = 0.5\n"
         )
         self.proc: subprocess.Popen[bytes] | None = None
+        self.database = database
+        self._read_token: str | None = None
 
     def start(self) -> HubWorker:
         log = (self.dir / "worker.log").open("ab")
@@ -63,8 +68,20 @@ class HubWorker:
         except httpx.HTTPError:
             return False
 
+    def token(self, *scopes: Scope, name: str | None = None) -> str:
+        """A new API token in the workers' shared database."""
+        storage = open_storage(self.database, self.dir)
+        try:
+            return tokens.create(
+                storage, name or f"{self.name}-{os.urandom(4).hex()}", list(scopes)
+            )
+        finally:
+            storage.close()
+
     def metrics(self) -> str:
-        return httpx.get(f"http://127.0.0.1:{self.port}/metrics", timeout=10).text
+        self._read_token = self._read_token or self.token(Scope.READ)
+        headers = {"Authorization": f"Bearer {self._read_token}"}
+        return httpx.get(f"http://127.0.0.1:{self.port}/metrics", headers=headers, timeout=10).text
 
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:

@@ -23,7 +23,6 @@ from edge.domain.errors import InvalidInput
 from edge.services.context import Context
 from sync import protocol
 from sync.catalogue import products_from
-from sync.hub.api import create_hub_app
 from sync.hub.service import Hub
 from sync.protocol import CatalogueMessage, Topics
 from tests.conftest import login
@@ -31,7 +30,7 @@ from tests.integration.devices.helpers import wait_for
 from tests.integration.devices.tcp_printer import TcpPrinter
 from tests.integration.money.conftest import jsonl
 from tests.integration.sync.brokers import Broker
-from tests.integration.sync.conftest import hub_settings, settings_for_node
+from tests.integration.sync.conftest import hub_client, hub_settings, settings_for_node
 from tests.unit.devices.escpos_decoder import decode
 
 # ESC p 0 25 25 opens the drawer, ESC @ resets the printer, GS V 0 cuts the paper.
@@ -90,7 +89,7 @@ def test_a_catalogue_message_with_escape_bytes_is_refused_by_the_store(tmp_path:
     try:
         hub = Hub(hub_settings(tmp_path / "hub", broker.url))
         node = settings_for_node(tmp_path, "S001", broker.url)
-        with TestClient(create_hub_app(hub)), TestClient(create_app(node, ui=False)) as a:
+        with hub_client(hub), TestClient(create_app(node, ui=False)) as a:
             wait_for(lambda: a.get(f"{API}/sync/status").json()["catalogue_version"] == 1, 30)
             record = {**ROW, "name_en": "", "desc_pl": "", "desc_en": "", "category": "",
                       "currency": "PLN", "unit": "pcs", "barcodes": [], "image": "",

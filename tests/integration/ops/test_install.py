@@ -44,6 +44,15 @@ def test_install_into_a_root_then_uninstall(tmp_path: Path) -> None:
         assert any(
             line.startswith("dialout:") and "store-edge" in line for line in group.splitlines()
         )
+    # The hub section is there to fill in: uncommented, it is a valid config with the token.
+    text = config.read_text()
+    assert "store-edge hub token create S042 --scope store --store S042" in text
+    hub = text[text.index("# [hub]") :].split("\n\n")[0]
+    filled = tmp_path / "filled.toml"
+    filled.write_text(text + "\n" + "\n".join(ln.removeprefix("# ") for ln in hub.splitlines()))
+    hub_settings = load_settings(filled).hub
+    assert hub_settings.url and hub_settings.token and hub_settings.ca_file
+    assert hub_settings.token.get_secret_value().startswith("seh_")
     # A second install keeps an edited config.
     config.write_text(config.read_text().replace('name = "Store"', 'name = "Edited"'))
     out = run("install", "--root", str(root)).stdout

@@ -16,6 +16,8 @@ from edge import signing
 from edge.services import signed_qr
 from edge.services.context import Context
 from edge.store import returns_repo
+from sync.hub import lookups
+from sync.hub.tokens import Caller, Scope
 from tests.conftest import login
 from tests.integration.pickups.helpers import CODE, events, feed_order, level, outbox_count
 
@@ -289,9 +291,14 @@ def test_return_of_an_order_collected_here_is_refunded_online(
 
 class _Hub(BaseHTTPRequestHandler):
     answers: ClassVar[dict[str, Any]] = {}
+    key: ClassVar[Ed25519PrivateKey] = Ed25519PrivateKey.generate()
+    asker: ClassVar[Caller] = Caller("S001", frozenset({Scope.STORE}), "S001")
 
     def do_GET(self) -> None:
         body = self.answers.get(self.path)
+        if body:  # signed as the hub signs it, for the store that asks
+            kind, ref = self.path.removeprefix("/api/v1/").split("/", 1)
+            body = lookups.signed(self.key, kind.rstrip("s"), ref, body, self.asker)  # type: ignore[arg-type]
         data = json.dumps(body or {"detail": "not found"}).encode()
         self.send_response(200 if body else 404)
         self.send_header("content-type", "application/json")
@@ -304,8 +311,13 @@ class _Hub(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def hub() -> Iterator[str]:
-    """A stand-in for the hub's lookup API on a real socket (the real hub is the sync part's)."""
+def hub(ctx: Context) -> Iterator[str]:
+    """A stand-in for the hub's lookup API on a real socket (the real hub is the sync part's),
+    signing with a key this node trusts as the hub's."""
+    _Hub.asker = Caller(ctx.store_id, frozenset({Scope.STORE}), ctx.store_id)
+    with ctx.db.transaction() as conn:
+        pem = signing.public_pem(_Hub.key.public_key()).decode()
+        returns_repo.put_trusted_key(conn, "hub", pem)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hub)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,9 +18,11 @@ from edge.services import baskets
 from edge.services.auth import Actor
 from edge.services.checkout import checkout
 from edge.services.context import Context
+from sync.hub import tokens
 from sync.hub.api import create_hub_app
 from sync.hub.config import HubSettings
 from sync.hub.service import Hub
+from sync.hub.tokens import Scope
 from tests.integration.sync.brokers import Broker
 
 FAST_SYNC = {"resend_after_s": 1.0, "status_every_s": 0.5}
@@ -42,11 +46,30 @@ def hub_settings(data_dir: Path, broker_url: str | None, **extra: object) -> Hub
     )
 
 
+# What the tests' own calls to the hub may do: everything but speak for a store.
+OFFICE = (Scope.ORDERS, Scope.CATALOG, Scope.READ, Scope.CRM, Scope.ERP)
+
+
+def hub_token(hub: Hub, *scopes: Scope, store: str | None = None) -> str:
+    """A new API token of `hub` with `scopes` (a fresh name each time)."""
+    return tokens.create(hub.storage, f"test-{uuid.uuid4().hex[:8]}", list(scopes), store)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def hub_client(hub: Hub, *, run: bool = True, **kwargs: Any) -> TestClient:
+    """A client of the hub's HTTP API that sends an OFFICE token with every request."""
+    headers = bearer(hub_token(hub, *OFFICE))
+    return TestClient(create_hub_app(hub, run=run), headers=headers, **kwargs)
+
+
 @pytest.fixture
 def hub(tmp_path: Path, broker: Broker) -> Iterator[TestClient]:
     """The hub's HTTP API (its lifespan runs the MQTT side); `.app.state.hub` is the Hub."""
     h = Hub(hub_settings(tmp_path / "hub", broker.url))
-    with TestClient(create_hub_app(h)) as c:
+    with hub_client(h) as c:
         yield c
 
 

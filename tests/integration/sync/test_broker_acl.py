@@ -14,10 +14,9 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from edge.app import create_app
 from edge.config import load_settings
-from sync.hub.api import create_hub_app
 from sync.hub.service import Hub
 from tests.integration.sync.brokers import Broker, acl_broker, wait_for
-from tests.integration.sync.conftest import FAST_SYNC, ctx_of, depth, hub_settings
+from tests.integration.sync.conftest import FAST_SYNC, ctx_of, depth, hub_client, hub_settings
 from tests.waiting import TIMEOUT_S
 
 ACL = Path(__file__).parents[3] / "deploy" / "mosquitto" / "acl"
@@ -111,7 +110,7 @@ def test_replication_works_with_per_store_credentials(tmp_path: Path) -> None:
                 "sync": FAST_SYNC,
             },
         )  # fmt: skip
-        with TestClient(create_hub_app(h)), TestClient(create_app(node, ui=False)) as a:
+        with hub_client(h), TestClient(create_app(node, ui=False)) as a:
             wait_for(lambda: depth(ctx_of(a)) == 0)
             wait_for(lambda: a.get("/api/v1/sync/status").json()["catalogue_version"] == 1)
     finally:

@@ -104,9 +104,8 @@ def test_a_fresh_store_gets_the_hubs_catalogue_by_snapshot_and_can_search_it(
     from edge.domain.barcodes import with_check_digit
     from edge.domain.catalogue import Product
     from edge.domain.vat import VatRate
-    from sync.hub.api import create_hub_app
     from sync.hub.service import Hub
-    from tests.integration.sync.conftest import hub_settings
+    from tests.integration.sync.conftest import hub_client, hub_settings
 
     hub = Hub(hub_settings(tmp_path / "hub", broker.url, demo=False))
     hub.import_products(
@@ -121,7 +120,7 @@ def test_a_fresh_store_gets_the_hubs_catalogue_by_snapshot_and_can_search_it(
             for i in range(5000)
         ]
     )
-    with TestClient(create_hub_app(hub)):
+    with hub_client(hub):
         a = node("A")  # seeded its own demo catalogue offline: the snapshot replaces it
         wait_for(lambda: _version(a) == 1)
     with ctx_of(a).db.read() as conn:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from sync.hub.api import create_hub_app
 from sync.hub.keys import keygen
 from sync.hub.service import Hub
 from tests.integration.sync.brokers import Broker, wait_for
@@ -16,6 +15,7 @@ from tests.integration.sync.conftest import (
     NodeFactory,
     ctx_of,
     depth,
+    hub_client,
     hub_of,
     hub_settings,
     sell,
@@ -96,7 +96,7 @@ def test_hub_down_for_a_while_then_back(
         sell(ctx_of(a), SKUS[i % 3])
     assert depth(ctx_of(a)) == 300  # nothing is trimmed without the hub's ack
     again = Hub(hub_settings(tmp_path / "hub", broker.url))
-    with TestClient(create_hub_app(again)):
+    with hub_client(again):
         _agreed(again, a, "A", 300)
 
 
@@ -118,7 +118,7 @@ def test_a_lossy_broker_still_delivers_every_event(tmp_path: Path) -> None:
 
         settings = hub_settings(tmp_path / "hub", lossy.url)
         hub = Hub(settings)
-        hub_app = TestClient(create_hub_app(hub))
+        hub_app = hub_client(hub)
         hub_app.__enter__()
         node_settings = load_settings(
             None,
@@ -140,7 +140,7 @@ def test_a_lossy_broker_still_delivers_every_event(tmp_path: Path) -> None:
             log = tmp_path / "lossy" / "mosquitto.log"
             wait_for(lambda: "Outgoing messages are being dropped" in log.read_text())
             hub = Hub(settings)
-            with TestClient(create_hub_app(hub)):
+            with hub_client(hub):
                 _agreed(hub, a, "A", 200)  # although MQTT did lose messages
     finally:
         lossy.stop()
@@ -164,7 +164,7 @@ def test_two_hub_workers_sharing_the_stream_apply_everything_once(
         )
         for n in (1, 2)
     ]
-    clients = [TestClient(create_hub_app(w)) for w in workers]
+    clients = [hub_client(w) for w in workers]
     for c in clients:
         c.__enter__()
     try:

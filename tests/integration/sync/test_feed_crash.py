@@ -13,6 +13,9 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
+from sync.hub import tokens
+from sync.hub.store import open_storage
+from sync.hub.tokens import Scope
 from tests.conftest import login
 from tests.integration.sync.brokers import Broker, free_port, wait_for
 from tests.integration.sync.conftest import NodeFactory, ctx_of, depth, sell
@@ -40,6 +43,12 @@ class HubProcess:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
 
+    def healthy(self) -> bool:
+        try:
+            return httpx.get(self.url.replace("/feed", "/healthz"), timeout=5).status_code == 200
+        except httpx.TransportError:
+            return False
+
     def kill_and_restart(self) -> None:
         os.kill(self.proc.pid, signal.SIGKILL)
         self.proc.wait(TIMEOUT_S)
@@ -53,16 +62,19 @@ class HubProcess:
 class Reader:
     """The ERP: pages the feed on from its last cursor; a hub that is down is tried again."""
 
-    def __init__(self, hub: HubProcess) -> None:
+    def __init__(self, hub: HubProcess, token: str) -> None:
         self.hub, self.items, self.cursor = hub, list[dict[str, Any]](), 0
+        self.headers = {"Authorization": f"Bearer {token}"}
 
     def read(self) -> int:
         try:
-            r = httpx.get(self.hub.url, params={"after": self.cursor, "limit": 25}, timeout=5)
+            r = httpx.get(self.hub.url, params={"after": self.cursor, "limit": 25},
+                          headers=self.headers, timeout=5)  # fmt: skip
         except httpx.TransportError:
             return 0
-        if r.status_code != 200:
-            return 0
+        if r.status_code == 503:
+            return 0  # a hub still starting
+        assert r.status_code == 200, r.text
         page = r.json()
         self.items += page["items"]
         self.cursor = page["next"]
@@ -81,10 +93,14 @@ def test_the_feed_survives_a_broker_restart_and_a_killed_hub(
 ) -> None:
     hub = HubProcess(tmp_path / "hub", broker)
     try:
-        wait_for(lambda: (tmp_path / "hub" / "hub.pub").exists())
+        wait_for(hub.healthy, what="the hub to answer (its database migrated)")
         a, b = node("A", batch_max_events=3), node("B", batch_max_events=3)
         auth_a, auth_b = login(a), login(b)
-        reader = Reader(hub)
+        storage = open_storage(None, tmp_path / "hub")
+        try:
+            reader = Reader(hub, tokens.create(storage, "erp", [Scope.READ]))  # the ERP's token
+        finally:
+            storage.close()
         sales, write_offs = set(), set()
         for i in range(ROUNDS):
             sales.add(sell(ctx_of(a), SKUS[i % 3]))

@@ -205,12 +205,11 @@ def test_the_example_hub_config_loads_and_names_neighbours(tmp_path: Path) -> No
 
 
 def test_refused_messages_are_counted_in_the_hubs_metrics(tmp_path: Path) -> None:
-    from fastapi.testclient import TestClient
 
-    from sync.hub.api import create_hub_app
+    from tests.integration.sync.conftest import hub_client
 
     hub = Hub(hub_settings(tmp_path / "hub", None))
-    with TestClient(create_hub_app(hub)) as c:
+    with hub_client(hub) as c:
         hub.handle(Topics().events("A"), b"{broken")
         hub.handle(Topics().events("A"), b"{broken again")
         text = c.get("/metrics").text

@@ -15,6 +15,14 @@ from tests.waiting import TIMEOUT_S
 CLI = str(Path(sys.executable).parent / "store-edge")
 
 
+def _cli(*args: str) -> str:
+    out = subprocess.run(
+        [CLI, "hub", *args], capture_output=True, text=True, timeout=TIMEOUT_S, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
 def test_hub_process_starts_writes_its_key_and_answers(tmp_path: Path, broker: Broker) -> None:
     port = free_port()
     data = tmp_path / "hubdata"
@@ -37,10 +45,21 @@ def test_hub_process_starts_writes_its_key_and_answers(tmp_path: Path, broker: B
 
         wait_for(up, every=0.1)
         assert (data / "hub.pub").read_text().startswith("-----BEGIN PUBLIC KEY-----")
-        r = httpx.get(f"http://127.0.0.1:{port}/api/v1/availability/DAI-011-11", timeout=TIMEOUT_S)
+        url = f"http://127.0.0.1:{port}/api/v1/availability/DAI-011-11"
+        assert httpx.get(url, timeout=TIMEOUT_S).status_code == 401
+        # A token made by the CLI beside the running hub is shown once and works at once.
+        token = _cli("token", "create", "office", "--scope", "read", "--data-dir", str(data))
+        auth = {"Authorization": f"Bearer {token.strip()}"}
+        r = httpx.get(url, headers=auth, timeout=TIMEOUT_S)
         assert r.status_code == 200 and r.json() == {"sku": "DAI-011-11", "stores": []}
-        r = httpx.get(f"http://127.0.0.1:{port}/api/v1/receipts/NOPE", timeout=TIMEOUT_S)
+        r = httpx.get(
+            f"http://127.0.0.1:{port}/api/v1/receipts/NOPE", headers=auth, timeout=TIMEOUT_S
+        )
         assert r.status_code == 404
+        listed = _cli("token", "list", "--data-dir", str(data))
+        assert "office\tread\t-\t" in listed and token.strip() not in listed
+        _cli("token", "revoke", "office", "--data-dir", str(data))
+        assert httpx.get(url, headers=auth, timeout=TIMEOUT_S).status_code == 401
         assert r.headers["content-type"].startswith("application/problem+json")
     finally:
         proc.send_signal(signal.SIGTERM)

@@ -19,7 +19,6 @@ from edge.domain.tenders import Tender
 from edge.services import kiosk_orders, pickups
 from edge.signing import check_pickup_code
 from sync import protocol
-from sync.hub.api import create_hub_app
 from sync.hub.service import Hub
 from sync.hub.store import catalogue as hub_catalogue
 from sync.protocol import EventBatch, EventRecord, Topics
@@ -28,6 +27,7 @@ from tests.integration.sync.conftest import (
     CASHIER,
     NodeFactory,
     ctx_of,
+    hub_client,
     hub_of,
     hub_settings,
     settings_for_node,
@@ -73,7 +73,7 @@ def test_a_kiosk_order_the_hub_refuses_comes_back_refused_with_its_reason(
 ) -> None:
     h = Hub(hub_settings(tmp_path / "hub", broker.url))
     with (
-        TestClient(create_hub_app(h)),
+        hub_client(h),
         TestClient(create_app(settings_for_node(tmp_path, "S001", broker.url), ui=False)) as a,
     ):
         wait_for(lambda: a.get("/api/v1/sync/status").json()["catalogue_version"] == 1)
@@ -134,7 +134,7 @@ def test_a_store_cannot_make_a_prepaid_order_at_another_store(tmp_path: Path) ->
         h = Hub(hub_settings(tmp_path / "hub", hub_url))
         s2 = settings_for_node(tmp_path, "S002", broker.url)
         s2.broker.username, s2.broker.password = "S002", USERS["S002"]
-        with TestClient(create_hub_app(h)), TestClient(create_app(s2, ui=False)) as victim:
+        with hub_client(h), TestClient(create_app(s2, ui=False)) as victim:
             wait_for(lambda: victim.get("/api/v1/sync/status").json()["connected"])
             topics = Topics()
             # S001's own credentials: on another store's topic (the ACL refuses), a batch

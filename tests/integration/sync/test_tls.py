@@ -15,10 +15,9 @@ from fastapi.testclient import TestClient
 
 from edge.app import create_app
 from edge.config import load_settings
-from sync.hub.api import create_hub_app
 from sync.hub.service import Hub
 from tests.integration.sync.brokers import Broker, wait_for
-from tests.integration.sync.conftest import FAST_SYNC, ctx_of, depth, hub_settings
+from tests.integration.sync.conftest import FAST_SYNC, ctx_of, depth, hub_client, hub_settings
 
 
 def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
@@ -100,7 +99,7 @@ def test_replication_over_mqtts_with_credentials(tmp_path: Path) -> None:
                 "sync": FAST_SYNC,
             },
         )  # fmt: skip
-        with TestClient(create_hub_app(hub)), TestClient(create_app(node, ui=False)) as a:
+        with hub_client(hub), TestClient(create_app(node, ui=False)) as a:
             wait_for(lambda: depth(ctx_of(a)) == 0)
             assert a.get("/api/v1/sync/status").json()["connected"]
     finally:

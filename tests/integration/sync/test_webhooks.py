@@ -13,14 +13,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
-from sync.hub.api import create_hub_app
 from sync.hub.config import HubSettings
 from sync.hub.service import Hub
 from tests.conftest import login
 from tests.integration.sync.brokers import Broker, wait_for
-from tests.integration.sync.conftest import NodeFactory, ctx_of, depth, hub_settings, sell
+from tests.integration.sync.conftest import (
+    NodeFactory,
+    ctx_of,
+    depth,
+    hub_client,
+    hub_settings,
+    sell,
+)
 
 SECRET = "a-secret-of-sixteen-or-more"
 
@@ -75,7 +80,7 @@ def test_a_failing_receiver_still_gets_each_item_once(
     hooks = {"url": receiver.url, "secret": SECRET, "batch": 4, "retry_min_s": 0.05,
              "retry_max_s": 0.2, "poll_s": 0.05}  # fmt: skip
     h = Hub(hub_settings(tmp_path / "hub", broker.url, webhooks=hooks))
-    with TestClient(create_hub_app(h)) as hub:
+    with hub_client(h) as hub:
         a = node("A")
         receipts = [sell(ctx_of(a), "BAK-001-11") for _ in range(6)]
         theft = {"reason": "theft", "lines": [{"sku": "BAK-001-12", "qty": 1}]}
