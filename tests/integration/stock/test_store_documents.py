@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -10,6 +9,7 @@ from fastapi.testclient import TestClient
 from edge.services.context import Context
 from tests.conftest import login
 from tests.integration.devices.test_devices_api import drained, printed
+from tests.integration.pickups.helpers import events, level, outbox_count
 from tests.unit.devices.escpos_decoder import decode
 from tests.waiting import wait_until
 
@@ -18,20 +18,7 @@ BREAD_CODE = "5901230000011"
 
 
 def _level(ctx: Context, sku: str) -> int:
-    with ctx.db.read() as conn:
-        row = conn.execute("SELECT on_hand FROM stock_levels WHERE sku = ?", [sku]).fetchone()
-    return int(row[0]) if row else 0
-
-
-def _events(ctx: Context, kind: str) -> list[dict[str, Any]]:
-    with ctx.db.read() as conn:
-        rows = conn.execute("SELECT data FROM outbox WHERE type = ? ORDER BY seq", [kind])
-        return [json.loads(r[0]) for r in rows]
-
-
-def _outbox(ctx: Context) -> int:
-    with ctx.db.read() as conn:
-        return int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+    return level(ctx, sku).on_hand  # checked against its ledger
 
 
 def _sell(client: TestClient, auth: dict[str, str], sku: str, qty: int) -> None:
@@ -54,7 +41,7 @@ def test_a_write_off_takes_goods_off_the_books_with_its_event(
                     json={"reason": "damaged", "lines": [{"sku": BREAD, "qty": 2}]})  # fmt: skip
     assert r.status_code == 201, r.text
     assert _level(ctx, BREAD) == 12
-    [event] = _events(ctx, "write_off.completed")
+    [event] = events(ctx, "write_off.completed")
     assert (event["reason"], event["value"], event["lines"]) == (
         "damaged", 2 * 549, [{"sku": BREAD, "qty": 2}])  # fmt: skip
     assert event["stock"] == [{"sku": BREAD, "on_hand": 12, "reserved": 0}]
@@ -68,7 +55,7 @@ def test_a_write_off_above_the_limit_needs_a_supervisor(client: TestClient, ctx:
     assert refused.status_code == 403, refused.text
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.json()["code"] == "approval-required"
-    assert (_level(ctx, BREAD), _events(ctx, "write_off.completed")) == (14, [])
+    assert (_level(ctx, BREAD), events(ctx, "write_off.completed")) == (14, [])
     body["approval"] = {"username": "supervisor", "pin": "4321"}
     r = client.post("/api/v1/write-offs", headers=auth, json=body)
     assert r.status_code == 201, r.text
@@ -78,7 +65,7 @@ def test_a_write_off_above_the_limit_needs_a_supervisor(client: TestClient, ctx:
 
 def test_bad_documents_are_problems_and_change_nothing(client: TestClient, ctx: Context) -> None:
     auth = login(client)
-    before = _outbox(ctx)
+    before = outbox_count(ctx)
     for path, body in (
         ("/api/v1/write-offs", {"reason": "lost", "lines": [{"sku": BREAD, "qty": 1}]}),
         ("/api/v1/write-offs", {"reason": "damaged", "lines": [{"sku": "NOPE", "qty": 1}]}),
@@ -92,7 +79,7 @@ def test_bad_documents_are_problems_and_change_nothing(client: TestClient, ctx: 
         r = client.post(path, headers=auth, json=body)
         assert 400 <= r.status_code < 500, (path, body, r.status_code, r.text)
         assert r.headers["content-type"] == "application/problem+json", (path, body)
-    assert (_level(ctx, BREAD), _outbox(ctx)) == (14, before)
+    assert (_level(ctx, BREAD), outbox_count(ctx)) == (14, before)
 
 
 def test_a_blind_count_during_sales_sets_the_level_as_of_its_start(
@@ -114,7 +101,7 @@ def test_a_blind_count_during_sales_sets_the_level_as_of_its_start(
     assert done.status_code == 200, done.text
     assert _level(ctx, BREAD) == 8  # counted 10 as of the start, less the 2 sold since
     assert _level(ctx, ROLL) == 0  # in scope, not found on the shelf
-    [event] = _events(ctx, "count.completed")
+    [event] = events(ctx, "count.completed")
     lines = {ln["sku"]: ln for ln in event["lines"]}
     assert lines[BREAD] == {"sku": BREAD, "book": 14, "counted": 10, "difference": -4}
     assert lines[ROLL]["book"] == 15 and lines[ROLL]["counted"] == 0
@@ -133,7 +120,7 @@ def test_an_unannounced_delivery_raises_stock(client: TestClient, ctx: Context) 
     r = client.post("/api/v1/deliveries/unannounced", headers=auth, json=body)
     assert r.status_code == 201, r.text
     assert _level(ctx, BREAD) == 20
-    [event] = _events(ctx, "delivery.received")
+    [event] = events(ctx, "delivery.received")
     assert (event["announced"], event["reference"], event["complete"]) == (
         False, "WZ 12/2026", True)  # fmt: skip
 
