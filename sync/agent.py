@@ -171,7 +171,7 @@ class SyncAgent:
             if topic == acks_topic:
                 # Acks are cumulative: of a burst, only the highest needs a transaction.
                 try:
-                    ack = protocol.decode(payload, Ack)
+                    ack = self._ack(payload)
                 except ProtocolError as exc:
                     self.messages.dead_letter(topic, str(exc), payload)
                     continue
@@ -206,9 +206,15 @@ class SyncAgent:
             self.messages.handle(topic, payload)
             return
         try:
-            self.drain.ack(protocol.decode(payload, Ack))
+            self.drain.ack(self._ack(payload))
         except ProtocolError as exc:
             self.messages.dead_letter(topic, str(exc), payload)
+
+    def _ack(self, payload: bytes) -> Ack:
+        """An ack makes the outbox forget events: only the hub's own, signed, counts."""
+        ack = protocol.decode(payload, Ack)
+        ack.check(self.hub_key)
+        return ack
 
     def _status(self, *, online: bool) -> bytes:
         with self.ctx.db.read() as conn:

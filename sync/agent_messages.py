@@ -177,6 +177,7 @@ class HubMessages:
             edge_store.trust_keys(conn, msg.keys)
 
     def _nearby(self, msg: NearbyStock) -> None:
+        msg.check(self.hub_key)
         with self.ctx.db.transaction() as conn:
             edge_store.save_nearby(conn, self.store_id, msg.levels, msg.stores)
 

@@ -89,41 +89,6 @@ class _Msg(BaseModel):
     v: int = SCHEMA_VERSION
 
 
-class EventRecord(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    seq: int = Field(ge=1)
-    id: str = Field(min_length=1, max_length=64)
-    type: str = Field(min_length=1, max_length=64)
-    at: str
-    data: dict[str, Any]
-
-
-class EventBatch(_Msg):
-    store_id: str
-    events: list[EventRecord] = Field(min_length=1)
-    # What the store reports about itself, for the hub's /stores view.
-    outbox_depth: int = 0
-    sent_at: str | None = None
-
-
-class Ack(_Msg):
-    """Hub → store: every event up to `acked_seq` is applied. `resend_from` asks for a resend
-    (the hub saw a gap)."""
-
-    store_id: str
-    acked_seq: int = Field(ge=0)
-    resend_from: int | None = None
-
-
-class StoreStatus(_Msg):
-    store_id: str
-    online: bool
-    at: str
-    catalogue_version: int = 0
-    outbox_depth: int = 0
-    public_key: str | None = None  # the store's receipt-signing key (PEM), if it has one
-
-
 class Signed(_Msg):
     """A hub message signed with the hub's Ed25519 key over every field but `signature`.
 
@@ -146,6 +111,41 @@ class Signed(_Msg):
             raise ProtocolError("unsigned message")
         if not verify(key, self.body(), self.signature):
             raise ProtocolError("bad signature")
+
+
+class EventRecord(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    seq: int = Field(ge=1)
+    id: str = Field(min_length=1, max_length=64)
+    type: str = Field(min_length=1, max_length=64)
+    at: str
+    data: dict[str, Any]
+
+
+class EventBatch(_Msg):
+    store_id: str
+    events: list[EventRecord] = Field(min_length=1)
+    # What the store reports about itself, for the hub's /stores view.
+    outbox_depth: int = 0
+    sent_at: str | None = None
+
+
+class Ack(Signed):
+    """Hub → store: every event up to `acked_seq` is applied. `resend_from` asks for a resend
+    (the hub saw a gap). Signed: an ack makes the store forget events."""
+
+    store_id: str
+    acked_seq: int = Field(ge=0)
+    resend_from: int | None = None
+
+
+class StoreStatus(_Msg):
+    store_id: str
+    online: bool
+    at: str
+    catalogue_version: int = 0
+    outbox_depth: int = 0
+    public_key: str | None = None  # the store's receipt-signing key (PEM), if it has one
 
 
 class Command(Signed):
@@ -194,8 +194,9 @@ class CatalogueRequest(_Msg):
     reason: str = "gap"
 
 
-class NearbyStock(_Msg):
-    """Hub → store: other stores' levels (a full picture or just what changed)."""
+class NearbyStock(Signed):
+    """Hub → store: other stores' levels (a full picture or just what changed). Signed: the
+    till and the kiosk show them to shoppers."""
 
     levels: list[dict[str, Any]]  # [{store_id, sku, on_hand, reserved, as_of}]
     stores: list[dict[str, Any]] = []

@@ -50,7 +50,9 @@ outbox_keep_days = 7
 print_jobs_keep_days = 30
 
 # [broker]
-# url = "mqtts://store-{store_id}@broker.example.com:8883"
+# url = "mqtts://broker.example.com:8883"
+# username = "{store_id}"
+# password = "the password set with mosquitto_passwd for user {store_id}"
 # hub_key = "/etc/store-edge/hub.pub"
 
 # The hub's HTTP API (receipts and orders of other stores at a return). The token is this

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -31,6 +32,8 @@ def get_hub(request: Request) -> Hub:
 
 
 HubDep = Annotated[Hub, Depends(get_hub)]
+IMPORT_PATH = "/catalog/import"
+SPOOL_IN_MEMORY_BYTES = 1024 * 1024  # beyond this an import body goes to a temporary file
 # Who may call each route (docs/hub-api.md); only /healthz is open.
 OPEN_PATHS = frozenset({"/api/v1/healthz"})
 CATALOG = [require_scope(Scope.CATALOG)]
@@ -39,7 +42,6 @@ READ = [require_scope(Scope.READ)]
 # A store's lookups: the answer is signed for the store its token speaks for.
 OrderLookup = Annotated[Caller, require_scope(Scope.ORDERS, Scope.STORE)]
 ReceiptLookup = Annotated[Caller, require_scope(Scope.READ, Scope.STORE)]
-MAX_IMPORT_BYTES = 256 * 1024 * 1024
 
 
 @router.get("/healthz", tags=["health"])
@@ -47,15 +49,18 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.post("/catalog/import", tags=["catalogue"], dependencies=CATALOG)
+@router.post(IMPORT_PATH, tags=["catalogue"], dependencies=CATALOG)
 async def catalog_import(request: Request, hub: HubDep) -> dict[str, int]:
     """CSV or JSON Lines (by Content-Type or the `filename` query), all or nothing; published
-    to every store as the next catalogue version."""
-    data = await request.body()
+    to every store as the next catalogue version. At most `[http] max_import_bytes`."""
+    with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY_BYTES) as spool:
+        # Chunk by chunk (the body limit counts them): never the body and a copy in memory.
+        async for chunk in request.stream():
+            spool.write(chunk)
+        spool.seek(0)
+        data = spool.read()
     if not data:
         raise InvalidInput("empty body: send the CSV or JSON Lines file")
-    if len(data) > MAX_IMPORT_BYTES:
-        raise InvalidInput("catalogue file is too large")
     ctype = request.headers.get("content-type", "")
     name = request.query_params.get("filename", "")
     if not name:
@@ -153,7 +158,12 @@ def create_hub_app(hub: Hub, *, run: bool = True) -> FastAPI:
     registry.register(HubCollector(hub.ctx))
     registry.register(_Own(hub))
     problems.install(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_IMPORT_BYTES)
+    limits = hub.ctx.settings.http
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=limits.max_body_bytes,
+        paths={f"/api/v1{IMPORT_PATH}": limits.max_import_bytes},
+    )
     app.add_middleware(TokenRequired, open_paths=OPEN_PATHS)  # outermost: before any body
     app.include_router(router, prefix="/api/v1")
     app.include_router(api_erp.read_router, prefix="/api/v1")

@@ -19,6 +19,11 @@ class _Section(BaseModel):
 class HubHttp(_Section):
     host: str = "127.0.0.1"
     port: int = Field(8090, ge=1, le=65535)
+    # Request bodies: every JSON route at most this (413 before more is read; an order with
+    # a few hundred lines is ~50 KiB) ...
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    # ... and the catalogue import its own cap, streamed to a temporary file meanwhile.
+    max_import_bytes: int = Field(256 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024)
 
 
 class HubBroker(_Section):
@@ -102,6 +107,14 @@ class HubWebhooks(_Section):
         return self
 
 
+class HubDeadLetters(_Section):
+    # Messages the hub refuses are kept (reason, topic, the payload's first keep_bytes) for
+    # keep_days, at most per_store_per_minute per store; beyond that only counted (/metrics).
+    per_store_per_minute: int = Field(60, ge=0)
+    keep_bytes: int = Field(4096, ge=0, le=1024 * 1024)
+    keep_days: int = Field(30, ge=1)
+
+
 class HubSettings(TomlSettings):
     model_config = SettingsConfigDict(
         env_prefix="STORE_EDGE_HUB_", env_nested_delimiter="__", extra="forbid"
@@ -118,6 +131,7 @@ class HubSettings(TomlSettings):
     nearby: HubNearby = HubNearby()
     retention: HubRetention = HubRetention()
     webhooks: HubWebhooks = HubWebhooks()
+    dead_letters: HubDeadLetters = HubDeadLetters()
     # Commands not acknowledged by their store after this long are sent again.
     command_resend_s: float = Field(10.0, gt=0)
     # A store's batches past a gap wait this long for the missing one before the hub asks the

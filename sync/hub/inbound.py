@@ -13,10 +13,10 @@ from sync import protocol
 from sync.hub import catalogue, commands, replication
 from sync.hub.context import HubContext
 from sync.hub.nearby import Neighbours, push_whole_picture
+from sync.hub.refusals import refuse
 from sync.hub.store import counters
-from sync.hub.store import dead_letters as dead_letters_repo
 from sync.hub.store import stores as stores_repo
-from sync.hub.store.port import now_iso, utc_iso
+from sync.hub.store.port import utc_iso
 from sync.protocol import (
     Ack,
     CatalogueRequest,
@@ -60,14 +60,6 @@ def handle(ctx: HubContext, neighbours: Neighbours, messages: Sequence[tuple[str
         replication.on_events(ctx, batches)
 
 
-def refuse(ctx: HubContext, topic: str, payload: bytes, exc: Exception) -> None:
-    reason = exc.detail if isinstance(exc, DomainError) else str(exc)
-    log.warning("refused a message on %s: %s", topic, reason)
-    ctx.stats.rejected[reason.split(":")[0][:40]] += 1
-    with ctx.storage.transaction() as tx:
-        dead_letters_repo.add(tx, at=now_iso(), topic=topic, reason=reason, payload=payload)
-
-
 def on_status(ctx: HubContext, neighbours: Neighbours, store_id: str, status: StoreStatus) -> None:
     if status.store_id != store_id:
         raise ProtocolError(f"status for {status.store_id} on {store_id}'s topic")
@@ -98,9 +90,7 @@ def on_status(ctx: HubContext, neighbours: Neighbours, store_id: str, status: St
     if not status.online:
         return
     # Whatever the store may have missed while away: our ack, its catalogue, its commands.
-    ctx.publish(
-        ctx.topics.acks(store_id), protocol.encode(Ack(store_id=store_id, acked_seq=applied))
-    )
+    ctx.publish(ctx.topics.acks(store_id), ctx.signed(Ack(store_id=store_id, acked_seq=applied)))
     if status.catalogue_version < current:
         catalogue.catch_up(ctx, store_id, status.catalogue_version)
     commands.resend(ctx, store_id=store_id)

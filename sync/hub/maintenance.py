@@ -1,5 +1,6 @@
 """Housekeeping every worker runs now and then: next months' partitions (PostgreSQL) and
-retention (once a day, claimed in the database so one worker of a group runs it)."""
+retention of events, sales and dead letters (once a day, claimed in the database so one
+worker of a group runs it)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ def run(ctx: HubContext, now: datetime | None = None) -> dict[str, int]:
         return {}
     cutoff = now - timedelta(days=ctx.settings.retention.days)
     removed = retention.prune(ctx.storage, cutoff)
+    letters_cutoff = now - timedelta(days=ctx.settings.dead_letters.keep_days)
+    removed |= retention.prune(ctx.storage, letters_cutoff, retention.DEAD_LETTERS)
     if any(removed.values()):
         log.info("retention: removed before %s: %s", cutoff.date(), removed)
     return removed

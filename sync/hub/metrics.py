@@ -27,6 +27,22 @@ class HubCollector:
         for reason, n in self.ctx.stats.rejected.items():
             c.add_metric([reason], n)
         yield c
+        by_store = CounterMetricFamily(
+            "store_edge_hub_refused_messages",
+            "MQTT messages refused, by the store of their topic",
+            labels=["store", "reason"],
+        )
+        for (store, reason), n in self.ctx.stats.refused.items():
+            by_store.add_metric([store, reason], n)
+        yield by_store
+        unstored = CounterMetricFamily(
+            "store_edge_hub_dead_letters_unstored",
+            "Refused messages counted but not kept (over the store's per-minute allowance)",
+            labels=["store"],
+        )
+        for store, n in self.ctx.stats.unstored.items():
+            unstored.add_metric([store], n)
+        yield unstored
         now = datetime.now(UTC)
         with self.ctx.storage.read() as tx:
             rows = stores_repo.listing(tx)

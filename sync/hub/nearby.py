@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sync import protocol
 from sync.hub.config import HubSettings
 from sync.hub.context import HubContext
 from sync.hub.store import stock as stock_repo
@@ -124,7 +123,7 @@ def push_changes(ctx: HubContext, neighbours: Neighbours, now: datetime | None =
             levels=[lv for s in sources for lv in levels[s]],
             stores=[{"store_id": s, "name": ctx.store_name(s)} for s in sources],
         )
-        if ctx.publish(ctx.topics.nearby(receiver), protocol.encode(msg)):
+        if ctx.publish(ctx.topics.nearby(receiver), ctx.signed(msg)):
             sent += 1
         else:
             failed.update(sources)
@@ -147,7 +146,7 @@ def push_whole_picture(ctx: HubContext, neighbours: Neighbours, store_id: str) -
     sent = 0
     for i in range(0, max(len(rows), 1), CHUNK):
         msg = NearbyStock(levels=[dict(r) for r in rows[i : i + CHUNK]], stores=stores)
-        sent += ctx.publish(ctx.topics.nearby(store_id), protocol.encode(msg))
+        sent += ctx.publish(ctx.topics.nearby(store_id), ctx.signed(msg))
     ctx.stats.nearby_messages.inc(sent)
     ctx.stats.nearby_pushes += sent
     return sent

@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
-from sync import protocol
 from sync.hub import commands, orders
 from sync.hub.apply import Applied, Unusable, apply_batches
 from sync.hub.context import HubContext
@@ -79,7 +78,7 @@ def _apply_and_ack(ctx: HubContext, batches: Sequence[tuple[str, EventBatch]]) -
         asked = d.resend_from or (acks[d.store_id].resend_from if d.store_id in acks else None)
         acks[d.store_id] = Ack(store_id=d.store_id, acked_seq=d.acked_seq, resend_from=asked)
     for store_id, ack in acks.items():
-        ctx.publish(ctx.topics.acks(store_id), protocol.encode(ack))
+        ctx.publish(ctx.topics.acks(store_id), ctx.signed(ack))
     for cmd in cmds:
         commands.send(ctx, cmd)
     return done
@@ -120,7 +119,7 @@ def ask_resends(ctx: HubContext) -> int:
         if start is None:
             continue
         ack = Ack(store_id=store_id, acked_seq=start - 1, resend_from=start)
-        if ctx.publish(ctx.topics.acks(store_id), protocol.encode(ack)):
+        if ctx.publish(ctx.topics.acks(store_id), ctx.signed(ack)):
             ctx.stats.resend_requests.inc()
             ctx.stats.resends += 1
             asked += 1

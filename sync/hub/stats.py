@@ -5,11 +5,34 @@ counts its own (Prometheus sums workers); per-store figures come from the databa
 
 from __future__ import annotations
 
+import time
 from collections import Counter as Tally
+from collections.abc import Callable
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
+_MAX_TRACKED = 10_000  # stores tracked at once; beyond it the minute starts over for all
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+class DeadLetterBudget:
+    """How many dead letters each store has had stored this minute (per worker)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._minute = 0
+        self._used: dict[str, int] = {}
+
+    def take(self, store_id: str, per_minute: int) -> bool:
+        """True (and counted) while `store_id` is within `per_minute` this minute."""
+        minute = int(self.clock() // 60)
+        if minute != self._minute or len(self._used) >= _MAX_TRACKED:
+            self._minute, self._used = minute, {}
+        used = self._used.get(store_id, 0)
+        if used >= per_minute:
+            return False
+        self._used[store_id] = used + 1
+        return True
 
 
 class HubStats:
@@ -17,6 +40,9 @@ class HubStats:
         self.registry = CollectorRegistry()
         self.rejected: Tally[str] = Tally()  # refused messages by reason
         self.received: Tally[str] = Tally()  # messages by topic leaf
+        self.refused: Tally[tuple[str, str]] = Tally()  # refused messages by (store, reason)
+        self.unstored: Tally[str] = Tally()  # refusals only counted (per-store rate limit)
+        self.dead_letter_budget = DeadLetterBudget()
         r = self.registry
         self.applied = Counter(
             "store_edge_hub_events_applied", "Events applied (rate() = apply rate)", registry=r

@@ -1,13 +1,13 @@
 """A hub worker's runtime: its broker connection and one thread that applies what arrives and
 runs the periodic work (command resends, nearby pushes, resend requests for stale gaps,
 housekeeping). The MQTT network thread only queues messages; a slow database never stalls
-keepalives. Several workers (here and on other hosts) share the stores' streams through an
+keepalives. Work is taken round-robin per store (inbox.py): one store's flood does not hold
+up the others. Several workers (here and on other hosts) share the stores' streams through an
 MQTT 5 shared subscription; everything they must agree on is in the database."""
 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from collections.abc import Callable
@@ -15,6 +15,7 @@ from functools import partial
 
 from sync.hub import commands, inbound, maintenance, nearby, replication
 from sync.hub.context import HubContext
+from sync.hub.inbox import FairInbox
 from sync.hub.nearby import Neighbours
 from sync.mqtt import MqttLink
 
@@ -27,7 +28,7 @@ class Worker:
     def __init__(self, ctx: HubContext, neighbours: Neighbours) -> None:
         self.ctx = ctx
         self.neighbours = neighbours
-        self.inbox: queue.SimpleQueue[tuple[str, bytes]] = queue.SimpleQueue()
+        self.inbox = FairInbox(ctx.topics)
         self.wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -71,7 +72,7 @@ class Worker:
         return not (self._thread and self._thread.is_alive())
 
     def _received(self, topic: str, payload: bytes) -> None:
-        self.inbox.put((topic, payload))
+        self.inbox.put(topic, payload)
         self.wake.set()
 
     def _run(self) -> None:
@@ -82,13 +83,13 @@ class Worker:
             self.wake.clear()
             deadline = time.monotonic() + self.tick_s
             while time.monotonic() < deadline:
-                group = self._take(GROUP_MAX)
+                group = self.inbox.take(GROUP_MAX)
                 if not group:
                     break
                 self._guarded(
                     "handling messages", partial(inbound.handle, self.ctx, self.neighbours, group)
                 )
-            if not self.inbox.empty():
+            if self.inbox:
                 self.wake.set()  # more waiting: after the periodic work, straight back
             self._every(
                 "resend",
@@ -102,15 +103,6 @@ class Worker:
                 "gaps", max(0.1, s.gap_grace_s / 2), partial(replication.ask_resends, self.ctx)
             )
             self._every("maintenance", MAINTENANCE_EVERY_S, lambda: maintenance.run(self.ctx))
-
-    def _take(self, n: int) -> list[tuple[str, bytes]]:
-        out: list[tuple[str, bytes]] = []
-        while len(out) < n:
-            try:
-                out.append(self.inbox.get_nowait())
-            except queue.Empty:
-                break
-        return out
 
     def _every(self, name: str, period_s: float, work: Callable[[], object]) -> None:
         now = time.monotonic()

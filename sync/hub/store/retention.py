@@ -10,14 +10,17 @@ from datetime import datetime
 from sync.hub.store.port import Storage, utc_iso
 
 TABLES = {"hub_events": "applied_at", "hub_sales": "at", "hub_sale_lines": "at"}
+DEAD_LETTERS = {"hub_dead_letters": "at"}  # kept `[dead_letters] keep_days`
 CHUNK = 5000
 
 
-def prune(storage: Storage, cutoff: datetime) -> dict[str, int]:
-    """Rows (or, for dropped partitions, partitions) removed per table."""
+def prune(
+    storage: Storage, cutoff: datetime, tables: dict[str, str] | None = None
+) -> dict[str, int]:
+    """Rows (or, for dropped partitions, partitions) removed per table (default TABLES)."""
     removed: dict[str, int] = {}
     stamp = utc_iso(cutoff)
-    for table, column in TABLES.items():
+    for table, column in (TABLES if tables is None else tables).items():
         with storage.transaction() as tx:
             n = storage.drop_expired(tx, table, cutoff)
         while True:

@@ -81,3 +81,22 @@ def test_installed_units_run_this_store_edge_and_verify(tmp_path: Path) -> None:
             timeout=TIMEOUT_S,
         )
         assert r.returncode == 0 and not r.stderr.strip(), r.stderr
+
+
+def test_the_skeleton_names_the_broker_user_as_the_acl_expects(tmp_path: Path) -> None:
+    """deploy/mosquitto/acl gives a store the topics of the user named by its store id."""
+    from sync.mqtt import BrokerAddress
+
+    root = tmp_path / "box"
+    run("install", "--root", str(root), "--store-id", "S042", "--binary", "/usr/bin/store-edge")
+    config = root / "etc/store-edge/config.toml"
+    lines = config.read_text().splitlines()
+    start = lines.index("# [broker]")
+    # The operator uncomments the broker block and sets the password.
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("#")), len(lines))
+    lines[start:end] = [line[2:] for line in lines[start:end] if line.startswith("# ")]
+    config.write_text("\n".join(lines) + "\n")
+    broker = load_settings(config).broker
+    assert broker.url is not None
+    address = BrokerAddress.parse(broker.url, broker.username, broker.password)
+    assert address.username == "S042"

@@ -17,7 +17,14 @@ from tests.waiting import TIMEOUT_S, WaitTimeout, wait_until
 
 T = TypeVar("T")
 
-ACL = Path(__file__).parents[3] / "deploy" / "mosquitto" / "acl"
+DEPLOY = Path(__file__).parents[3] / "deploy" / "mosquitto"
+ACL = DEPLOY / "acl"
+# Lines of deploy/mosquitto/mosquitto.conf that name the production box's files and TLS
+# listener; a test broker has its own (everything else is used as deployed).
+_BOX_ONLY = {
+    "listener", "certfile", "keyfile", "cafile", "tls_version", "password_file", "acl_file",
+    "persistence_location",
+}  # fmt: skip
 
 MOSQUITTO = "/usr/sbin/mosquitto"
 
@@ -138,12 +145,41 @@ class Broker:
         self.proc = None
 
 
+class DeployedBroker(Broker):
+    """Mosquitto with deploy/mosquitto/mosquitto.conf and its ACL, on a plain loopback port."""
+
+    def __init__(self, workdir: Path, passwd: Path) -> None:
+        super().__init__(workdir)
+        self.passwd = passwd
+
+    def config(self) -> str:
+        deployed = [
+            line
+            for line in (DEPLOY / "mosquitto.conf").read_text().splitlines()
+            if line.split(" ", 1)[0] not in _BOX_ONLY
+        ]
+        # The listener first: a listener setting before any `listener` line makes Mosquitto
+        # open its default one on 1883 as well.
+        return "\n".join(
+            [
+                f"listener {self.port} 127.0.0.1",
+                *deployed,
+                f"user {getpass.getuser()}",
+                f"persistence_location {self.dir}/",
+                f"log_dest file {self.dir}/mosquitto.log",
+                f"password_file {self.passwd}",
+                f"acl_file {ACL}",
+                "",
+            ]
+        )
+
+
 def acl_broker(workdir: Path, users: dict[str, str]) -> Broker:
-    """A broker with the project's ACL (deploy/mosquitto/acl) and a password per user."""
+    """A broker configured as deploy/mosquitto says (ACL, client ids, persistence, queue
+    limits) with a password per user."""
     workdir.mkdir(parents=True, exist_ok=True)
     passwd = workdir / "passwd"
     passwd.touch()
     for user, password in users.items():
         subprocess.run(["mosquitto_passwd", "-b", str(passwd), user, password], check=True)
-    extra = f"allow_anonymous false\npassword_file {passwd}\nacl_file {ACL}\n"
-    return Broker(workdir / "broker", extra=extra).start()
+    return DeployedBroker(workdir / "broker", passwd).start()

@@ -27,9 +27,9 @@ def _acl_broker(tmp_path: Path) -> Broker:
     return acl_broker(tmp_path, USERS)
 
 
-def _client(broker: Broker, user: str) -> paho.Client:
+def _client(broker: Broker, user: str, client_id: str | None = None) -> paho.Client:
     c = paho.Client(
-        CallbackAPIVersion.VERSION2, client_id=f"{user}-{uuid.uuid4().hex[:6]}",
+        CallbackAPIVersion.VERSION2, client_id=client_id or f"{user}-{uuid.uuid4().hex[:6]}",
         protocol=paho.MQTTv5,
     )  # fmt: skip
     c.username_pw_set(user, USERS[user])
@@ -91,6 +91,59 @@ def test_a_store_cannot_publish_or_listen_in_another_stores_topics(tmp_path: Pat
         for c in (a, hub):
             c.loop_stop()
             c.disconnect()
+    finally:
+        broker.stop()
+
+
+def _stop(*clients: paho.Client) -> None:
+    for c in clients:
+        c.loop_stop()
+        c.disconnect()
+
+
+def test_a_store_cannot_take_another_clients_id(tmp_path: Path) -> None:
+    broker = _acl_broker(tmp_path)
+    try:
+        dropped: list[str] = []
+        heard: list[bytes] = []
+        b = _client(broker, "B", client_id="edge-B")  # the node's default client id
+        hub = _client(broker, "hub", client_id="hub")
+        for name, c in (("B", b), ("hub", hub)):
+            c.on_disconnect = lambda *args, name=name: dropped.append(name)
+        b.on_message = lambda c, u, m: heard.append(m.payload)
+        _subscribe(b, "retail/v1/stores/B/commands")
+        # A's credentials asking for B's and the hub's client ids: had either been granted,
+        # Mosquitto would have disconnected the holder before answering the intruder.
+        intruders = [_client(broker, "A", client_id=cid) for cid in ("edge-B", "hub")]
+        hub.publish("retail/v1/stores/B/commands", b"still here", qos=1).wait_for_publish(TIMEOUT_S)
+        wait_for(lambda: heard)
+        assert heard == [b"still here"] and dropped == []
+        _stop(b, hub, *intruders)
+    finally:
+        broker.stop()
+
+
+def test_a_store_cannot_publish_what_only_the_hub_sends(tmp_path: Path) -> None:
+    broker = _acl_broker(tmp_path)
+    try:
+        hub_only = ("acks", "nearby", "commands", "catalog")
+        heard: dict[str, list[str]] = {"A": [], "B": []}
+        a, b = _client(broker, "A"), _client(broker, "B")
+        hub = _client(broker, "hub")
+        for name, c in (("A", a), ("B", b)):
+            c.on_message = lambda c, u, m, name=name: heard[name].append(m.topic)
+            _subscribe(c, *(f"retail/v1/stores/{name}/{leaf}" for leaf in hub_only))
+        for store in ("A", "B"):  # its own downstream topics and another store's
+            for leaf in hub_only:
+                with contextlib.suppress(RuntimeError):
+                    sent = a.publish(f"retail/v1/stores/{store}/{leaf}", b'{"v":1}', qos=1)
+                    sent.wait_for_publish(TIMEOUT_S)
+        for store in ("A", "B"):  # one publisher after A's forgeries, delivered in order
+            sent = hub.publish(f"retail/v1/stores/{store}/acks", b'{"v":1}', qos=1)
+            sent.wait_for_publish(TIMEOUT_S)
+        wait_for(lambda: heard["A"] and heard["B"])
+        assert heard == {"A": ["retail/v1/stores/A/acks"], "B": ["retail/v1/stores/B/acks"]}
+        _stop(a, b, hub)
     finally:
         broker.stop()
 
