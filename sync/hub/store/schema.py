@@ -340,7 +340,8 @@ def _feed(tx: Tx, storage: Storage) -> None:
             at timestamptz NOT NULL,
             applied_at timestamptz NOT NULL,
             data text NOT NULL
-        )
+        );
+        CREATE INDEX hub_feed_applied_at ON hub_feed (applied_at)
         """,
     )
     tx.execute("INSERT INTO hub_counters (name, value) VALUES ('feed_position', 0)")
