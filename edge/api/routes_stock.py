@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Header, Response
 from pydantic import Field
 
 from edge.api.deps import ActorDep, CtxDep
@@ -61,10 +61,23 @@ class TransferReceiveIn(LinesIn):
     from_store: str = STORE
 
 
+IdempotencyKey = Annotated[str | None, Header(max_length=128)]
+
+
+def _answer(result: dict[str, Any], response: Response) -> dict[str, Any]:
+    if result.pop("replayed", False):
+        response.headers["Idempotent-Replayed"] = "true"
+    return result
+
+
 @router.post("/write-offs", status_code=201)
-def write_off(ctx: CtxDep, actor: ActorDep, body: WriteOffIn) -> dict[str, Any]:
+def write_off(
+    ctx: CtxDep, actor: ActorDep, body: WriteOffIn, response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> dict[str, Any]:  # fmt: skip
     approver = (body.approval.username, body.approval.pin) if body.approval else None
-    return docs.write_off(ctx, actor, body.pairs(), body.reason, approver)
+    result = docs.write_off(ctx, actor, body.pairs(), body.reason, approver, idempotency_key)
+    return _answer(result, response)
 
 
 @router.get("/write-offs/{doc_id}")
@@ -100,22 +113,34 @@ def deliveries(ctx: CtxDep, _actor: ActorDep, all: bool = False) -> list[dict[st
 
 
 @router.post("/deliveries/unannounced", status_code=201)
-def receive_unannounced(ctx: CtxDep, actor: ActorDep, body: UnannouncedIn) -> dict[str, Any]:
+def receive_unannounced(
+    ctx: CtxDep, actor: ActorDep, body: UnannouncedIn, response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> dict[str, Any]:  # fmt: skip
     """Goods from a supplier nobody announced, received as counted."""
-    return docs.receive_delivery(ctx, actor, None, body.pairs(), reference=body.reference)
+    result = docs.receive_delivery(ctx, actor, None, body.pairs(), reference=body.reference,
+                                   idempotency_key=idempotency_key)  # fmt: skip
+    return _answer(result, response)
 
 
 @router.post("/deliveries/{delivery_id}/receive")
 def receive_delivery(
-    ctx: CtxDep, actor: ActorDep, delivery_id: str, body: ReceiveIn
-) -> dict[str, Any]:
+    ctx: CtxDep, actor: ActorDep, delivery_id: str, body: ReceiveIn, response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> dict[str, Any]:  # fmt: skip
     """Counted lines of an announced delivery (partial receipts add up)."""
-    return docs.receive_delivery(ctx, actor, delivery_id, body.pairs(), final=body.final)
+    result = docs.receive_delivery(ctx, actor, delivery_id, body.pairs(), final=body.final,
+                                   idempotency_key=idempotency_key)  # fmt: skip
+    return _answer(result, response)
 
 
 @router.post("/transfers", status_code=201)
-def send_transfer(ctx: CtxDep, actor: ActorDep, body: TransferIn) -> dict[str, Any]:
-    return docs.send_transfer(ctx, actor, body.to_store, body.pairs())
+def send_transfer(
+    ctx: CtxDep, actor: ActorDep, body: TransferIn, response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> dict[str, Any]:  # fmt: skip
+    result = docs.send_transfer(ctx, actor, body.to_store, body.pairs(), idempotency_key)
+    return _answer(result, response)
 
 
 @router.post("/transfers/{transfer_id}/receive", status_code=201)

@@ -20,7 +20,7 @@ from edge.domain.stock import Movement, MovementKind
 from edge.services import documents
 from edge.services.auth import Actor, approval
 from edge.services.context import Context
-from edge.store import catalogue_repo, outbox, stock_docs_repo, stock_repo
+from edge.store import catalogue_repo, idempotency, outbox, stock_docs_repo, stock_repo
 
 
 def products(conn: sqlite3.Connection, skus: Sequence[str]) -> dict[str, Product]:
@@ -55,12 +55,33 @@ def commit(
                                            "register": actor.register})  # fmt: skip
 
 
+def _first(
+    conn: sqlite3.Connection, key: str | None, use: str, payload: object
+) -> dict[str, Any] | None:
+    """The first result of a retried request (same Idempotency-Key), looked up in the
+    document's own transaction: a till retrying after a lost answer writes nothing twice."""
+    if not key:
+        return None
+    first = idempotency.lookup(conn, key, use, idempotency.request_hash(payload))
+    return None if first is None else {**first, "replayed": True}
+
+
+def _keep(
+    conn: sqlite3.Connection, ctx: Context, key: str | None, use: str, payload: object,
+    result: dict[str, Any],
+) -> None:  # fmt: skip
+    if key:
+        idempotency.remember(conn, key, use, idempotency.request_hash(payload), result,
+                             ctx.clock())  # fmt: skip
+
+
 def write_off(
     ctx: Context,
     actor: Actor,
     lines: Sequence[tuple[str, int]],
     reason: str,
     approver: tuple[str, str] | None = None,
+    idempotency_key: str | None = None,
 ) -> dict[str, Any]:
     """Goods leave the books as damaged, expired or stolen; above the configured value only
     with a supervisor's approval."""
@@ -72,7 +93,10 @@ def write_off(
             ln.sku for ln in wanted])), limit)  # fmt: skip
     approved_by = approval(ctx, actor, Role.SUPERVISOR, approver, over) if over else None
     doc_id = str(uuid.uuid4())
+    key, asked = idempotency_key, ("write_off", reason, lines)
     with ctx.db.transaction() as conn:
+        if (first := _first(conn, key, "write_off", asked)) is not None:
+            return first
         found = products(conn, [ln.sku for ln in wanted])  # prices may have changed since
         worth = docs.value(wanted, found)
         if approvals.above_limit("a write-off", worth, limit) and approved_by is None:
@@ -87,6 +111,7 @@ def write_off(
         moves = docs.movements(wanted, MovementKind.WRITE_OFF)
         commit(conn, ctx, actor, docs.WRITE_OFF, data, moves, f"write_off:{doc_id}", now)
         result = stock_docs_repo.view(conn, _doc(conn, doc_id, "write_off"))
+        _keep(conn, ctx, key, "write_off", asked, result)
     ctx.hooks.outbox_written()
     return result
 
@@ -135,13 +160,17 @@ def receive_delivery(
     *,
     reference: str = "",
     final: bool = False,
+    idempotency_key: str | None = None,
 ) -> dict[str, Any]:
     """Goods counted in at the back door: stock rises by what was counted. `delivery_id` None:
     a delivery nobody announced (a direct supplier). Partial receipts add up; each one reports
     the differences against the announcement so far."""
     counted = docs.lines_of(lines)
     receipt_id = str(uuid.uuid4())
+    key, asked = idempotency_key, ("delivery", delivery_id, reference, final, lines)
     with ctx.db.transaction() as conn:
+        if (first := _first(conn, key, "delivery", asked)) is not None:
+            return first
         products(conn, [ln.sku for ln in counted])
         now = ctx.clock()
         if delivery_id is None:
@@ -168,6 +197,7 @@ def receive_delivery(
         result = {**stock_docs_repo.view(conn, _doc(conn, delivery_id, "delivery")),
                   "receipt_id": receipt_id, "differences": [
                       ln.data() for ln in after if ln.difference]}  # fmt: skip
+        _keep(conn, ctx, key, "delivery", asked, result)
     ctx.hooks.outbox_written()
     return result
 
@@ -176,14 +206,18 @@ def receive_delivery(
 
 
 def send_transfer(
-    ctx: Context, actor: Actor, to_store: str, lines: Sequence[tuple[str, int]]
-) -> dict[str, Any]:
+    ctx: Context, actor: Actor, to_store: str, lines: Sequence[tuple[str, int]],
+    idempotency_key: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """Goods leave this store for another: off the books here, in transit until they land."""
     if to_store == ctx.store_id:
         raise InvalidInput("a transfer goes to another store")
     sent = docs.lines_of(lines)
     transfer_id = str(uuid.uuid4())
+    key, asked = idempotency_key, ("transfer", to_store, lines)
     with ctx.db.transaction() as conn:
+        if (first := _first(conn, key, "transfer", asked)) is not None:
+            return first
         products(conn, [ln.sku for ln in sent])
         now = ctx.clock()
         stock_docs_repo.insert(conn, transfer_id, "transfer_out", "sent", staff=actor.username,
@@ -194,6 +228,7 @@ def send_transfer(
         moves = docs.movements(sent, MovementKind.TRANSFER_OUT)
         commit(conn, ctx, actor, docs.TRANSFER_SENT, data, moves, f"transfer:{transfer_id}", now)
         result = stock_docs_repo.view(conn, _doc(conn, transfer_id, "transfer_out"))
+        _keep(conn, ctx, key, "transfer", asked, result)
     ctx.hooks.outbox_written()
     return result
 

@@ -165,3 +165,24 @@ def test_each_document_prints_a_non_fiscal_slip(client: TestClient, ctx: Context
     assert "uszkodzenie" in write_off.text and "10,98" in write_off.text
     assert "TRANSFER OUT" in transfer.text and "S002" in transfer.text
     assert transfer.has("barcode")
+
+
+def test_a_retried_document_is_written_once(client: TestClient, ctx: Context) -> None:
+    """The till lost the answer and sends the same request again with its Idempotency-Key."""
+    auth = login(client)
+    for path, body, kind in (
+        ("/api/v1/write-offs", {"reason": "expired", "lines": [{"sku": BREAD, "qty": 1}]},
+         "write_off.completed"),
+        ("/api/v1/transfers", {"to_store": "S002", "lines": [{"sku": BREAD, "qty": 1}]},
+         "transfer.sent"),
+        ("/api/v1/deliveries/unannounced", {"lines": [{"sku": BREAD, "qty": 5}]},
+         "delivery.received"),
+    ):  # fmt: skip
+        key = {**auth, "Idempotency-Key": f"retry-{kind}"}
+        first, again = (client.post(path, headers=key, json=body) for _ in range(2))
+        assert (first.status_code, again.status_code) == (201, 201), again.text
+        assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
+        assert len(events(ctx, kind)) == 1
+        other = client.post(path, headers=key, json={**body, "lines": [{"sku": ROLL, "qty": 1}]})
+        assert other.status_code == 409, other.text
+    assert _level(ctx, BREAD) == 14 - 1 - 1 + 5
