@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from edge.domain.money import Money
 
 Align = Literal["left", "center", "right"]
+NON_FISCAL = "WYDRUK NIEFISKALNY"
 COPY_MARK = "DUPLIKAT / COPY"
 
 
@@ -103,6 +104,9 @@ def header(
     doc: Document = [Text(line, "center", bold=True) for line in wrap(store.name, width)]
     doc += [Text(line, "center") for line in wrap(store.address, width)]
     doc.append(Text(store.tax_id, "center"))
+    # Whatever this printer prints holds no registered sale: only the fiscal device prints a
+    # receipt (paragon fiskalny), and nothing here may pass for one.
+    doc.append(Text(NON_FISCAL, "center", bold=True))
     if copy:
         doc.append(Text(COPY_MARK, "center", bold=True, double=True))
     if title:

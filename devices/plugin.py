@@ -6,6 +6,11 @@ from __future__ import annotations
 from devices import service
 from devices.api import router
 from devices.cli import app as cli_app
+from devices.fiscal import operations as fiscal_ops
+from devices.fiscal import service as fiscal
+from devices.fiscal.api import router as fiscal_router
+from devices.fiscal.cli import app as fiscal_cli
+from devices.fiscal.metrics import FiscalCollector
 from devices.metrics import PrinterCollector
 from devices.runtime import runtime
 from devices.scanners import ScannerManager
@@ -18,6 +23,10 @@ from edge.services.context import Context
 def setup(ctx: Context) -> None:
     rt = runtime(ctx)
     ctx.hooks.on_sale.append(lambda conn, sale: service.on_sale(ctx, conn, sale))
+    ctx.hooks.on_sale.append(lambda conn, sale: fiscal.on_sale(ctx, conn, sale))
+    ctx.hooks.before_checkout.append(lambda: fiscal.before_checkout(ctx))
+    ctx.hooks.after_sale.append(lambda sale, replayed: fiscal.after_sale(ctx, sale, replayed))
+    ctx.hooks.readiness.append(lambda: fiscal_ops.readiness(ctx))
     # The checkout commits then calls this: the worker starts on the receipt at once.
     ctx.hooks.after_outbox.append(rt.wake)
 
@@ -34,8 +43,9 @@ PLUGIN = Plugin(
     name="devices",
     migrations=devices_migrations,
     setup=setup,
-    routers=[router],
-    components=[print_worker, scanners],
-    metrics=[PrinterCollector],
-    cli=[("devices", cli_app)],
+    routers=[router, fiscal_router],
+    components=[print_worker, scanners, fiscal_ops.component],
+    metrics=[PrinterCollector, FiscalCollector],
+    cli=[("devices", cli_app), ("fiscal", fiscal_cli)],
+    preflight=fiscal_ops.check_vat_table,
 )

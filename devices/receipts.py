@@ -23,6 +23,7 @@ from edge.domain.sale import Sale, SaleLine
 from edge.domain.vat import VatRate
 
 TENDER_NAMES = {"cash": "Gotówka", "card": "Karta", "exchange": "Wymiana", "voucher": "Bon"}
+SALE_TITLE = "POTWIERDZENIE SPRZEDAŻY"
 DEFAULT_FOOTER = ("Dziękujemy za zakupy! Zwrot w ciągu 30 dni z paragonem.",)
 
 
@@ -54,9 +55,9 @@ def _vat_block(sale: Sale, width: int) -> Document:
     doc: Document = []
     for v in sale.vat:
         pct = f"{v.rate.letter} {v.rate.percent}%"
-        doc.append(Text(columns(f"Sprzed. opodatk. {pct}", money(v.gross.amount), width)))
-        doc.append(Text(columns(f"Kwota PTU {pct}", money(v.vat.amount), width)))
-    doc.append(Text(columns("Suma PTU", money(sum(v.vat.amount for v in sale.vat)), width)))
+        doc.append(Text(columns(f"Sprzedaż {pct}", money(v.gross.amount), width)))
+        doc.append(Text(columns(f"VAT {pct}", money(v.vat.amount), width)))
+    doc.append(Text(columns("Suma VAT", money(sum(v.vat.amount for v in sale.vat)), width)))
     return doc
 
 
@@ -69,7 +70,9 @@ def sale_receipt(
     footer: tuple[str, ...] = DEFAULT_FOOTER,
     qr_code: bool = True,
 ) -> Document:
-    doc = header(store, width, "PARAGON", copy)
+    # Printed only where no fiscal device registers the sales ([fiscal] required = false):
+    # a summary of the sale, never a receipt.
+    doc = header(store, width, SALE_TITLE, copy)
     for line in sale.lines:
         doc += _sale_line(line, width, sale.currency)
     doc.append(rule(width))
@@ -90,7 +93,7 @@ def sale_receipt(
     if sale.change:
         doc.append(Text(columns("Reszta", money(sale.change, sale.currency), width)))
     doc.append(rule(width))
-    doc.append(Text(columns("Paragon nr", sale.receipt_no, width)))
+    doc.append(Text(columns("Dokument nr", sale.receipt_no, width)))
     doc.append(Text(columns(f"Kasa {sale.register}", f"Kasjer {sale.cashier}", width)))
     doc.append(Text(local_time(sale.at, store.timezone)))
     doc.append(Barcode(sale.receipt_no))
@@ -110,7 +113,7 @@ def return_receipt(
 ) -> Document:
     """From the `return.completed` event data (plus `cashier`)."""
     names = names or {}
-    doc = header(store, width, "ZWROT / RETURN", copy)
+    doc = header(store, width, "PROTOKÓŁ ZWROTU", copy)
     original = data.get("original") or {}
     if original.get("ref"):
         doc.append(Text(columns("Do dokumentu", str(original["ref"]), width)))
@@ -154,7 +157,10 @@ def return_receipt(
             doc.append(Text(local_time(datetime.fromisoformat(at), store.timezone)))
         except ValueError:
             doc.append(Text(at[:width]))
+    # The returns register needs the customer's signature on the protocol.
     doc.append(Text("Podpis klienta:"))
+    doc.append(Text("." * width))
+    doc.append(Text("Podpis sprzedawcy:"))
     doc.append(Text("." * width))
     return doc + trailer(width, copy)
 

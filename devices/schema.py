@@ -46,3 +46,35 @@ def _z_reports(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (register, number)
         )"""
     )
+
+
+@devices_migrations(3, "fiscal_jobs")
+def _fiscal_jobs(db: sqlite_utils.Database) -> None:
+    # One row per sale that must be registered on the fiscal device, written in the sale's own
+    # transaction. pending: nothing sent yet; sending: `before` (the device's last document
+    # number, read and committed BEFORE the first byte of the receipt left) tells recovery
+    # whether a later document is this sale's; done: `number` is the device's document number.
+    db.execute(
+        """CREATE TABLE fiscal_jobs (
+            receipt_no TEXT PRIMARY KEY,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'sending', 'done')),
+            total INTEGER NOT NULL,
+            before INTEGER,
+            number INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            done_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX fiscal_jobs_open ON fiscal_jobs (created_at) WHERE state != 'done'")
+    db.execute(
+        """CREATE TABLE fiscal_reports (
+            number INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            by TEXT NOT NULL,
+            receipts INTEGER NOT NULL,
+            totals TEXT NOT NULL
+        )"""
+    )

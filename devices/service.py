@@ -10,6 +10,8 @@ from typing import Any
 
 from devices import queue_repo, reports
 from devices.documents import KINDS, PICKUP_KINDS
+from devices.fiscal import runtime as fiscal
+from devices.fiscal import service as fiscal_service
 from devices.runtime import runtime
 from edge.domain.errors import Conflict, InvalidInput, NotFound
 from edge.domain.sale import Sale
@@ -46,7 +48,8 @@ def _add(
 
 
 def on_sale(ctx: Context, conn: sqlite3.Connection, sale: Sale) -> None:
-    """The checkout hook: the receipt (and the drawer pulse for cash) commit with the sale."""
+    """The checkout hook: the drawer pulse for cash, and where no fiscal device registers the
+    sale a non-fiscal summary of it, commit with the sale."""
     printer = _printer_for(ctx, "receipt", sale.register)
     if printer is None:
         return
@@ -55,6 +58,8 @@ def on_sale(ctx: Context, conn: sqlite3.Connection, sale: Sale) -> None:
         and ctx.settings.devices.printers[printer].drawer
     ):
         _add(conn, ctx, printer, "drawer", {"register": sale.register}, ref=sale.receipt_no)
+    if fiscal.fiscal(ctx) is not None and fiscal_service.needs_device(sale):
+        return  # the fiscal device prints the receipt; this printer may print no sale
     _add(conn, ctx, printer, "receipt", {"receipt_no": sale.receipt_no}, ref=sale.receipt_no)
 
 
@@ -190,4 +195,6 @@ def devices_status(ctx: Context) -> dict[str, Any]:
             scanners.append({"name": name, "port": sc.port, "target": sc.target,
                              "status": "stopped", "last_error": None, "scans": 0,
                              "bad_scans": 0})  # fmt: skip
-    return {"printers": printers, "drawers": drawers, "scanners": scanners}
+    from devices.fiscal.operations import probe  # the fiscal part builds on this module
+
+    return {"printers": printers, "drawers": drawers, "scanners": scanners, "fiscal": probe(ctx)}

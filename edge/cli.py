@@ -71,6 +71,19 @@ def context_for(settings: Settings):  # type: ignore[no-untyped-def]
         fail(str(exc))
 
 
+def _preflight(ctx: Any) -> None:
+    from edge.plugins import StartupRefused, plugins
+
+    for plugin in plugins():
+        if plugin.preflight is None:
+            continue
+        try:
+            plugin.preflight(ctx)
+        except StartupRefused as exc:
+            ctx.db.close()
+            fail(f"{plugin.name}: {exc}")
+
+
 @app.command()
 def serve(
     config: ConfigOpt = None,
@@ -111,6 +124,7 @@ def serve(
     from edge.ops.server import NotifyingServer
 
     ctx = context_for(settings)
+    _preflight(ctx)
     web = create_app(settings, ctx=ctx)
     # Tells systemd READY=1 once serving; SIGTERM: requests in flight finish (up to 10 s, within
     # the unit's TimeoutStopSec), then the lifespan stops components and closes the database.

@@ -16,6 +16,7 @@ from pydantic_settings import (
 )
 
 from devices.config import DevicesConfig
+from devices.fiscal.config import FiscalConfig
 from edge.domain.barcodes import VariableMeasureRule
 from edge.ops.config import OpsConfig
 from sync.config import SyncConfig
@@ -146,6 +147,7 @@ class Settings(TomlSettings):
     broker: BrokerConfig = BrokerConfig()
     selling: SellingConfig = SellingConfig()
     devices: DevicesConfig = DevicesConfig()
+    fiscal: FiscalConfig = FiscalConfig()
     hub: HubConfig = HubConfig()
     pickups: PickupsConfig = PickupsConfig()
     returns: ReturnsConfig = ReturnsConfig()

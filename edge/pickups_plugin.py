@@ -8,6 +8,7 @@ import logging
 import sqlite3
 from typing import Any
 
+from edge import returns_cli
 from edge.api import routes_pickups, routes_returns
 from edge.background import Periodic
 from edge.plugins import Plugin
@@ -51,6 +52,7 @@ PLUGIN = Plugin(
     setup=_setup,
     routers=[routes_pickups.router, routes_returns.router],
     components=[expiry_worker],
+    cli=[("returns", returns_cli.app)],
     command_handlers={
         "order.create": _order_create,
         "order.cancel": _order_cancel,

@@ -38,6 +38,15 @@ CommandHandler = Callable[["sqlite3.Connection", "Context", dict[str, Any]], Non
 ComponentFactory = Callable[["Context"], Component | None]
 
 
+class StartupRefused(Exception):
+    """A part found the node unfit to serve (e.g. its fiscal device disagrees with the
+    catalogue): `store-edge serve` prints the message and exits."""
+
+
+# Run by `store-edge serve` before it listens; raise StartupRefused to stop the node.
+Preflight = Callable[["Context"], None]
+
+
 @dataclass(frozen=True)
 class Plugin:
     name: str
@@ -52,6 +61,7 @@ class Plugin:
     metrics: Sequence[Callable[[Context], Collector]] = ()
     # (sub-command name, typer app) pairs added to `store-edge`.
     cli: Sequence[tuple[str, typer.Typer]] = field(default_factory=tuple)
+    preflight: Preflight | None = None
 
 
 PLUGIN_MODULES: tuple[str, ...] = (

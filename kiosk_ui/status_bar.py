@@ -33,7 +33,21 @@ def _device_chips(devices: dict[str, Any] | None) -> list[tuple[str, str, str]]:
                 label += f" ({queue} waiting)"
             health = "ok" if status in _GOOD else "unknown" if status == "unknown" else "bad"
             chips.append((label, str(d.get("last_error") or ""), health))
+    fiscal = devices.get("fiscal")
+    if fiscal:
+        chips.append(_fiscal_chip(fiscal))
     return chips or [("no devices configured", "", "ok")]
+
+
+def _fiscal_chip(fiscal: dict[str, Any]) -> tuple[str, str, str]:
+    """Says EMULATOR when no real fiscal device registers the sales (a demo, a training till)."""
+    status = str(fiscal.get("status", "unknown"))
+    label = f"fiscal: {'EMULATOR · ' if fiscal.get('emulator') else ''}{status}"
+    pending = int(fiscal.get("pending") or 0)
+    if pending:
+        label += f" ({pending} sale{'s' if pending > 1 else ''} waiting)"
+    health = "ok" if status in _GOOD else "unknown" if status == "unknown" else "bad"
+    return label, str(fiscal.get("detail") or ""), health
 
 
 def _sync_chip(sync: dict[str, Any] | None) -> tuple[str, str]:

@@ -123,4 +123,4 @@ def checkout_basket(
     result = checkout.checkout(ctx, actor, basket_id, tenders, idempotency_key)
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"
-    return sale_out(result.sale)
+    return {**sale_out(result.sale), **result.extra}

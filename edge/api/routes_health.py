@@ -25,7 +25,8 @@ def healthz() -> dict[str, Any]:
 def readyz(ctx: CtxDep, request: Request) -> dict[str, Any] | Response:
     """The database answers and every migration is applied. Read only: an anonymous probe
     neither waits for the till's writes nor holds the writer (a write would show nothing more:
-    a store box's disk that cannot be written fails the next sale loudly anyway)."""
+    a store box's disk that cannot be written fails the next sale loudly anyway). Every part
+    must be ready too: with its fiscal device down a till may not sell."""
     try:
         with ctx.db.read() as conn:
             conn.execute("SELECT count(*) FROM schema_migrations").fetchone()
@@ -34,6 +35,10 @@ def readyz(ctx: CtxDep, request: Request) -> dict[str, Any] | Response:
         return problem(503, "not-ready", f"database unavailable: {exc}", request.url.path)
     if todo:
         return problem(503, "not-ready", f"{len(todo)} migrations pending", request.url.path)
+    for check in ctx.hooks.readiness:  # e.g. the fiscal device: down, no sale may be made
+        reason = check()
+        if reason:
+            return problem(503, "not-ready", reason, request.url.path)
     return {"status": "ready", "store_id": ctx.store_id}
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
+from fastapi.responses import PlainTextResponse
 from pydantic import Field, field_validator, model_validator
 
 from edge.api.deps import ActorDep, CtxDep
@@ -12,6 +14,7 @@ from edge.api.schemas import Credentials, TenderIn, _In
 from edge.domain.returns import Requested
 from edge.domain.tenders import Tender
 from edge.services import purchases, returns
+from edge.services import returns_register as returns_register_service
 
 router = APIRouter(tags=["returns"])
 
@@ -113,6 +116,18 @@ def create_return(
     if result.pop("replayed", False):
         response.headers["Idempotent-Replayed"] = "true"
     return result
+
+
+@router.get("/returns/register.csv", response_class=PlainTextResponse)
+def returns_register(
+    ctx: CtxDep,
+    _actor: ActorDep,
+    since: Annotated[date | None, Query(description="first day (YYYY-MM-DD)")] = None,
+    until: Annotated[date | None, Query(description="last day (YYYY-MM-DD)")] = None,
+) -> PlainTextResponse:
+    """The returns register (ewidencja zwrotów) as CSV: one row per returned line."""
+    body = returns_register_service.to_csv(returns_register_service.rows(ctx, since, until))
+    return PlainTextResponse(body, media_type="text/csv; charset=utf-8")
 
 
 @router.get("/returns/{return_id}")

@@ -75,3 +75,16 @@ class RateLimited(DomainError):
     """Too many requests of this kind from one source in a short time."""
 
     code = "rate-limited"
+
+
+class FiscalDeviceUnavailable(Unavailable):
+    """The fiscal device cannot register a sale now (off, busy, out of paper): the sale may not
+    be made (VAT Act art. 111(3)); the basket stays open."""
+
+    code = "fiscal-device-unavailable"
+
+
+class FiscalReceiptPending(Conflict):
+    """An earlier sale is not yet registered on the fiscal device: no next sale until it is."""
+
+    code = "fiscal-receipt-pending"

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from edge.config import Settings
 from edge.domain.barcodes import DEFAULT_VARIABLE_RULES, VariableMeasureRule
@@ -18,6 +19,13 @@ from edge.store.db import Database
 
 # Runs inside the checkout transaction: whatever it writes commits (or rolls back) with the sale.
 SaleHook = Callable[[sqlite3.Connection, Sale], None]
+# Runs after the sale committed (replayed: a retry answered from the first result); returns
+# fields added to the sale's answer (e.g. "fiscal"). Must not raise: the sale is on disk.
+AfterSaleHook = Callable[[Sale, bool], dict[str, Any]]
+# Runs before a checkout touches anything; raises a DomainError to refuse the sale.
+BeforeCheckoutHook = Callable[[], None]
+# A reason the node is not ready (for /readyz), or None.
+ReadinessHook = Callable[[], str | None]
 
 
 def utc_now() -> datetime:
@@ -27,8 +35,17 @@ def utc_now() -> datetime:
 @dataclass
 class Hooks:
     on_sale: list[SaleHook] = field(default_factory=list)
+    before_checkout: list[BeforeCheckoutHook] = field(default_factory=list)
+    after_sale: list[AfterSaleHook] = field(default_factory=list)
+    readiness: list[ReadinessHook] = field(default_factory=list)
     # Called after a commit that wrote outbox events (wakes the sync agent; never raises).
     after_outbox: list[Callable[[], None]] = field(default_factory=list)
+
+    def sale_committed(self, sale: Sale, replayed: bool) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        for fn in self.after_sale:
+            extra.update(fn(sale, replayed))
+        return extra
 
     def outbox_written(self) -> None:
         for fn in self.after_outbox:

@@ -172,6 +172,8 @@ class Database:
         if self._depth and self._write_lock._is_owned():  # type: ignore[attr-defined]
             yield self._writer
             return
+        if self._closed:
+            raise RuntimeError("database is closed")
         try:
             conn = self._readers.get_nowait()
         except queue.Empty:

@@ -340,6 +340,14 @@ def _return(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -
         log.warning("over-return %s at %s: %s", d["return_id"], store_id, "; ".join(reasons))
 
 
+def _fiscalised(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
+    d = ev.data
+    _flush_sales(tx, w)  # the sale may be in the same group
+    sales_repo.set_fiscal(
+        tx, store_id, str(d["receipt_no"]), int(d["number"]), utc_iso(d.get("at", ev.at))
+    )
+
+
 def _flush_sales(tx: Tx, w: _Writes) -> None:
     for sale in w.sales:
         sales_repo.add_sale(tx, **sale)
@@ -348,12 +356,14 @@ def _flush_sales(tx: Tx, w: _Writes) -> None:
 
 # What the ERP's feed carries: the stores' documents (not the hub's own bookkeeping).
 FEED = frozenset(
-    {"sale.completed", "return.completed", "order.status", "write_off.completed",
-     "count.completed", "delivery.received", "transfer.sent", "transfer.received"}
+    {"sale.completed", "sale.fiscalised", "return.completed", "order.status",
+     "write_off.completed", "count.completed", "delivery.received", "transfer.sent",
+     "transfer.received"}
 )  # fmt: skip
 
 HANDLERS: dict[str, Handler] = {
     "sale.completed": _sale,
+    "sale.fiscalised": _fiscalised,
     "write_off.completed": stock_docs.write_off,
     "count.completed": stock_docs.count,
     "delivery.received": stock_docs.delivery,

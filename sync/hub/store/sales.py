@@ -104,3 +104,11 @@ def returns(tx: Tx, flagged: bool | None) -> list[Any]:
         f" flag_reason FROM hub_returns{where} ORDER BY at",
         params,
     )
+
+
+def set_fiscal(tx: Tx, store_id: str, receipt_no: str, number: int, at: str) -> None:
+    tx.execute(
+        "UPDATE hub_sales SET fiscal_number = ?, fiscalised_at = ?"
+        " WHERE receipt_no = ? AND store_id = ?",
+        [number, at, receipt_no, store_id],
+    )

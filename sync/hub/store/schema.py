@@ -263,6 +263,20 @@ def _api_tokens(tx: Tx, storage: Storage) -> None:
     )
 
 
+@migration(30, "fiscal_numbers")
+def _fiscal_numbers(tx: Tx, storage: Storage) -> None:
+    # The fiscal device's document number of each sale (`sale.fiscalised`): what ties the
+    # hub's copy to the receipt the customer holds.
+    run_ddl(
+        tx,
+        storage,
+        """
+        ALTER TABLE hub_sales ADD COLUMN fiscal_number bigint;
+        ALTER TABLE hub_sales ADD COLUMN fiscalised_at timestamptz
+        """,
+    )
+
+
 # --- stock documents and the ERP's feed (issue 16): hub migrations 20-29 -----------------------
 
 

@@ -131,6 +131,9 @@ def test_a_job_that_cannot_be_laid_out_fails_once_and_never_blocks_the_next(
 ) -> None:
     settings = load_settings(None, {
         "data_dir": tmp_path / "var",
+        # No fiscal device: the sale is printed on the ESC/POS printer as a non-fiscal
+        # document, and that printout is where the product's name must arrive clean.
+        "fiscal": {"device": "none", "required": False},
         "devices": {
             "printers": {"till": {"connection": "network", "host": "127.0.0.1",
                                   "port": printer.port, "timeout_s": 2,

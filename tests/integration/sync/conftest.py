@@ -76,12 +76,23 @@ def hub(tmp_path: Path, broker: Broker) -> Iterator[TestClient]:
 NodeFactory = Callable[..., TestClient]
 
 
+# Replication tests count events: one per sale. A fiscal device adds `sale.fiscalised` after
+# each (tests/integration/sync/test_fiscal_replication.py follows that one to the hub).
+NO_FISCAL_DEVICE: dict[str, object] = {"device": "none", "required": False}
+
+
 @pytest.fixture
 def node(tmp_path: Path, broker: Broker) -> Iterator[NodeFactory]:
     """Starts edge nodes (HTTP API without UI, sync agent running) for given store ids."""
     started: list[TestClient] = []
 
-    def start(store_id: str = "S001", *, hub_dir: Path | None = None, **sync: object) -> TestClient:
+    def start(
+        store_id: str = "S001",
+        *,
+        hub_dir: Path | None = None,
+        fiscal: dict[str, object] | None = None,
+        **sync: object,
+    ) -> TestClient:
         settings = load_settings(
             None,
             {
@@ -89,6 +100,7 @@ def node(tmp_path: Path, broker: Broker) -> Iterator[NodeFactory]:
                 "store": {"id": store_id},
                 "broker": {"url": broker.url, "hub_key": (hub_dir or tmp_path / "hub") / "hub.pub"},
                 "sync": {**FAST_SYNC, **sync},
+                "fiscal": fiscal or NO_FISCAL_DEVICE,
             },
         )
         c = TestClient(create_app(settings, ui=False))
@@ -135,5 +147,6 @@ def settings_for_node(tmp_path: Path, store_id: str, broker_url: str):  # type: 
             "store": {"id": store_id},
             "broker": {"url": broker_url, "hub_key": tmp_path / "hub" / "hub.pub"},
             "sync": FAST_SYNC,
+            "fiscal": NO_FISCAL_DEVICE,
         },
     )

@@ -71,7 +71,7 @@ def test_a_receipt_decodes_to_its_text_with_every_polish_letter(code_page: str) 
     assert "2 x 4,99" in out.text
     assert "Rabat PROMO1" in out.text
     for letter in "ABCD":
-        assert f"Kwota PTU {letter}" in out.text
+        assert f"VAT {letter}" in out.text
     assert "Reszta" in out.text and "1,02" in out.text
     assert out.of("barcode") == [("barcode", "S001-01-000042")]
     assert out.of("qr") == [("qr", "S001-01-000042")]

@@ -1,0 +1,86 @@
+"""The fiscal jobs and daily reports tables (devices migration 3)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    receipt_no: str
+    state: str
+    total: int
+    before: int | None
+    number: int | None
+    attempts: int
+    last_error: str | None
+
+
+def _job(row: sqlite3.Row) -> Job:
+    return Job(row["receipt_no"], row["state"], row["total"], row["before"], row["number"],
+               row["attempts"], row["last_error"])  # fmt: skip
+
+
+def add(conn: sqlite3.Connection, receipt_no: str, total: int, at: datetime) -> None:
+    conn.execute(
+        "INSERT INTO fiscal_jobs (receipt_no, total, created_at) VALUES (?, ?, ?)",
+        [receipt_no, total, at.isoformat()],
+    )
+
+
+def get(conn: sqlite3.Connection, receipt_no: str) -> Job | None:
+    row = conn.execute("SELECT * FROM fiscal_jobs WHERE receipt_no = ?", [receipt_no]).fetchone()
+    return _job(row) if row else None
+
+
+def unfinished(conn: sqlite3.Connection) -> list[Job]:
+    rows = conn.execute(
+        "SELECT * FROM fiscal_jobs WHERE state != 'done' ORDER BY created_at, rowid"
+    ).fetchall()
+    return [_job(r) for r in rows]
+
+
+def sending(conn: sqlite3.Connection, receipt_no: str, before: int) -> None:
+    conn.execute(
+        "UPDATE fiscal_jobs SET state = 'sending', before = ?, attempts = attempts + 1,"
+        " last_error = NULL WHERE receipt_no = ?",
+        [before, receipt_no],
+    )
+
+
+def failed_attempt(conn: sqlite3.Connection, receipt_no: str, error: str) -> None:
+    conn.execute(
+        "UPDATE fiscal_jobs SET last_error = ? WHERE receipt_no = ?", [error[:500], receipt_no]
+    )
+
+
+def done(conn: sqlite3.Connection, receipt_no: str, number: int, at: datetime) -> None:
+    conn.execute(
+        "UPDATE fiscal_jobs SET state = 'done', number = ?, done_at = ?, last_error = NULL"
+        " WHERE receipt_no = ?",
+        [number, at.isoformat(), receipt_no],
+    )
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    rows = conn.execute("SELECT state, count(*) FROM fiscal_jobs GROUP BY state").fetchall()
+    return {r[0]: r[1] for r in rows}
+
+
+def add_report(conn: sqlite3.Connection, number: int, at: datetime, by: str, receipts: int,
+               totals: dict[str, int]) -> None:  # fmt: skip
+    conn.execute(
+        "INSERT OR REPLACE INTO fiscal_reports (number, at, by, receipts, totals)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [number, at.isoformat(), by, receipts, json.dumps(totals)],
+    )
+
+
+def reports(conn: sqlite3.Connection, limit: int = 31) -> list[dict[str, object]]:
+    rows = conn.execute(
+        "SELECT * FROM fiscal_reports ORDER BY number DESC LIMIT ?", [limit]
+    ).fetchall()
+    return [{**dict(r), "totals": json.loads(r["totals"])} for r in rows]

@@ -1,0 +1,59 @@
+"""The node's fiscal device, one per Context, built from `[fiscal]` on first use."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from devices.fiscal.emulator import Emulator
+from devices.fiscal.emulator_server import LoopbackLink
+from devices.fiscal.port import FiscalDevice
+from devices.fiscal.posnet import PosnetDevice
+from devices.fiscal.posnet_link import open_link
+from edge.services.context import Context
+
+_ATTR = "_fiscal_runtime"
+_create_lock = threading.Lock()
+
+
+@dataclass
+class FiscalRuntime:
+    device: FiscalDevice
+    url: str
+    emulator: Emulator | None = None  # the in-process one ("emulator")
+    # One conversation with the device at a time: a receipt is a sequence of commands.
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    state: str = "unknown"  # ready | unavailable | unknown
+    detail: str = ""
+    is_emulator: bool = False
+
+    def mark(self, state: str, detail: str = "") -> None:
+        self.state, self.detail = state, detail
+
+
+def fiscal(ctx: Context) -> FiscalRuntime | None:
+    """None when sales are not registered on a device (`device = "none"`, or `required =
+    false`: a training till or a shop outside Poland)."""
+    cfg = ctx.settings.fiscal
+    if not (cfg.enabled and cfg.required):
+        return None
+    rt: FiscalRuntime | None = getattr(ctx, _ATTR, None)
+    if rt is None:
+        with _create_lock:
+            rt = getattr(ctx, _ATTR, None)
+            if rt is None:
+                rt = _build(ctx)
+                setattr(ctx, _ATTR, rt)
+    return rt
+
+
+def _build(ctx: Context) -> FiscalRuntime:
+    cfg = ctx.settings.fiscal
+    if cfg.device == "emulator":
+        journal = cfg.journal or ctx.settings.data_dir / "fiscal-journal.jsonl"
+        emulator = Emulator(journal)
+        device = PosnetDevice(LoopbackLink(emulator), timeout_s=cfg.timeout_s,
+                              name="Posnet emulator (in-process)")  # fmt: skip
+        return FiscalRuntime(device, cfg.device, emulator, is_emulator=True)
+    device = PosnetDevice(open_link(cfg.device), timeout_s=cfg.timeout_s, name=cfg.device)
+    return FiscalRuntime(device, cfg.device)

@@ -1,0 +1,193 @@
+"""The node's fiscal use cases: a sale is registered on the device exactly once.
+
+1. Before a checkout: earlier sales still unregistered are settled first (none may be left),
+   then the device must say it can take a receipt; otherwise the sale is refused, the basket
+   stays open.
+2. In the checkout's transaction: a `pending` fiscal job.
+3. After the commit: the device's last document number is read and committed as `before`
+   (state `sending`) BEFORE the receipt is sent; then the receipt; then the job is `done` with
+   the device's number and a `sale.fiscalised` event goes to the hub.
+Recovery (before the next sale, at start, every few seconds, or on request) of a job left
+`sending`: a last document numbered above `before` with the sale's total is this sale's
+receipt (already registered); otherwise an open receipt is cancelled and the sale registered
+again. Never a second fiscal receipt for one sale."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+from devices.fiscal import jobs_repo
+from devices.fiscal.jobs_repo import Job
+from devices.fiscal.port import (
+    DeviceUnavailable,
+    FiscalError,
+    Line,
+    Payment,
+    Receipt,
+    register,
+)
+from devices.fiscal.runtime import FiscalRuntime, fiscal
+from edge.domain.errors import FiscalDeviceUnavailable, FiscalReceiptPending
+from edge.domain.events import Event
+from edge.domain.sale import Sale, SaleLine
+from edge.services.context import Context
+from edge.store import outbox, sales_repo
+
+log = logging.getLogger(__name__)
+SALE_FISCALISED = "sale.fiscalised"
+PAYMENT_KINDS = {"cash": "cash", "card": "card"}  # anything else: "other" on the receipt
+
+
+def _line(ln: SaleLine) -> Line:
+    qty = Decimal(ln.qty) / 1000 if ln.unit == "kg" else Decimal(ln.qty)
+    line = Line(ln.name, qty, ln.unit_price, ln.vat.letter, ln.discount, ln.unit)
+    if line.gross != ln.gross:
+        # A price-embedded label (its total printed by the scale): one item at that total.
+        line = Line(ln.name, Decimal(1), ln.gross, ln.vat.letter, ln.discount, ln.unit)
+    return line
+
+
+def receipt_of(sale: Sale) -> Receipt:
+    return Receipt(
+        ref=sale.receipt_no,
+        lines=[_line(ln) for ln in sale.lines],
+        payments=[Payment(PAYMENT_KINDS.get(t.type, "other"), t.amount) for t in sale.tenders],
+        cashier=sale.cashier,
+    )
+
+
+def needs_device(sale: Sale) -> bool:
+    # A web-shop order paid online was receipted by the online channel.
+    return any(t.type != "online" for t in sale.tenders)
+
+
+# -- checkout hooks ---------------------------------------------------------------------------
+
+
+def before_checkout(ctx: Context) -> None:
+    rt = fiscal(ctx)
+    if rt is None:
+        return
+    with rt.lock:
+        left = drain(ctx, rt)
+        if left:
+            raise FiscalReceiptPending(
+                f"sale {left[0].receipt_no} is not yet registered on the fiscal device "
+                f"({left[0].last_error or 'waiting for the device'}); resolve it before the "
+                "next sale",
+                receipt_no=left[0].receipt_no,
+            )
+        try:
+            status = rt.device.status()
+            ready, detail = status.ready, status.detail
+        except FiscalError as exc:
+            ready, detail = False, exc.detail
+        if not ready:
+            rt.mark("unavailable", detail)
+            raise FiscalDeviceUnavailable(
+                f"the fiscal device cannot register a sale: {detail}; the basket stays open",
+                retry_after_s=5,
+            )
+        rt.mark("ready", detail)
+
+
+def on_sale(ctx: Context, conn: Any, sale: Sale) -> None:
+    if fiscal(ctx) is not None and needs_device(sale):
+        jobs_repo.add(conn, sale.receipt_no, sale.total, sale.at)
+
+
+def after_sale(ctx: Context, sale: Sale, replayed: bool) -> dict[str, Any]:
+    rt = fiscal(ctx)
+    if rt is not None and not replayed:
+        with rt.lock:
+            drain(ctx, rt)
+    return {"fiscal": sale_fiscal(ctx, sale.receipt_no)}
+
+
+def sale_fiscal(ctx: Context, receipt_no: str) -> dict[str, Any]:
+    """{"status": registered | pending | not-fiscal, "number": the device's or None}."""
+    with ctx.db.read() as conn:
+        job = jobs_repo.get(conn, receipt_no)
+    if job is None:
+        return {"status": "not-fiscal", "number": None}
+    if job.state == "done":
+        return {"status": "registered", "number": job.number}
+    return {"status": "pending", "number": None, "error": job.last_error}
+
+
+# -- registration and recovery ----------------------------------------------------------------
+
+
+def drain(ctx: Context, rt: FiscalRuntime) -> list[Job]:
+    """Registers (or settles) every unfinished job in order; returns those left, from the first
+    that could not be settled (a later one must wait: the device's last document has to be the
+    earlier one's for recovery to recognise it). Call with rt.lock held."""
+    with ctx.db.read() as conn:
+        jobs = jobs_repo.unfinished(conn)
+    for i, job in enumerate(jobs):
+        if not _settle(ctx, rt, job):
+            return jobs[i:]
+    return []
+
+
+def _settle(ctx: Context, rt: FiscalRuntime, job: Job) -> bool:
+    dev = rt.device
+    try:
+        if job.state == "sending":
+            last = dev.last_document()
+            if job.before is not None and last.number > job.before and last.total == job.total:
+                log.warning("sale %s was registered as document %d before its answer was lost",
+                            job.receipt_no, last.number)  # fmt: skip
+                _finish(ctx, rt, job.receipt_no, last.number)
+                return True
+        status = dev.status()
+        if status.in_receipt:
+            dev.cancel_receipt()  # left open by a failed attempt: never closed, nothing counted
+        elif not status.ready:
+            raise DeviceUnavailable(status.detail)
+        before = dev.last_document().number
+        with ctx.db.transaction() as conn:
+            jobs_repo.sending(conn, job.receipt_no, before)
+            sale = sales_repo.get(conn, job.receipt_no)
+        assert sale is not None  # the job was written in the sale's transaction
+        number = register(dev, receipt_of(sale))
+    except FiscalError as exc:
+        # The job keeps its state and `before`: whether refused (register() cancelled what it
+        # had opened) or lost, the next attempt starts by reading the last document again.
+        _failed(ctx, rt, job, exc.detail)
+        return False
+    _finish(ctx, rt, job.receipt_no, number)
+    return True
+
+
+def _failed(ctx: Context, rt: FiscalRuntime, job: Job, error: str) -> None:
+    log.error("sale %s not registered on the fiscal device: %s", job.receipt_no, error)
+    rt.mark("unavailable", error)
+    with ctx.db.transaction() as conn:
+        jobs_repo.failed_attempt(conn, job.receipt_no, error)
+
+
+def _finish(ctx: Context, rt: FiscalRuntime, receipt_no: str, number: int) -> None:
+    now = ctx.clock()
+    with ctx.db.transaction() as conn:
+        job = jobs_repo.get(conn, receipt_no)
+        jobs_repo.done(conn, receipt_no, number, now)
+        outbox.append(conn, Event(SALE_FISCALISED, {
+            "receipt_no": receipt_no, "store_id": ctx.store_id, "number": number,
+            "total": job.total if job else None, "device": rt.device.description,
+            "at": now.isoformat(),
+        }), now)  # fmt: skip
+    rt.mark("ready", "ready")
+    ctx.hooks.outbox_written()
+
+
+def resolve(ctx: Context) -> dict[str, Any]:
+    """Settles what is pending now (the POS's "retry" and POST /fiscal/resolve)."""
+    rt = fiscal(ctx)
+    if rt is None:
+        return {"pending": []}
+    with rt.lock:
+        left = drain(ctx, rt)
+    return {"pending": [{"receipt_no": j.receipt_no, "error": j.last_error} for j in left]}

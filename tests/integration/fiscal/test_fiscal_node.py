@@ -1,0 +1,138 @@
+"""The fiscal device as the node sees it: configuration, the VAT check at start, its state on
+/devices, /metrics and /readyz, the daily report; the in-process emulator of `make run`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from devices.fiscal.emulator import DEFAULT_VAT, Emulator, Faults
+from devices.fiscal.emulator_server import EmulatorServer
+from devices.fiscal.runtime import fiscal
+from edge.app import create_app
+from edge.config import ConfigError, Settings, load_settings
+from tests.conftest import login
+from tests.node import free_port
+from tests.unit.devices.escpos_decoder import decode
+from tests.waiting import wait_until
+
+API = "/api/v1"
+
+
+def test_none_is_refused_while_required(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="refused while required = true"):
+        load_settings(None, {"data_dir": tmp_path, "fiscal": {"device": "none"}})
+    with pytest.raises(ConfigError, match="posnet"):
+        load_settings(None, {"data_dir": tmp_path, "fiscal": {"device": "epson://x"}})
+    ok = load_settings(None, {"fiscal": {"device": "none", "required": False}})
+    assert not ok.fiscal.enabled
+
+
+def test_the_node_will_not_start_with_none_required(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "edge.cli", "serve", "--data-dir", str(tmp_path), "--port",
+         str(free_port())],
+        capture_output=True, text=True, timeout=120,
+        env={"STORE_EDGE_FISCAL__DEVICE": "none", "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert proc.returncode != 0
+    assert "fiscal: " in proc.stderr and 'device = "none" is refused while required' in proc.stderr
+
+
+def test_the_node_will_not_start_when_the_device_vat_table_disagrees(tmp_path: Path) -> None:
+    server = EmulatorServer(Emulator(vat={**DEFAULT_VAT, "A": "22,00"})).start()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "edge.cli", "serve", "--data-dir", str(tmp_path / "var"),
+             "--port", str(free_port())],
+            capture_output=True, text=True, timeout=120,
+            env={"STORE_EDGE_FISCAL__DEVICE": f"posnet+tcp://127.0.0.1:{server.port}",
+                 "PATH": "/usr/bin:/bin"},
+        )  # fmt: skip
+    finally:
+        server.stop()
+    assert proc.returncode == 2
+    assert "store-edge: devices: the fiscal device's VAT table disagrees" in proc.stderr
+    assert "A is 22% on the device but 23% in the catalogue" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_state_readiness_metrics_and_the_daily_report(
+    client: TestClient, settings: Settings
+) -> None:
+    auth = login(client)
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    rt = fiscal(ctx)
+    assert rt is not None and rt.emulator is not None  # the embedded default: no hardware
+    state = client.get(f"{API}/devices", headers=auth).json()["fiscal"]
+    assert state["emulator"] is True and state["status"] == "ready"
+    assert client.get("/readyz").status_code == 200
+    assert 'store_edge_fiscal_up{device="emulator",emulator="true",status="ready"} 1.0' in (
+        client.get("/metrics").text
+    )
+
+    rt.emulator.faults = Faults(paper_out=True)
+    r = client.get("/readyz")
+    assert r.status_code == 503 and "fiscal device unavailable" in r.json()["detail"]
+    assert client.get(f"{API}/devices", headers=auth).json()["fiscal"]["status"] == "unavailable"
+    assert 'status="unavailable"} 0.0' in client.get("/metrics").text
+    rt.emulator.faults = Faults()
+    assert client.get("/readyz").status_code == 200
+
+    # The daily report: a supervisor's, run on the device and recorded.
+    r = client.post(f"{API}/fiscal/daily-report", headers=auth)
+    assert r.status_code == 403 and r.json()["code"] == "approval-required"
+    boss = login(client, "supervisor", "4321")
+    r = client.post(f"{API}/fiscal/daily-report", headers=boss)
+    assert r.status_code == 201, r.text
+    assert r.json()["number"] == 1
+    assert client.get(f"{API}/fiscal", headers=auth).json()["reports"][0]["number"] == 1
+    journal = settings.data_dir / "fiscal-journal.jsonl"
+    assert json.loads(journal.read_text().splitlines()[-1])["type"] == "daily_report"
+
+
+def _sell(client: TestClient) -> dict[str, object]:
+    auth = login(client)
+    bid = client.post(f"{API}/baskets", headers=auth).json()["id"]
+    item = client.get(f"{API}/products", params={"q": "mleko"}).json()["items"][0]
+    client.post(f"{API}/baskets/{bid}/lines", headers=auth, json={"sku": item["sku"]})
+    body = {"tenders": [{"type": "cash", "amount": item["price"]}]}
+    r = client.post(f"{API}/baskets/{bid}/checkout", headers=auth, json=body)
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def _job_kinds(settings: Settings, receipt_no: object) -> list[str]:
+    with sqlite3.connect(settings.db_path) as conn:
+        rows = conn.execute("SELECT kind FROM print_jobs WHERE ref = ? ORDER BY id", [receipt_no])
+        return [r[0] for r in rows]
+
+
+def test_with_a_fiscal_device_the_escpos_printer_prints_no_sale(
+    client: TestClient, settings: Settings
+) -> None:
+    sale = _sell(client)
+    assert sale["fiscal"] == {"status": "registered", "number": 1}
+    assert _job_kinds(settings, sale["receipt_no"]) == ["drawer"]  # the till's drawer, no slip
+
+
+def test_without_a_fiscal_device_the_sale_slip_says_it_is_not_fiscal(tmp_path: Path) -> None:
+    settings = load_settings(
+        None, {"data_dir": tmp_path / "var", "fiscal": {"device": "none", "required": False}}
+    )
+    with TestClient(create_app(settings, ui=False)) as client:
+        sale = _sell(client)
+        assert sale["fiscal"] == {"status": "not-fiscal", "number": None}
+        assert _job_kinds(settings, sale["receipt_no"]) == ["drawer", "receipt"]
+        assert client.get("/readyz").status_code == 200
+        wait_until(lambda: list((settings.data_dir / "receipts").glob("*receipt*")),
+                   what="the slip printed to the file printer")  # fmt: skip
+        [slip] = (settings.data_dir / "receipts").glob("*receipt*")
+        text = decode(slip.read_bytes()).text
+        assert "WYDRUK NIEFISKALNY" in text and "PARAGON" not in text
