@@ -1,5 +1,6 @@
 """Non-fiscal slips of the stock documents (edge/services/stock_documents.py): write-offs,
-stock counts, deliveries received and transfers, laid out from their event's data."""
+stock counts, deliveries received and transfers, laid out from their event's data (the shared
+header marks them WYDRUK NIEFISKALNY)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from typing import Any
 from devices.layout import Barcode, Document, StoreHeader, Text, columns, header, money, rule
 from devices.layout import trailer as _trailer
 
-NON_FISCAL = "WYDRUK NIEFISKALNY"
 TITLES = {
     "write_off.completed": "ODPIS / WRITE-OFF",
     "count.completed": "INWENTARYZACJA / STOCK COUNT",
@@ -28,8 +28,6 @@ def stock_slip(
     names = names or {}
     kind = str(data.get("document", ""))
     doc = header(store, width, TITLES.get(kind, "DOKUMENT MAGAZYNOWY / STOCK"), copy)
-    if not any(isinstance(el, Text) and NON_FISCAL in el.text for el in doc):
-        doc.insert(0, Text(NON_FISCAL, "center", bold=True))  # never mistaken for a receipt
     doc_id = next((str(data[k]) for k in ID_KEYS if data.get(k)), "")
     doc.append(Text(columns("Nr", doc_id[: width - 4], width)))
     doc.append(Text(columns("Data", str(data.get("at", ""))[:16].replace("T", " "), width)))
