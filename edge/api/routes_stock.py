@@ -15,12 +15,12 @@ from edge.services import stock_documents as docs
 
 router = APIRouter(tags=["stock"])
 MAX_LINES = 500
-SKU = Field(min_length=1, max_length=64)
 STORE = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")
 
 
 class LineIn(_In):
-    sku: str = SKU
+    # Typed or scanned: a SKU, a barcode, or a weighed item's GS1 label (each counts its weight).
+    sku: str = Field(min_length=1, max_length=200)
     qty: int = Field(ge=1, le=10_000_000)  # pieces, or grams of weighed goods
 
 

@@ -13,25 +13,34 @@ from typing import Any
 from edge.domain import approvals
 from edge.domain import stock_documents as docs
 from edge.domain.catalogue import Product
-from edge.domain.errors import ApprovalRequired, Conflict, InvalidInput, NotFound, UnknownProduct
+from edge.domain.errors import ApprovalRequired, Conflict, InvalidInput, NotFound
 from edge.domain.events import Event, levels_data
 from edge.domain.staff import Role
 from edge.domain.stock import Movement, MovementKind
 from edge.services import documents
 from edge.services.auth import Actor, approval
+from edge.services.catalogue import find
 from edge.services.context import Context
 from edge.store import catalogue_repo, idempotency, outbox, stock_docs_repo, stock_repo
 
 
-def products(conn: sqlite3.Connection, skus: Sequence[str]) -> dict[str, Product]:
-    """The catalogue's products of these SKUs; an unknown one refuses the whole document."""
-    out = {}
-    for sku in skus:
-        product = catalogue_repo.get(conn, sku)
+def resolved(
+    ctx: Context, conn: sqlite3.Connection, lines: Sequence[tuple[str, int]]
+) -> tuple[list[docs.Line], dict[str, Product]]:
+    """Lines as typed or scanned — a SKU, a barcode, or a weighed item's GS1 label (each label
+    counts its weight in grams) — with each SKU once, and their products. An unknown code
+    refuses the whole document."""
+    found: dict[str, Product] = {}
+    pairs = []
+    for code, qty in lines:
+        product = catalogue_repo.get(conn, code)
         if product is None:
-            raise UnknownProduct(f"no product with SKU {sku}")
-        out[sku] = product
-    return out
+            product, label = find(ctx, conn, code)
+            if label is not None and label.weight_g:
+                qty *= label.weight_g
+        found[product.sku] = product
+        pairs.append((product.sku, qty))
+    return docs.lines_of(pairs), found
 
 
 def commit(
@@ -86,18 +95,17 @@ def write_off(
     """Goods leave the books as damaged, expired or stolen; above the configured value only
     with a supervisor's approval."""
     why = docs.write_off_reason(reason)
-    wanted = docs.lines_of(lines)
     limit = ctx.settings.stock.write_off_approval_above
     with ctx.db.read() as conn:
-        over = approvals.above_limit("a write-off", docs.value(wanted, products(conn, [
-            ln.sku for ln in wanted])), limit)  # fmt: skip
+        wanted, found = resolved(ctx, conn, lines)
+        over = approvals.above_limit("a write-off", docs.value(wanted, found), limit)
     approved_by = approval(ctx, actor, Role.SUPERVISOR, approver, over) if over else None
     doc_id = str(uuid.uuid4())
     key, asked = idempotency_key, ("write_off", reason, lines)
     with ctx.db.transaction() as conn:
         if (first := _first(conn, key, "write_off", asked)) is not None:
             return first
-        found = products(conn, [ln.sku for ln in wanted])  # prices may have changed since
+        wanted, found = resolved(ctx, conn, lines)  # prices may have changed since
         worth = docs.value(wanted, found)
         if approvals.above_limit("a write-off", worth, limit) and approved_by is None:
             raise ApprovalRequired(f"a write-off worth {worth} needs a supervisor's approval")
@@ -165,13 +173,12 @@ def receive_delivery(
     """Goods counted in at the back door: stock rises by what was counted. `delivery_id` None:
     a delivery nobody announced (a direct supplier). Partial receipts add up; each one reports
     the differences against the announcement so far."""
-    counted = docs.lines_of(lines)
     receipt_id = str(uuid.uuid4())
     key, asked = idempotency_key, ("delivery", delivery_id, reference, final, lines)
     with ctx.db.transaction() as conn:
         if (first := _first(conn, key, "delivery", asked)) is not None:
             return first
-        products(conn, [ln.sku for ln in counted])
+        counted, _ = resolved(ctx, conn, lines)
         now = ctx.clock()
         if delivery_id is None:
             delivery_id = receipt_id
@@ -212,13 +219,12 @@ def send_transfer(
     """Goods leave this store for another: off the books here, in transit until they land."""
     if to_store == ctx.store_id:
         raise InvalidInput("a transfer goes to another store")
-    sent = docs.lines_of(lines)
     transfer_id = str(uuid.uuid4())
     key, asked = idempotency_key, ("transfer", to_store, lines)
     with ctx.db.transaction() as conn:
         if (first := _first(conn, key, "transfer", asked)) is not None:
             return first
-        products(conn, [ln.sku for ln in sent])
+        sent, _ = resolved(ctx, conn, lines)
         now = ctx.clock()
         stock_docs_repo.insert(conn, transfer_id, "transfer_out", "sent", staff=actor.username,
                                at=now, other_store=to_store)  # fmt: skip
@@ -239,9 +245,8 @@ def receive_transfer(
     """Goods from another store counted in here (once: the hub flags what arrives twice)."""
     if from_store == ctx.store_id:
         raise InvalidInput("a transfer comes from another store")
-    got = docs.lines_of(lines)
     with ctx.db.transaction() as conn:
-        products(conn, [ln.sku for ln in got])
+        got, _ = resolved(ctx, conn, lines)
         kind = stock_docs_repo.kind_of(conn, transfer_id)
         if kind == "transfer_in":
             raise Conflict(f"transfer {transfer_id} was received here already")

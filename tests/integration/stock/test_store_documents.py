@@ -6,8 +6,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from edge.demo.catalogue import with_check_digit
 from edge.services.context import Context
 from tests.conftest import login
+from tests.integration.api.test_sale_flow import weighed_product
 from tests.integration.devices.test_devices_api import drained, printed
 from tests.integration.pickups.helpers import events, level, outbox_count
 from tests.unit.devices.escpos_decoder import decode
@@ -186,3 +188,27 @@ def test_a_retried_document_is_written_once(client: TestClient, ctx: Context) ->
         other = client.post(path, headers=key, json={**body, "lines": [{"sku": ROLL, "qty": 1}]})
         assert other.status_code == 409, other.text
     assert _level(ctx, BREAD) == 14 - 1 - 1 + 5
+
+
+def test_goods_are_received_by_scanning_their_labels(client: TestClient, ctx: Context) -> None:
+    """At the back door staff scan: a barcode counts its pieces, a weighed label its grams."""
+    auth = login(client)
+    ham = weighed_product(client)
+    label = with_check_digit(ham["barcodes"][0][:7] + "01250")  # 1,250 kg on the scale's label
+    before = _level(ctx, ham["sku"])
+    r = client.post(
+        "/api/v1/deliveries/unannounced",
+        headers=auth,
+        json={
+            "lines": [
+                {"sku": BREAD_CODE, "qty": 3},
+                {"sku": label, "qty": 2},
+                {"sku": BREAD, "qty": 1},
+            ]
+        },
+    )
+    assert r.status_code == 201, r.text
+    assert (_level(ctx, BREAD), _level(ctx, ham["sku"])) == (18, before + 2500)
+    bad = client.post("/api/v1/deliveries/unannounced", headers=auth,
+                      json={"lines": [{"sku": "5901234123457", "qty": 1}]})  # fmt: skip
+    assert bad.status_code == 404 and bad.json()["code"] == "unknown-product", bad.text
