@@ -6,9 +6,10 @@ its body is read or parsed."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Send
 from starlette.types import Scope as AsgiScope
@@ -32,10 +33,15 @@ def _caller(request: Request) -> Caller:
     return caller
 
 
+# Names the scheme in the OpenAPI document (the check itself is TokenRequired's and check's).
+_BEARER = HTTPBearer(auto_error=False, description="a hub API token (docs/hub-api.md)")
+Presented = Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]
+
+
 def require_scope(*allowed: Scope) -> Any:
     """A dependency admitting a caller holding any of `allowed`; its value is the `Caller`."""
 
-    def check(request: Request) -> Caller:
+    def check(request: Request, _: Presented) -> Caller:
         caller: Caller | None = getattr(request.state, "caller", None)
         if caller is None:  # a path TokenRequired does not guard: closed, not open
             raise Unauthorized("no token check ran for this path: refused")
