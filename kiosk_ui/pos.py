@@ -18,6 +18,7 @@ from edge.services.baskets import BasketView
 from edge.services.context import Context
 from kiosk_ui import fmt, runtime, theme
 from kiosk_ui.pos_actions import BasketActions, error_text
+from kiosk_ui.pos_deliveries import DeliveriesPanel
 from kiosk_ui.pos_pickups import PickupsPanel
 from kiosk_ui.pos_returns import ReturnsPanel
 from kiosk_ui.pos_tools import ToolsPanel
@@ -41,6 +42,7 @@ MODES = (
     ("sell", "Sell", "point_of_sale"),
     ("pickups", "Pickups", "shopping_bag"),
     ("returns", "Returns", "assignment_return"),
+    ("deliveries", "Deliveries", "local_shipping"),
     ("tools", "Reprint · reports · cash", "receipt_long"),
 )
 
@@ -154,6 +156,8 @@ class PosScreen(BasketActions):
                 self.panel = PickupsPanel(self)
             elif self.mode == "returns":
                 self.panel = ReturnsPanel(self)
+            elif self.mode == "deliveries":
+                self.panel = DeliveriesPanel(self)
             else:
                 self.panel = ToolsPanel(self)
 
@@ -433,8 +437,10 @@ class PosScreen(BasketActions):
         if self.session is None or self.client.id not in type(self.client).instances:
             return
         code = str(result.get("code") or "")
-        if self.mode in ("pickups", "returns") and code:
-            with self.body:  # the shopper's QR or a receipt's code: find the order / purchase
+        if self.mode in ("pickups", "returns", "deliveries") and code:
+            # The shopper's QR or a receipt's code (find the order / purchase), or goods
+            # being received at the back door.
+            with self.body:
                 background_tasks.create(self.panel.scanned(code))
             return
         background_tasks.create(self._serial_sell(result))

@@ -1,0 +1,105 @@
+"""The till's deliveries screen: the deliveries the ERP announced, and goods received by
+scanning them in at the back door (a delivery chosen from the list, or one nobody announced),
+then booked with one call to the stock documents service (partial receipts add up)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nicegui import ui
+
+from edge.domain.errors import DomainError
+from edge.services import stock_documents
+
+if TYPE_CHECKING:
+    from kiosk_ui.pos import PosScreen
+
+
+class DeliveriesPanel:
+    def __init__(self, screen: PosScreen) -> None:
+        self.screen, self.ctx = screen, screen.ctx
+        self.selected: str | None = None  # None: a delivery nobody announced
+        self.codes: dict[str, int] = {}  # code as scanned → pieces (the service resolves it)
+        with ui.row().classes("w-full gap-4 no-wrap items-start"):
+            self.queue = ui.column().classes("grow gap-2").mark("deliveries")
+            with ui.column().classes("w-[30rem] gap-2"):
+                self.title = ui.label("").classes("text-xl font-bold").mark("delivery-title")
+                self.scan = (
+                    ui.input(placeholder="Scan the goods (or type a SKU) and press Enter")
+                    .props("outlined autofocus clearable")
+                    .classes("w-full text-xl")
+                    .mark("delivery-scan")
+                )
+                self.scan.on("keydown.enter", self._scan_entered)
+                self.counted = ui.column().classes("w-full gap-1").mark("delivery-counted")
+                with ui.row().classes("gap-2"):
+                    ui.button("Receive", icon="inventory", on_click=lambda: self.receive(False)
+                              ).mark("delivery-receive")  # fmt: skip
+                    ui.button("Receive and close", on_click=lambda: self.receive(True)).props(
+                        "outline").mark("delivery-close")  # fmt: skip
+        self.refresh()
+        self.choose(None)
+
+    def refresh(self) -> None:
+        try:
+            waiting = stock_documents.deliveries(self.ctx)
+        except DomainError as exc:
+            self.screen.say(exc.detail, error=True)
+            return
+        self.queue.clear()
+        with self.queue:
+            if not waiting:
+                ui.label("No deliveries announced").classes("text-gray-600")
+            for d in waiting:
+                ref = d["reference"] or d["id"][:8]
+                lines = ", ".join(f"{ln['sku']} {ln['qty']}/{ln['expected']}" for ln in d["lines"])
+                label = f"{ref} · {d['status']} · {lines}"
+                pick = ui.button(label, on_click=lambda d=d, ref=ref: self.choose(d["id"], ref))
+                pick.props("outline no-caps align=left").classes("w-full").mark(f"delivery-{ref}")
+            other = ui.button("Goods not announced", on_click=lambda: self.choose(None))
+            other.props("flat").mark("delivery-unannounced")
+
+    def choose(self, delivery_id: str | None, ref: str = "") -> None:
+        self.selected, self.codes = delivery_id, {}
+        self.title.text = f"Receiving {ref}" if delivery_id else "Receiving goods not announced"
+        self._show()
+
+    async def scanned(self, code: str) -> None:
+        """A scanner read a code while this screen is open."""
+        self.add(code)
+
+    def _scan_entered(self) -> None:
+        self.add(self.scan.value or "")
+        self.scan.value = ""
+
+    def add(self, code: str) -> None:
+        code = code.strip()
+        if code:
+            self.codes[code] = self.codes.get(code, 0) + 1
+            self._show()
+
+    def _show(self) -> None:
+        self.counted.clear()
+        with self.counted:
+            for code, qty in self.codes.items():
+                ui.label(f"{code} × {qty}").classes("text-lg")
+
+    def receive(self, final: bool) -> None:
+        if not self.codes:
+            self.screen.say("Scan the goods first", error=True)
+            return
+        try:
+            done = stock_documents.receive_delivery(
+                self.ctx, self.screen.actor, self.selected, list(self.codes.items()), final=final
+            )
+        except DomainError as exc:
+            self.screen.say(exc.detail, error=True)
+            return
+        short = [f"{d['sku']} {d['difference']:+d}" for d in done["differences"]]
+        self.screen.say("Received" + (f"; differences: {', '.join(short)}" if short else ""))
+        self.refresh()
+        if done["status"] == "partial":  # more to come on this delivery: stay on it
+            self.codes = {}
+            self._show()
+        else:
+            self.choose(None)
