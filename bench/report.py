@@ -63,6 +63,13 @@ class Report:
             )
         print(f"  {name:<48} {shown}", flush=True)
 
+    def add_share(
+        self, name: str, value: float, unit: str, limit: float, limit_name: str, min_ratio: float
+    ) -> None:
+        """A rate beside a rate measured in the same run, whose target is a share of it."""
+        self.add(name, value, unit, limit=limit, limit_name=limit_name, higher_is_better=True,
+                 ratio=value / limit, min_ratio=min_ratio)  # fmt: skip
+
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         existing: dict[str, Any] = {}

@@ -22,6 +22,7 @@ from edge.api import (
 )
 from edge.api.access import AccessMiddleware
 from edge.api.body_limit import EDGE_MAX_BODY_BYTES, BodyLimitMiddleware
+from edge.api.kiosk_guard import KioskGuard
 from edge.api.request_id import RequestIdMiddleware
 from edge.bootstrap import bootstrap, plugin_migrations
 from edge.config import Settings
@@ -116,6 +117,8 @@ def create_app(
     )
     # Outermost, so the timing and every log line of the request carry its id.
     app.add_middleware(RequestIdMiddleware)
+    if settings.http.kiosk_port is not None:
+        app.add_middleware(KioskGuard, kiosk_port=settings.http.kiosk_port)
     if ui:
         from kiosk_ui import mount
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 
 from pydantic import (
     BaseModel,
@@ -306,15 +306,24 @@ def parse(data: bytes, fmt: str) -> Iterator[Product]:
     yield from read(data, fmt).products
 
 
-def read(data: bytes, fmt: str) -> Contents:
-    """Products and promotion rows of a file, all validated; InvalidInput names the line of the
+def read(data: bytes | IO[bytes], fmt: str) -> Contents:
+    """Products and promotion rows of a file (its bytes, or a seekable binary file read line by
+    line, e.g. an upload spooled to disk), all validated; InvalidInput names the line of the
     first bad row (nothing is returned then)."""
-    if len(data) > MAX_FILE_BYTES:
+    file = io.BytesIO(data) if isinstance(data, bytes) else data
+    if file.seek(0, io.SEEK_END) > MAX_FILE_BYTES:
         raise InvalidInput("catalogue file is too large")
+    file.seek(0)
+    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
     try:
-        text = data.decode("utf-8-sig")
+        return _contents(text, fmt)
     except UnicodeDecodeError:
         raise InvalidInput("catalogue file is not UTF-8") from None
+    finally:
+        text.detach()  # the caller's file stays open
+
+
+def _contents(text: io.TextIOWrapper, fmt: str) -> Contents:
     if fmt == "jsonl":
         rows: Iterator[tuple[int, dict[str, Any]]] = _jsonl_rows(text)
     elif fmt == "csv":
@@ -342,8 +351,8 @@ def read(data: bytes, fmt: str) -> Contents:
     return out
 
 
-def _jsonl_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    for n, line in enumerate(text.splitlines(), start=1):
+def _jsonl_rows(text: io.TextIOWrapper) -> Iterator[tuple[int, dict[str, Any]]]:
+    for n, line in enumerate(text, start=1):
         if not line.strip():
             continue
         try:
@@ -357,7 +366,7 @@ def _jsonl_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         yield n, raw
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_rows(text: io.TextIOWrapper) -> Iterator[tuple[int, dict[str, Any]]]:
     line = 1
     try:
         for line, raw in _csv_dict_rows(text):
@@ -366,13 +375,14 @@ def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         raise InvalidInput(f"after line {line}: unreadable CSV ({exc})") from None
 
 
-def _csv_dict_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    sample = text[:4096]
+def _csv_dict_rows(text: io.TextIOWrapper) -> Iterator[tuple[int, dict[str, Any]]]:
+    sample = text.read(4096)
+    text.seek(0)
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    reader = csv.DictReader(text, dialect=dialect)
     names = set(reader.fieldnames or ())
     if "sku" not in names and "promotion_id" not in names:  # an "end these promotions" file
         raise InvalidInput("line 1: CSV header must name the columns (sku, name_pl, price, vat…)")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from edge.config import ConfigError, Settings, load_settings
+from edge.config import ConfigError, HttpConfig, Settings, load_settings
 from edge.domain.errors import DomainError
 from edge.domain.staff import Role
+from edge.private_files import restrict_umask
 from edge.store.migrations import MigrationError
 
 app = typer.Typer(
@@ -144,7 +146,25 @@ def serve(
             lifespan="on",
         )
     )
-    server.run()
+    server.run(sockets=listeners(settings.http))
+
+
+def listeners(http: HttpConfig) -> list[socket.socket]:
+    """The node's port and, when set, the kiosk screen's own one (edge/api/kiosk_guard.py)."""
+    ports = [http.port] + ([http.kiosk_port] if http.kiosk_port is not None else [])
+    family = socket.AF_INET6 if ":" in http.host else socket.AF_INET
+    out = []
+    for port in ports:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((http.host, port))
+        except OSError as exc:
+            sock.close()
+            # The wording tests and operators grep for, as uvicorn's own bind error says it.
+            fail(f"cannot listen on {http.host}:{port}: {(exc.strerror or str(exc)).lower()}")
+        out.append(sock)
+    return out
 
 
 @users_app.command("add")
@@ -227,6 +247,7 @@ def _add_plugin_commands() -> None:
 
 
 def main() -> None:
+    restrict_umask()  # before anything is written (the hub and the node alike)
     _add_plugin_commands()
     try:
         app()

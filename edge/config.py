@@ -39,6 +39,9 @@ class StoreInfo(_Section):
 class HttpConfig(_Section):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=1, le=65535)
+    # A second listener (same host) for the kiosk screen's browser: it serves only the kiosk
+    # pages, their assets and the kiosk API (edge/api/kiosk_guard.py). None: no such port.
+    kiosk_port: int | None = Field(None, ge=1, le=65535)
     # problems: 4xx/5xx and slow requests; all: every request; off: none (see edge/api/access.py)
     access_log: Literal["problems", "all", "off"] = "problems"
     slow_request_ms: int = Field(250, ge=1)

@@ -148,3 +148,36 @@ def t(key: str, lang: str, **values: object) -> str:
         return key
     text = entry.get(lang) or entry["pl"]
     return text.format(**values) if values else text
+
+
+# The kiosk's touch and shopper screens (issue 18).
+TEXTS.update(
+    {
+        "unknown_code_title": {"pl": "Nie znamy tego kodu", "en": "We do not know this code"},
+        "unknown_code_help": {
+            "pl": "Zapytaj obsługę sklepu — chętnie sprawdzimy cenę.",
+            "en": "Please ask a member of staff — we will check the price for you.",
+        },
+        "search_again": {"pl": "Wróć do wyszukiwania", "en": "Back to search"},
+        "typing_into": {"pl": "Piszesz w polu: {f}", "en": "Typing into: {f}"},
+        "show_more": {"pl": "Pokaż więcej wyników", "en": "Show more results"},
+        "shown_of": {"pl": "Pokazano {n}", "en": "Showing {n}"},
+        "less": {"pl": "Mniej", "en": "Less"},
+        "more_qty": {"pl": "Więcej", "en": "More"},
+        "backspace": {"pl": "Usuń znak", "en": "Delete a character"},
+        "summary": {"pl": "Podsumowanie zamówienia", "en": "Order summary"},
+        "summary_what": {"pl": "Co: {what}", "en": "What: {what}"},
+        "summary_where": {"pl": "Gdzie: {where}", "en": "Where: {where}"},
+        "summary_until": {
+            "pl": "Do kiedy: odbierz do {until}",
+            "en": "Until when: collect by {until}",
+        },
+        "code_hidden": {
+            "pl": "Kod odbioru ukryty dla Twojej prywatności. Sprawdź ponownie, aby go zobaczyć.",
+            "en": "Pickup code hidden for your privacy. Check again to see it.",
+        },
+        "promotions_now": {"pl": "Promocje dnia", "en": "Today's promotions"},
+        "product_card": {"pl": "{name}, {price}", "en": "{name}, {price}"},
+        "search_label": {"pl": "Szukaj produktu", "en": "Search for a product"},
+    }
+)

@@ -24,10 +24,12 @@ def _job(row: sqlite3.Row) -> Job:
                row["attempts"], row["last_error"])  # fmt: skip
 
 
-def add(conn: sqlite3.Connection, receipt_no: str, total: int, at: datetime) -> None:
+def add(conn: sqlite3.Connection, receipt_no: str, total: int, at: datetime,
+        before: int | None = None) -> None:  # fmt: skip
     conn.execute(
-        "INSERT INTO fiscal_jobs (receipt_no, total, created_at) VALUES (?, ?, ?)",
-        [receipt_no, total, at.isoformat()],
+        "INSERT INTO fiscal_jobs (receipt_no, state, total, before, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [receipt_no, "pending" if before is None else "sending", total, before, at.isoformat()],
     )
 
 
@@ -53,7 +55,8 @@ def sending(conn: sqlite3.Connection, receipt_no: str, before: int) -> None:
 
 def failed_attempt(conn: sqlite3.Connection, receipt_no: str, error: str) -> None:
     conn.execute(
-        "UPDATE fiscal_jobs SET last_error = ? WHERE receipt_no = ?", [error[:500], receipt_no]
+        "UPDATE fiscal_jobs SET last_error = ?, attempts = attempts + 1 WHERE receipt_no = ?",
+        [error[:500], receipt_no],
     )
 
 

@@ -126,7 +126,10 @@ class FiscalComponent:
             with self.ctx.db.read() as conn:
                 waiting = bool(jobs_repo.unfinished(conn))
             if waiting:
-                await asyncio.to_thread(self._drain)
+                try:
+                    await asyncio.to_thread(self._drain)
+                except Exception:  # the loop must outlive one bad attempt
+                    log.exception("settling the sales waiting for the fiscal device failed")
 
     async def stop(self) -> None:
         if self._task is not None:

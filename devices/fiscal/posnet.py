@@ -27,6 +27,14 @@ from devices.fiscal.port import (
 from devices.fiscal.posnet_frame import Frame, FrameError, decode, encode
 from devices.fiscal.posnet_link import Link, LinkDown, LinkTimeout
 
+_NOT_IN_TEXT = str.maketrans({c: " " for c in "\t\r\n\x02\x03#"})
+
+
+def printable(text: str, width: int = 40) -> str:
+    """A name as the device may print it: no frame characters (a product called "Kubek #1"
+    must not hold every later sale back), at most `width` characters."""
+    return text.translate(_NOT_IN_TEXT).strip()[:width] or "-"
+
 
 def qty_text(qty: Decimal) -> str:
     text = format(qty.normalize(), "f")
@@ -50,7 +58,10 @@ class PosnetDevice:
 
     def call(self, command: str, params: Sequence[tuple[str, str]] = (), *,
              changes: bool = True) -> Frame:  # fmt: skip
-        request = encode(command, params)
+        try:
+            request = encode(command, params)
+        except FrameError as exc:
+            raise FiscalError(f"cannot send {command}: {exc}") from None
         with self._lock:
             try:
                 answer = self._send(request)
@@ -117,7 +128,7 @@ class PosnetDevice:
         if line.vat not in cmd.CLASSES:
             raise FiscalError(f"tax class {line.vat!r} is not one of {cmd.CLASSES}")
         params = [
-            ("na", line.name[:40]),
+            ("na", printable(line.name)),
             ("vt", str(cmd.CLASSES.index(line.vat))),
             ("pr", str(line.unit_price)),
             ("il", qty_text(line.qty)),
@@ -149,7 +160,7 @@ class PosnetDevice:
     def non_fiscal(self, lines: Sequence[str]) -> None:
         self.call(cmd.FORM_START, [("fn", "1")])
         for text in lines:
-            self.call(cmd.FORM_LINE, [("s1", text[:40])])
+            self.call(cmd.FORM_LINE, [("s1", printable(text))])
         self.call(cmd.FORM_END)
 
     def daily_report(self) -> DailyReport:

@@ -43,8 +43,8 @@ class Frame:
         if self.error is not None:
             out += b"?" + self.error.encode("ascii") + TAB
         for name, value in self.params:
-            if len(name) != 2 or not name.isalpha():
-                raise FrameError(f"a parameter name is two letters, not {name!r}")
+            if len(name) != 2 or not (name.isascii() and name.isalnum()):
+                raise FrameError(f"a parameter name is two characters, not {name!r}")
             text = str(value)
             if any(c in text for c in "\t\x02\x03#"):
                 raise FrameError(f"parameter {name} holds a control character")

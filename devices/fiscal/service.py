@@ -3,10 +3,13 @@
 1. Before a checkout: earlier sales still unregistered are settled first (none may be left),
    then the device must say it can take a receipt; otherwise the sale is refused, the basket
    stays open.
-2. In the checkout's transaction: a `pending` fiscal job.
-3. After the commit: the device's last document number is read and committed as `before`
-   (state `sending`) BEFORE the receipt is sent; then the receipt; then the job is `done` with
-   the device's number and a `sale.fiscalised` event goes to the hub.
+2. In the checkout's transaction: the fiscal job, in state `sending` with `before` = the
+   device's last document number read just before (or `pending` when it could not be read).
+3. After the commit: the receipt is sent (a `pending` job, or one whose `before` is no longer
+   the device's last document, first reads and commits a fresh `before`); then the job is
+   `done` with the device's number and a `sale.fiscalised` event goes to the hub.
+The one rule that makes it exact: `before` is on disk before the first byte of the receipt
+leaves for the device.
 Recovery (before the next sale, at start, every few seconds, or on request) of a job left
 `sending`: a last document numbered above `before` with the sale's total is this sale's
 receipt (already registered); otherwise an open receipt is cancelled and the sale registered
@@ -15,6 +18,7 @@ again. Never a second fiscal receipt for one sale."""
 from __future__ import annotations
 
 import logging
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -37,6 +41,9 @@ from edge.store import outbox, sales_repo
 
 log = logging.getLogger(__name__)
 SALE_FISCALISED = "sale.fiscalised"
+# The last document number read by this thread's before_checkout, for its on_sale hook (both
+# run in the one thread of a checkout).
+_before = threading.local()
 PAYMENT_KINDS = {"cash": "cash", "card": "card"}  # anything else: "other" on the receipt
 
 
@@ -82,6 +89,9 @@ def before_checkout(ctx: Context) -> None:
         try:
             status = rt.device.status()
             ready, detail = status.ready, status.detail
+            # The device's last document now: committed with the sale as the job's `before`,
+            # so the receipt can be sent right after the commit (see _settle).
+            _before.number = rt.device.last_document().number if ready else None
         except FiscalError as exc:
             ready, detail = False, exc.detail
         if not ready:
@@ -94,15 +104,20 @@ def before_checkout(ctx: Context) -> None:
 
 
 def on_sale(ctx: Context, conn: Any, sale: Sale) -> None:
+    before, _before.number = getattr(_before, "number", None), None
     if fiscal(ctx) is not None and needs_device(sale):
-        jobs_repo.add(conn, sale.receipt_no, sale.total, sale.at)
+        jobs_repo.add(conn, sale.receipt_no, sale.total, sale.at, before)
 
 
 def after_sale(ctx: Context, sale: Sale, replayed: bool) -> dict[str, Any]:
     rt = fiscal(ctx)
     if rt is not None and not replayed:
-        with rt.lock:
-            drain(ctx, rt)
+        try:
+            with rt.lock:
+                drain(ctx, rt)
+        except Exception:
+            # The sale is committed and its answer must go out; the job waits for recovery.
+            log.exception("registering sale %s on the fiscal device failed", sale.receipt_no)
     return {"fiscal": sale_fiscal(ctx, sale.receipt_no)}
 
 
@@ -135,6 +150,7 @@ def drain(ctx: Context, rt: FiscalRuntime) -> list[Job]:
 def _settle(ctx: Context, rt: FiscalRuntime, job: Job) -> bool:
     dev = rt.device
     try:
+        fresh = False
         if job.state == "sending":
             last = dev.last_document()
             if job.before is not None and last.number > job.before and last.total == job.total:
@@ -142,14 +158,18 @@ def _settle(ctx: Context, rt: FiscalRuntime, job: Job) -> bool:
                             job.receipt_no, last.number)  # fmt: skip
                 _finish(ctx, rt, job.receipt_no, last.number)
                 return True
-        status = dev.status()
-        if status.in_receipt:
-            dev.cancel_receipt()  # left open by a failed attempt: never closed, nothing counted
-        elif not status.ready:
-            raise DeviceUnavailable(status.detail)
-        before = dev.last_document().number
-        with ctx.db.transaction() as conn:
-            jobs_repo.sending(conn, job.receipt_no, before)
+            # First attempt, nothing registered since `before` was read and committed: send.
+            fresh = job.attempts == 0 and last.number == job.before
+        if not fresh:
+            status = dev.status()
+            if status.in_receipt:
+                dev.cancel_receipt()  # left open by a failed attempt: never closed, not counted
+            elif not status.ready:
+                raise DeviceUnavailable(status.detail)
+            before = dev.last_document().number
+            with ctx.db.transaction() as conn:
+                jobs_repo.sending(conn, job.receipt_no, before)
+        with ctx.db.read() as conn:
             sale = sales_repo.get(conn, job.receipt_no)
         assert sale is not None  # the job was written in the sale's transaction
         number = register(dev, receipt_of(sale))
@@ -171,7 +191,9 @@ def _failed(ctx: Context, rt: FiscalRuntime, job: Job, error: str) -> None:
 
 def _finish(ctx: Context, rt: FiscalRuntime, receipt_no: str, number: int) -> None:
     now = ctx.clock()
-    with ctx.db.transaction() as conn:
+    # Not fsync'd on its own: lost to a power cut, it is redone from the device's last document
+    # (this sale's, as no later one can be registered before it is settled).
+    with ctx.db.transaction(synchronous="NORMAL") as conn:
         job = jobs_repo.get(conn, receipt_no)
         jobs_repo.done(conn, receipt_no, number, now)
         outbox.append(conn, Event(SALE_FISCALISED, {

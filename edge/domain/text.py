@@ -8,6 +8,7 @@ What reaches a printer anyway (older data) is stripped of them."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from edge.domain.errors import InvalidInput
 
@@ -32,3 +33,16 @@ def check_plain(text: str, what: str = "text", *, multiline: bool = False) -> st
 def printable(text: str) -> str:
     """`text` without any control character (a line break becomes a space)."""
     return _CONTROL.sub("", text.replace("\n", " ").replace("\t", " "))
+
+
+# Letters that carry their stroke in the glyph, not as a combining mark: Unicode gives them no
+# decomposition, so neither NFKD nor SQLite's remove_diacritics takes them to a base letter.
+UNDECOMPOSED = {"ł": "l", "Ł": "L"}
+_UNDECOMPOSED = str.maketrans(UNDECOMPOSED)
+
+
+def fold(text: str) -> str:
+    """`text` as search compares it: lower case, without diacritics ("Żółć" -> "zolc"), so a
+    shopper who types on a keyboard without Polish letters finds "Masło" with "maslo"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

@@ -18,6 +18,9 @@ UNITS = (
     "store-edge-backup.timer",
 )
 UDEV_RULES = "99-store-edge-devices.rules"  # written by the devices part
+# Chromium's managed policy for the kiosk screen: every URL blocked but the kiosk listener's.
+KIOSK_POLICY = "store-edge-kiosk.json"
+KIOSK_POLICY_DIR = "/etc/chromium/policies/managed"
 SYSUSERS = "store-edge.sysusers.conf"
 PLACEHOLDER_BIN = "/opt/store-edge/bin/store-edge"
 SOURCE_DIR = Path(__file__).resolve().parents[2] / "systemd"
@@ -38,6 +41,8 @@ currency = "PLN"
 [http]
 host = "127.0.0.1"
 port = 8080
+# The kiosk screen's browser opens this port: only the kiosk is served on it.
+kiosk_port = 8081
 
 [database]
 synchronous = "FULL"
@@ -139,6 +144,7 @@ def install(
     for unit in UNITS:
         text = (source / unit).read_text().replace(PLACEHOLDER_BIN, exe)
         _write(plan, f"/etc/systemd/system/{unit}", text)
+    _write(plan, f"{KIOSK_POLICY_DIR}/{KIOSK_POLICY}", (source / KIOSK_POLICY).read_text())
     rules = source / UDEV_RULES
     if rules.is_file():
         _write(plan, f"/etc/udev/rules.d/{UDEV_RULES}", rules.read_text())
@@ -163,6 +169,7 @@ def uninstall(root: Path = Path("/"), *, purge: bool = False) -> Plan:
         plan.note("stopped and disabled the units")
     files = [f"/etc/systemd/system/{u}" for u in UNITS]
     files += [f"/etc/udev/rules.d/{UDEV_RULES}", f"/usr/lib/sysusers.d/{SYSUSERS}"]
+    files.append(f"{KIOSK_POLICY_DIR}/{KIOSK_POLICY}")
     for absolute in files:
         target = plan.path(absolute)
         if target.exists():

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from edge.private_files import make_private_dir
 from edge.services.context import Context
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ class NodeRunning(RuntimeError):
 
 
 def _acquire(data_dir: Path) -> IO[str]:
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(data_dir)
     handle = (data_dir / LOCK_NAME).open("a+")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

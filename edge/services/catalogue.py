@@ -50,6 +50,20 @@ def search(
     return [_view(ctx, p, promos.get(p.sku, [])) for p in products]
 
 
+def promoted(ctx: Context) -> list[ProductView]:
+    """Every product with a promotion active now, by name: what the kiosk's attract screen
+    advertises."""
+    now = ctx.clock()
+    with ctx.db.read() as conn:
+        by_sku: dict[str, list[Promotion]] = {}
+        for promo in catalogue_repo.all_promotions(conn):
+            if promo.active_at(now):
+                by_sku.setdefault(promo.sku, []).append(promo)
+        products = [catalogue_repo.get(conn, sku) for sku in by_sku]
+    views = [_view(ctx, p, by_sku[p.sku]) for p in products if p is not None and p.active]
+    return sorted(views, key=lambda v: v.product.name("pl"))
+
+
 def get_product(ctx: Context, sku: str) -> ProductView:
     with ctx.db.read() as conn:
         product = catalogue_repo.get(conn, sku)

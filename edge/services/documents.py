@@ -13,7 +13,8 @@ log = logging.getLogger(__name__)
 
 
 def enqueue(conn: sqlite3.Connection, ctx: Context, kind: str, payload: dict[str, Any]) -> bool:
-    """True when a print job was queued; False when this node has no devices part."""
+    """True when a print job was queued; False when this node has no devices part or no
+    printer here serves documents of this kind."""
     try:
         from devices import service
     except ImportError:
@@ -21,5 +22,4 @@ def enqueue(conn: sqlite3.Connection, ctx: Context, kind: str, payload: dict[str
     fn = getattr(service, "enqueue_document", None)
     if fn is None:
         return False
-    fn(conn, ctx, kind, payload)
-    return True
+    return fn(conn, ctx, kind, payload) is not None

@@ -13,12 +13,13 @@ import sqlite3
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from edge.domain import ordering, pickups
 from edge.domain.errors import InvalidInput, NotFound, RateLimited
 from edge.domain.events import Event
+from edge.services import documents
 from edge.services.context import Context
 from edge.store import catalogue_repo, orders_repo, outbox
 
@@ -29,6 +30,8 @@ HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 @dataclass(frozen=True, slots=True)
 class OrderRequest:
     request_id: str
+    printed: bool = False  # the shopper's slip is queued on a printer here
+    collect_by: datetime | None = None  # the latest the store holds it (pickups.kiosk_hold_hours)
 
     @property
     def number(self) -> str:
@@ -59,10 +62,14 @@ def request_order(
     consent: bool,
     *,
     kiosk: str = "kiosk",
+    slip: bool = False,
+    queued: bool = False,
 ) -> OrderRequest:
     """A shopper orders at the kiosk for pickup. Written as an `order.requested` event that
     waits in the outbox while the store is offline; the hub answers with `order.create` (with
-    the pickup code) or `order.refused` (with the reason)."""
+    the pickup code) or `order.refused` (with the reason). With `slip`, the shopper's slip is
+    queued on the kiosk's printer in the same transaction; `queued` (the hub is out of reach)
+    makes it say the order is not confirmed yet."""
     who = ordering.contact(customer)
     ordering.check_consent(consent)
     with ctx.db.read() as conn:
@@ -84,8 +91,23 @@ def request_order(
             "consent": True,
         }
         outbox.append(conn, Event(pickups.ORDER_REQUESTED, data), now)
+        printed = slip and documents.enqueue(
+            conn,
+            ctx,
+            "pickup_slip",
+            {  # the pickup slip's layout (order_id, name, shelf, qr, lines) for the shopper
+                "order_id": request_id,
+                "qr": request_id,
+                "name": who.name,
+                "shelf": None,
+                "lines": items,
+                "queued": queued,
+            },
+        )
     ctx.hooks.outbox_written()
-    return OrderRequest(request_id)
+    return OrderRequest(
+        request_id, printed, now + timedelta(hours=ctx.settings.pickups.kiosk_hold_hours)
+    )
 
 
 # --- the hub's answer (inside the sync agent's command transaction) ----------------------------

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from edge.domain.catalogue import Product, Promotion
+from edge.domain.text import UNDECOMPOSED, fold
 from edge.domain.vat import VatRate
 
 _COLUMNS = (
@@ -69,17 +70,27 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def fts_query(text: str) -> str | None:
-    """Every word of what the shopper typed, as a prefix match, all required. Quoting each token
-    keeps FTS5 syntax (AND, NEAR, quotes, *) typed by a user from being interpreted."""
-    tokens = _TOKEN.findall(text)[:8]
+    """Every word of what the shopper typed, folded as the index is, as a prefix match, all
+    required. Quoting each token keeps FTS5 syntax (AND, NEAR, quotes, *) typed by a user from
+    being interpreted."""
+    tokens = _TOKEN.findall(fold(text))[:8]
     if not tokens:
         return None
     return " ".join(f'"{t}"*' for t in tokens)
 
 
+def sql_fold(expr: str) -> str:
+    """`expr` with the letters the tokenizer cannot fold (edge.domain.text.UNDECOMPOSED) taken to
+    their base: the tokenizer's remove_diacritics folds the rest, in the index and the query."""
+    for letter, base in UNDECOMPOSED.items():
+        expr = f"replace({expr}, '{letter}', '{base}')"
+    return expr
+
+
 # bm25 costs a few microseconds per matching row: ranking all 60 000 products that match "m*"
 # takes 100+ ms. Up to this many matches are ranked by relevance; a broader query (the first
-# letters typed) is narrowed to this many candidates and ordered by how well the name fits.
+# letters typed) is narrowed to its first this many candidates, ordered by how well the name
+# fits, and the pages after them follow in catalogue order.
 RANK_LIMIT = 300
 
 
@@ -97,7 +108,7 @@ def search(
             [category] if category else [],
         )
         rows = conn.execute(
-            f"SELECT {_COLUMNS} FROM products p {where} ORDER BY p.name_pl LIMIT ? OFFSET ?",
+            f"SELECT {_COLUMNS} FROM products p {where} ORDER BY p.name_pl, p.sku LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
         return _products(conn, rows)
@@ -115,21 +126,29 @@ def search(
         ).fetchone()[0]
         > RANK_LIMIT
     )
-    if not broad:
-        rows = conn.execute(
-            f"{select} ORDER BY f.rank LIMIT ? OFFSET ?", [*args, limit, offset]
+    typed = fold(text).strip()
+    if not broad:  # all matches: the best-fitting names first, by relevance within each tier
+        rows = conn.execute(f"{select} ORDER BY f.rank", args).fetchall()
+        rows.sort(key=lambda r: _name_fit(r, typed)[0])
+        return _products(conn, rows[offset : offset + limit])
+    ranked = conn.execute(f"{select} ORDER BY f.rowid LIMIT ?", [*args, RANK_LIMIT]).fetchall()
+    ranked.sort(key=lambda r: _name_fit(r, typed))
+    page = ranked[offset : offset + limit]
+    if offset + limit > len(ranked):  # past the ranked window: the rest in catalogue order
+        start = max(offset, len(ranked))
+        page += conn.execute(
+            f"{select} ORDER BY f.rowid LIMIT ? OFFSET ?",
+            [*args, offset + limit - start, start],
         ).fetchall()
-        return _products(conn, rows)
-    candidates = conn.execute(f"{select} LIMIT ?", [*args, RANK_LIMIT]).fetchall()
-    typed = text.strip().casefold()
-    candidates.sort(key=lambda r: _name_fit(r, typed))
-    return _products(conn, candidates[offset : offset + limit])
+    return _products(conn, page)
 
 
 def _name_fit(row: sqlite3.Row, typed: str) -> tuple[int, int, str]:
-    """Names that start with what was typed first, then shorter (more generic) names."""
-    name = (row["name_pl"] or "").casefold()
-    return (0 if name.startswith(typed) else 1, len(name), name)
+    """The name typed exactly first, then names that start with it, then the others; among
+    equals shorter (more generic) names first."""
+    names = [fold(n) for n in (row["name_pl"], row["name_en"]) if n]
+    tier = 0 if typed in names else 1 if any(n.startswith(typed) for n in names) else 2
+    return tier, len(names[0]) if names else 0, names[0] if names else ""
 
 
 def count(conn: sqlite3.Connection) -> int:
@@ -211,16 +230,25 @@ def _write(conn: sqlite3.Connection, products: list[Product], at: datetime) -> N
     )
 
 
-def _index(conn: sqlite3.Connection, join: str) -> None:
-    """Search entries for the products `join` selects (all with an empty join): names,
-    descriptions and barcodes, each language's words in one column."""
-    conn.execute(
-        "INSERT INTO products_fts (rowid, names, descriptions, codes)"
-        " SELECT p.id, trim(p.sku || ' ' || p.name_pl || ' ' || p.name_en),"
-        " trim(p.desc_pl || ' ' || p.desc_en),"
-        " coalesce((SELECT group_concat(code, ' ') FROM barcodes b WHERE b.sku = p.sku), '')"
-        f" FROM products p {join}"
+def index_rows(join: str) -> str:
+    """The search entries for the products `join` selects (all with an empty join): names,
+    descriptions, barcodes and the category's names, each language's words in one column,
+    folded as edge.domain.text.fold folds a query (migration 20 rebuilds the index with it)."""
+    names = sql_fold("trim(p.sku || ' ' || p.name_pl || ' ' || p.name_en)")
+    descriptions = sql_fold("trim(p.desc_pl || ' ' || p.desc_en)")
+    category = sql_fold(
+        "coalesce((SELECT c.name_pl || ' ' || c.name_en FROM categories c"
+        " WHERE c.id = p.category), p.category)"
     )
+    codes = "coalesce((SELECT group_concat(code, ' ') FROM barcodes b WHERE b.sku = p.sku), '')"
+    return (
+        "INSERT INTO products_fts (rowid, names, descriptions, codes, category)"
+        f" SELECT p.id, {names}, {descriptions}, {codes}, {category} FROM products p {join}"
+    )
+
+
+def _index(conn: sqlite3.Connection, join: str) -> None:
+    conn.execute(index_rows(join))
 
 
 def categories(conn: sqlite3.Connection) -> list[dict[str, str]]:

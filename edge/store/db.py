@@ -15,6 +15,8 @@ from typing import Literal
 
 import sqlite_utils
 
+from edge.private_files import make_private_dir
+
 Synchronous = Literal["FULL", "NORMAL"]
 BUSY_TIMEOUT_MS = 10_000
 
@@ -75,7 +77,7 @@ class Database:
         self, path: Path | str, *, synchronous: Synchronous = "FULL", readers: int = 4
     ) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.path.parent)
         self.synchronous = synchronous
         self._writer = connect(self.path, synchronous=synchronous)
         self._write_lock = threading.RLock()
@@ -101,14 +103,21 @@ class Database:
         )
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(
+        self, *, synchronous: Synchronous | None = None
+    ) -> Iterator[sqlite3.Connection]:
         """One write transaction. Nested calls join the outer one, so a service can call
-        another service's step and still commit once."""
+        another service's step and still commit once. `synchronous="NORMAL"`: for a write that
+        recovery can redo (its loss on power failure is repaired from elsewhere): no fsync of
+        its own; the next FULL commit makes it durable with itself (WAL frames are in order)."""
         if not self._write_lock.acquire(blocking=not _no_wait.get()):
             raise WouldBlock("another thread is writing")
+        relaxed = synchronous is not None and synchronous != self.synchronous and not self._depth
         try:
             if self._closed:
                 raise RuntimeError("database is closed")
+            if relaxed:
+                self._writer.execute(f"PRAGMA synchronous = {synchronous}")
             if self._depth:
                 self._depth += 1
                 try:
@@ -128,6 +137,8 @@ class Database:
             self._depth = 0
             self._writer.execute("COMMIT")
         finally:
+            if relaxed:
+                self._writer.execute(f"PRAGMA synchronous = {self.synchronous}")
             self._write_lock.release()
 
     def _begin(self) -> None:

@@ -416,6 +416,26 @@ def _login_throttle(db: sqlite_utils.Database) -> None:
     """)
 
 
+@edge_migrations(20, "search_folds_every_letter")
+def _search_folds_every_letter(db: sqlite_utils.Database) -> None:
+    # "ł" has no Unicode decomposition, so remove_diacritics kept it: "maslo" did not find
+    # "Masło". The index is rebuilt with every letter folded (the query is folded the same way)
+    # and with the category's names, so "nabial" finds the dairy. bm25 weights: a word of the
+    # name counts most, one of the category least.
+    from edge.store.catalogue_repo import index_rows
+
+    db.executescript("""
+    DROP TABLE products_fts;
+    CREATE VIRTUAL TABLE products_fts USING fts5 (
+        names, descriptions, codes, category,
+        tokenize = "unicode61 remove_diacritics 2",
+        prefix = '1 2 3'
+    );
+    INSERT INTO products_fts (products_fts, rank) VALUES ('rank', 'bm25(10.0, 2.0, 5.0, 1.0)');
+    """)
+    db.execute(index_rows(""))
+
+
 # --- stock documents (issue 16): edge migrations 40-49 -------------------------------------------
 
 

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import Metric
 from pydantic import BaseModel, Field, TypeAdapter
@@ -53,19 +54,19 @@ def healthz() -> dict[str, str]:
 async def catalog_import(request: Request, hub: HubDep) -> dict[str, int]:
     """CSV or JSON Lines (by Content-Type or the `filename` query), all or nothing; published
     to every store as the next catalogue version. At most `[http] max_import_bytes`."""
-    with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY_BYTES) as spool:
-        # Chunk by chunk (the body limit counts them): never the body and a copy in memory.
-        async for chunk in request.stream():
-            spool.write(chunk)
-        spool.seek(0)
-        data = spool.read()
-    if not data:
-        raise InvalidInput("empty body: send the CSV or JSON Lines file")
     ctype = request.headers.get("content-type", "")
     name = request.query_params.get("filename", "")
     if not name:
         name = "upload.jsonl" if "json" in ctype else ("upload.csv" if "csv" in ctype else "")
-    return hub.import_catalogue(data, name)
+    with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY_BYTES) as spool:
+        # Chunk by chunk (the body limit counts them), then parsed line by line from the
+        # spool: the file is never in memory whole, as bytes or as text.
+        async for chunk in request.stream():
+            spool.write(chunk)
+        if not spool.tell():
+            raise InvalidInput("empty body: send the CSV or JSON Lines file")
+        spool.seek(0)
+        return await run_in_threadpool(hub.import_catalogue, spool, name)
 
 
 @router.post("/orders", status_code=201, tags=["orders"], dependencies=ORDERS)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import IO, Any
 
 from edge.catalogue_files import Contents, PromotionRow, detect_format, read
 from edge.demo.catalogue import CATEGORIES, demo_products, demo_promotions
@@ -91,8 +91,17 @@ def delta(
     return msg
 
 
-def import_catalogue(ctx: HubContext, data: bytes, filename: str = "") -> dict[str, int]:
-    contents: Contents = read(data, detect_format(filename, data[:64]))
+def import_catalogue(
+    ctx: HubContext, data: bytes | IO[bytes], filename: str = ""
+) -> dict[str, int]:
+    """Imports a file's bytes, or a seekable binary file read line by line (an upload spooled
+    to disk is never held whole as bytes and text besides)."""
+    if isinstance(data, bytes):
+        head = data[:64]
+    else:
+        head = data.read(64)
+        data.seek(0)
+    contents: Contents = read(data, detect_format(filename, head))
     if not contents.products and not contents.promotions:
         raise InvalidInput("the catalogue file holds no products or promotions")
     number = import_products(ctx, contents.products, contents.promotions)

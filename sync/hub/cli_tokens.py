@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from edge.private_files import make_private_dir
 from sync.hub.cli import ConfigOpt, DatabaseOpt, DataDirOpt, _fail, settings_from
 from sync.hub.tokens import Scope
 
@@ -27,7 +28,7 @@ def _storage(config: Path | None, data_dir: Path | None, database: str | None) -
     from sync.hub.store import StorageError, open_storage
 
     settings = settings_from(config, data_dir, database)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(settings.data_dir)
     try:
         storage = open_storage(settings.database.url, settings.data_dir)
     except StorageError as exc:

@@ -13,6 +13,10 @@ from sync.hub.store.port import now_iso
 
 log = logging.getLogger(__name__)
 UNKNOWN_STORE = "?"  # a topic that names no store
+# Distinct (store, reason) counts kept per worker: a reason may quote the payload (a batch
+# claiming another store), and each new one would otherwise be a new metric series.
+MAX_SERIES = 200
+OTHER = "other"
 
 
 def refuse(ctx: HubContext, topic: str, payload: bytes, exc: Exception) -> None:
@@ -20,8 +24,13 @@ def refuse(ctx: HubContext, topic: str, payload: bytes, exc: Exception) -> None:
     where = ctx.topics.store_of(topic)
     store_id = where[0] if where else UNKNOWN_STORE
     key = reason.split(":")[0][:40]
-    ctx.stats.rejected[key] += 1
-    ctx.stats.refused[(store_id, key)] += 1
+    stats = ctx.stats
+    if (store_id, key) not in stats.refused and len(stats.refused) >= MAX_SERIES - 1:
+        key = OTHER
+    if key not in stats.rejected and len(stats.rejected) >= MAX_SERIES - 1:
+        key = OTHER
+    stats.rejected[key] += 1
+    stats.refused[(store_id, key)] += 1
     limits = ctx.settings.dead_letters
     if not ctx.stats.dead_letter_budget.take(store_id, limits.per_store_per_minute):
         ctx.stats.unstored[store_id] += 1

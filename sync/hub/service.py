@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from edge.catalogue_files import PromotionRow
 from edge.domain.catalogue import Product
+from edge.private_files import make_private_dir
 from sync.hub import (
     catalogue,
     commands,
@@ -43,7 +44,7 @@ log = logging.getLogger(__name__)
 
 class Hub:
     def __init__(self, settings: HubSettings) -> None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(settings.data_dir)
         key = signing_key(settings)  # before the database: a refused start changes nothing
         storage = open_storage(settings.database.url, settings.data_dir)
         self.settings = settings
@@ -155,7 +156,7 @@ class Hub:
     ) -> int:
         return catalogue.import_products(self.ctx, products, promotions)
 
-    def import_catalogue(self, data: bytes, filename: str = "") -> dict[str, int]:
+    def import_catalogue(self, data: bytes | IO[bytes], filename: str = "") -> dict[str, int]:
         return catalogue.import_catalogue(self.ctx, data, filename)
 
     def snapshot(self) -> CatalogueMessage:

@@ -9,14 +9,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from edge import signing
-from edge.config import load_settings
 from edge.services import pickups
 from edge.store import sales_repo
 from kiosk_ui import runtime
-from kiosk_ui.harness import CHROMIUM_ARGS, Served, serve, wait_for_chromium
+from kiosk_ui.harness import Served
 from tests.waiting import TIMEOUT_S, wait_until
 
 # The README's screenshots are refreshed with `make screenshots`; an ordinary test run writes
@@ -30,22 +29,6 @@ SHOTS.mkdir(parents=True, exist_ok=True)
 # Playwright's waits are waits on a condition (an element visible, a text shown): generous, as
 # every wait in the suite, since they return as soon as the page is there.
 TIMEOUT_MS = int(TIMEOUT_S * 1000)
-
-
-@pytest.fixture(scope="module")
-def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    settings = load_settings(None, {"data_dir": tmp_path_factory.mktemp("ui") / "var"})
-    with serve(settings, timeout=TIMEOUT_S) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    path = wait_for_chromium()
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from edge.private_files import make_private_dir
 from sync.hub.store.port import Storage, Tx
 
 BUSY_TIMEOUT_MS = 30_000
@@ -57,7 +58,7 @@ class SqliteStorage(Storage):
     def __init__(self, path: Path, *, readers: int = 4) -> None:
         super().__init__()
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.path.parent)
         self._writer = _connect(self.path, read_only=False)
         self._write_lock = threading.RLock()
         self._readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()

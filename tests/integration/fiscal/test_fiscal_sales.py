@@ -141,13 +141,13 @@ def _checkout_in_background(fx: Fixture, bid: str) -> threading.Thread:
 def test_sigkill_between_commit_and_registration_ends_with_one_receipt(fx: Fixture) -> None:
     bid = fx.basket([fx.products()["B"]["sku"]])
     total = fx.total(bid)
-    # After the commit the node reads the device's last document: it never gets the answer.
-    reached, release = hold(fx.emulator, b"scnt", after=False)
+    # The sale is committed; the node opens the receipt and never gets the answer.
+    reached, release = hold(fx.emulator, b"trinit", after=False)
     _checkout_in_background(fx, bid)
-    wait_until(reached.is_set, what="the node to ask for the last document after its commit")
+    wait_until(reached.is_set, what="the node to open the receipt after its commit")
     with fx.db() as conn:
-        [job] = conn.execute("SELECT receipt_no, state FROM fiscal_jobs").fetchall()
-    assert job["state"] == "pending"
+        [job] = conn.execute("SELECT receipt_no, state, before FROM fiscal_jobs").fetchall()
+    assert (job["state"], job["before"]) == ("sending", 0)  # `before` on disk before sending
     fx.node.kill()
     release.set()
     fx.start()  # recovery at start registers the sale

@@ -203,3 +203,26 @@ def test_the_emulator_refuses_an_unknown_fault() -> None:
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert proc.returncode != 0 and "unknown fault" in proc.stderr
+
+
+def test_non_fiscal_printout_drawer_and_daily_report(emulator) -> None:  # type: ignore[no-untyped-def]
+    emu, server = emulator
+    dev = device(server)
+    register(dev, RECEIPT)
+    dev.non_fiscal(["WYDRUK NIEFISKALNY", "Zamówienie O-7"])
+    dev.open_drawer()
+    report = dev.daily_report()
+    assert report.number == 1 and report.receipts == 1
+    assert sum(report.totals.values()) == RECEIPT.total
+    assert [d["type"] for d in emu.documents()] == ["receipt", "daily_report"]
+    # A printout may not start inside a receipt: the device refuses it.
+    dev.open_receipt(RECEIPT)
+    with pytest.raises(DeviceUnavailable):
+        dev.non_fiscal(["x"])
+
+
+def test_a_name_with_frame_characters_is_printed_not_refused(emulator) -> None:  # type: ignore[no-untyped-def]
+    emu, server = emulator
+    odd = Receipt("r", [Line("Kubek #1\tduży", Decimal(1), 500, "A")], [Payment("cash", 500)])
+    assert register(device(server), odd) == 1
+    assert emu.documents()[0]["lines"][0]["name"] == "Kubek  1 duży"

@@ -16,6 +16,7 @@ from sync.hub import maintenance
 from sync.hub.api import create_hub_app
 from sync.hub.config import HubSettings
 from sync.hub.context import HubContext
+from sync.hub.refusals import MAX_SERIES
 from sync.hub.service import Hub
 from sync.hub.store import Storage
 from sync.hub.store import dead_letters as dead_letters_repo
@@ -103,3 +104,19 @@ def test_old_dead_letters_go_with_retention(storage: Storage, tmp_path: Path) ->
     assert removed["hub_dead_letters"] == 1
     with storage.read() as tx:
         assert [r[0] for r in tx.all("SELECT topic FROM hub_dead_letters")] == ["recent"]
+
+
+def test_refusal_counts_stay_bounded_whatever_the_payloads_say(tmp_path: Path) -> None:
+    """A refusal's reason may quote the payload (a batch claiming another store): counted
+    under a bounded set of labels, not one new series per claim."""
+    h = Hub(hub_settings(tmp_path / "hub", None))
+    claims = 3 * MAX_SERIES
+    for i in range(claims):
+        h.worker._received(h.topics.events("S001"), _batch(f"X{i}"))
+    h.start()
+    try:
+        wait_for(lambda: sum(h.rejected.values()) == claims)
+        assert len(h.stats.refused) <= MAX_SERIES and len(h.rejected) <= MAX_SERIES
+        assert sum(h.stats.refused.values()) == claims
+    finally:
+        h.stop()

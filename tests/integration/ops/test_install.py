@@ -100,3 +100,25 @@ def test_the_skeleton_names_the_broker_user_as_the_acl_expects(tmp_path: Path) -
     assert broker.url is not None
     address = BrokerAddress.parse(broker.url, broker.username, broker.password)
     assert address.username == "S042"
+
+
+def test_the_kiosk_browser_is_held_to_the_kiosk_port(tmp_path: Path) -> None:
+    """The screen's Chromium opens the node's kiosk listener, and its managed policy blocks
+    every other URL; the config skeleton names the same port."""
+    import json
+    import re
+
+    root = tmp_path / "box"
+    run("install", "--root", str(root), "--binary", "/usr/bin/store-edge")
+    kiosk_port = load_settings(root / "etc/store-edge/config.toml").http.kiosk_port
+    assert kiosk_port is not None
+    unit = (root / "etc/systemd/system/kiosk.service").read_text()
+    url = re.search(r"ExecStart=.* (http://\S+)$", unit, re.M)
+    assert url is not None and url[1] == f"http://127.0.0.1:{kiosk_port}/kiosk"
+    policy = json.loads((root / "etc/chromium/policies/managed/store-edge-kiosk.json").read_text())
+    assert policy["URLBlocklist"] == ["*"]
+    allowed = policy["URLAllowlist"]
+    assert url[1] in allowed
+    assert all(u.split("//", 1)[1].startswith(f"127.0.0.1:{kiosk_port}/") for u in allowed)
+    run("uninstall", "--root", str(root))
+    assert not (root / "etc/chromium/policies/managed/store-edge-kiosk.json").exists()

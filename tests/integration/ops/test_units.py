@@ -78,4 +78,17 @@ def test_node_unit_is_notify_with_watchdog_restart_and_hardening() -> None:
 def test_kiosk_unit_opens_the_local_kiosk_page_in_a_kiosk_browser() -> None:
     start = service("kiosk.service")["ExecStart"]
     assert start.startswith("/usr/bin/cage") and "chromium --kiosk" in start
-    assert start.endswith("http://127.0.0.1:8080/kiosk")
+    assert start.endswith("http://127.0.0.1:8081/kiosk")  # the kiosk listener
+
+
+@pytest.mark.parametrize("name", ["store-edge.service", "kiosk.service"])
+def test_units_are_rated_ok_by_systemd_analyze_security(name: str) -> None:
+    import re
+
+    r = subprocess.run(
+        ["systemd-analyze", "security", "--offline=yes", str(SOURCE_DIR / name)],
+        capture_output=True, text=True, timeout=TIMEOUT_S,
+    )  # fmt: skip
+    found = re.search(r"Overall exposure level for \S+: ([\d.]+)", r.stdout)
+    assert found is not None, r.stdout[-500:] + r.stderr
+    assert float(found[1]) <= 3.0, f"{name}: {found[1]}"

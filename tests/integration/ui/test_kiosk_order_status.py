@@ -9,6 +9,7 @@ import pytest
 
 from edge.plugins import command_handlers
 from edge.services import kiosk_orders
+from edge.services.context import Context
 from edge.signing import hash_pickup_code
 
 from .conftest import Node
@@ -39,18 +40,24 @@ async def test_an_order_the_hub_refused_shows_why_in_the_shoppers_language(node:
     await node.user.should_see("not accepted by head office. A product was withdrawn from sale")
 
 
-async def test_a_confirmed_order_shows_the_hubs_pickup_code(node: Node) -> None:
-    ctx = node.ctx
+def confirmed_by_the_hub(ctx: Context, order_id: str, code: str) -> str:
+    """A kiosk order the hub confirmed with pickup `code` (its `order.create` command applied);
+    returns the number the shopper reads from the slip."""
     made = kiosk_orders.request_order(ctx, [("BAK-001-11", 1)], SHOPPER, True)
     now = ctx.clock()
     order = {
-        "order_id": "O-KIOSK1", "request_id": made.request_id, "store_id": ctx.store_id,
+        "order_id": order_id, "request_id": made.request_id, "store_id": ctx.store_id,
         "lines": [{"sku": "BAK-001-11", "qty": 1, "unit_price": 549}], "currency": "PLN",
-        "customer": SHOPPER, "prepaid": False, "pickup_code": "246810",
-        "pickup_code_hash": hash_pickup_code("246810"), "created_at": now.isoformat(),
+        "customer": SHOPPER, "prepaid": False, "pickup_code": code,
+        "pickup_code_hash": hash_pickup_code(code), "created_at": now.isoformat(),
         "expires_at": (now + timedelta(days=2)).isoformat(),
     }  # fmt: skip
     with ctx.db.transaction() as conn:
         command_handlers()["order.create"](conn, ctx, order)
-    await _ask(node, made.number)
+    return made.number
+
+
+async def test_a_confirmed_order_shows_the_hubs_pickup_code(node: Node) -> None:
+    number = confirmed_by_the_hub(node.ctx, "O-KIOSK1", "246810")
+    await _ask(node, number)
     await node.user.should_see("przyjęte. Kod odbioru: 246810")

@@ -1,0 +1,144 @@
+"""The kiosk's state and navigation: which screen shows, in which language, who touched it last;
+scans (the serial scanner's and a keyboard wedge's) open the product whatever screen shows."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import ui
+
+from edge.domain.errors import DomainError
+from edge.services import catalogue
+from edge.services.catalogue import ProductView
+from edge.services.context import Context
+from kiosk_ui import runtime, theme
+from kiosk_ui.i18n import t
+from kiosk_ui.kiosk import attract, home, order, product, status, style, wedge
+from kiosk_ui.orders import Placed
+
+IDLE_SECONDS = 90.0
+
+# Each screen is a function of the screen's state that builds its elements.
+VIEWS: dict[str, Callable[[KioskScreen], None]] = {
+    "attract": attract.view,
+    "home": home.view,
+    "product": product.view,
+    "unknown": product.unknown_view,
+    "order": order.view,
+    "placed": order.placed_view,
+    "status": status.view,
+}
+
+
+class KioskScreen:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.lang = ctx.settings.store.language
+        self.last_touch = time.monotonic()
+        self.idle_seconds = IDLE_SECONDS
+        self.view = "attract"
+        self.category: str | None = None
+        self.query_text = ""
+        self.current: ProductView | None = None
+        self.placed: Placed | None = None
+        self.scanner = runtime.ScannerFeed()
+
+    def build(self) -> None:
+        theme.apply("kiosk")
+        style.apply(self.ctx.settings.store.language)
+        ui.add_body_html(wedge.SCRIPT)
+        self.client = ui.context.client
+        self.body = ui.column().classes("w-full gap-0 kiosk").mark("kiosk")
+        self.show("attract")
+        ui.timer(1.0, self._check_idle)
+        ui.on(wedge.EVENT, lambda e: self.scanned({"ok": True, "code": str(e.args)}))
+        self.scanner.start(self.ctx, self.client, "kiosk", self.scanned)
+
+    # ---- navigation ---------------------------------------------------------------------
+    def touch(self) -> None:
+        self.last_touch = time.monotonic()
+
+    def _check_idle(self) -> None:
+        if self.view != "attract" and time.monotonic() - self.last_touch > self.idle_seconds:
+            self.reset()
+
+    def reset(self) -> None:
+        """Back to the attract screen in the store's language, forgetting everything the last
+        shopper typed, chose or ordered."""
+        self.category, self.current, self.placed, self.query_text = None, None, None, ""
+        self._set_page_lang(self.ctx.settings.store.language)
+        self.show("attract")
+
+    def show(self, view: str) -> None:
+        self.touch()
+        self.view = view
+        self.body.clear()
+        with self.body:
+            if view != "attract":
+                self._top_bar()
+            VIEWS[view](self)
+
+    def set_lang(self, lang: str) -> None:
+        self._set_page_lang(lang)
+        self.show(self.view)
+
+    def _set_page_lang(self, lang: str) -> None:
+        """The page's `lang` follows the shopper's choice: a screen reader speaks the right
+        language."""
+        self.lang = lang
+        self.client.run_javascript(f"document.documentElement.lang = {json.dumps(lang)}")
+
+    def _top_bar(self) -> None:
+        with ui.row().classes("kiosk-top w-full items-center px-4 py-2 gap-3 no-wrap"):
+            ui.button(t("home", self.lang), icon="home", on_click=lambda: self.show("home")).props(
+                "flat color=white size=lg"
+            ).mark("home")
+            ui.label(self.ctx.settings.store.name).classes("text-xl font-bold grow truncate")
+            ui.button(
+                t("order_status", self.lang),
+                icon="receipt_long",
+                on_click=lambda: self.show("status"),
+            ).props("flat color=white size=lg").mark("status")
+            for lang in ("pl", "en"):
+                chosen = lang == self.lang
+                look = "unelevated color=white text-color=teal-10" if chosen else "flat color=white"
+                ui.button(lang.upper(), on_click=lambda lg=lang: self.set_lang(lg)).props(
+                    f'{look} size=lg aria-pressed="{str(chosen).lower()}"'
+                ).mark(f"lang-{lang}")
+        if runtime.node_status(self.ctx).offline:
+            ui.label(t("offline", self.lang)).classes("offline-banner m-4 mb-0").mark("offline")
+
+    # ---- product and scans --------------------------------------------------------------
+    def open_product(self, sku: str) -> None:
+        try:
+            self.current = catalogue.get_product(self.ctx, sku)
+        except DomainError:
+            self.unknown_code()
+            return
+        self.show("product")
+
+    def unknown_code(self) -> None:
+        """A code nobody knows: the whole screen says so; no earlier product stays on it."""
+        self.current = None
+        self.show("unknown")
+
+    def open_code(self, code: str) -> None:
+        try:
+            found = catalogue.lookup(self.ctx, code)
+        except DomainError:
+            self.unknown_code()
+        else:
+            self.open_product(found.product.sku)
+
+    def scanned(self, result: dict[str, Any]) -> None:
+        """A scan opens the product page (a price check), whatever screen was showing."""
+        with self.body:
+            if result.get("ok") and result.get("sku"):
+                self.open_product(str(result["sku"]))
+            elif result.get("ok") and result.get("code"):
+                self.open_code(str(result["code"]))
+            else:
+                self.unknown_code()
