@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from sync.hub import tokens
@@ -19,6 +20,7 @@ from sync.hub.tokens import Scope
 from tests.conftest import login
 from tests.integration.sync.brokers import Broker, free_port, wait_for
 from tests.integration.sync.conftest import NodeFactory, ctx_of, depth, sell
+from tests.integration.sync.postgres import Postgres
 from tests.waiting import TIMEOUT_S
 
 SKUS = ("BAK-001-11", "BAK-001-12", "DAI-011-11")
@@ -28,8 +30,9 @@ ROUNDS = 60
 class HubProcess:
     """`store-edge hub` in a child process on a fixed port (the reader keeps its URL)."""
 
-    def __init__(self, data_dir: Path, broker: Broker) -> None:
+    def __init__(self, data_dir: Path, broker: Broker, database: str) -> None:
         self.data_dir, self.broker, self.port = data_dir, broker, free_port()
+        self.database = database
         self.url = f"http://127.0.0.1:{self.port}/api/v1/feed"
         self.proc = self._start()
 
@@ -37,7 +40,7 @@ class HubProcess:
         cli = Path(sys.executable).parent / "store-edge"
         return subprocess.Popen(
             [str(cli), "hub", "--data-dir", str(self.data_dir), "--port", str(self.port),
-             "--broker", self.broker.url],
+             "--broker", self.broker.url, "--database", self.database],
             env={**os.environ, "STORE_EDGE_HUB_LOG_LEVEL": "WARNING",
                  "STORE_EDGE_HUB_COMMAND_RESEND_S": "1"},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -88,15 +91,23 @@ def _write_off(client: TestClient, auth: dict[str, str], sku: str) -> str:
     return str(r.json()["id"])
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'hub' / 'hub.db'}"
+    server: Postgres = request.getfixturevalue("postgres_server")
+    return server.fresh_database()
+
+
 def test_the_feed_survives_a_broker_restart_and_a_killed_hub(
-    tmp_path: Path, broker: Broker, node: NodeFactory
+    tmp_path: Path, broker: Broker, node: NodeFactory, database_url: str
 ) -> None:
-    hub = HubProcess(tmp_path / "hub", broker)
+    hub = HubProcess(tmp_path / "hub", broker, database_url)
     try:
         wait_for(hub.healthy, what="the hub to answer (its database migrated)")
         a, b = node("A", batch_max_events=3), node("B", batch_max_events=3)
         auth_a, auth_b = login(a), login(b)
-        storage = open_storage(None, tmp_path / "hub")
+        storage = open_storage(database_url, tmp_path / "hub")
         try:
             reader = Reader(hub, tokens.create(storage, "erp", [Scope.READ]))  # the ERP's token
         finally:
