@@ -46,10 +46,12 @@ def transfers(
     hub: HubDep,
     flagged: bool | None = None,
     status: Literal["in_transit", "received", "arrived_unsent"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> list[dict[str, Any]]:
-    """Transfers between stores with what is in transit per line, and their flags (received
-    twice, at another store than the one it was sent to, or not received in time)."""
-    return hub.transfers(flagged=flagged, status=status)
+    """The newest transfers between stores (at most `limit`) with what is in transit per line,
+    and their flags (received twice, at another store than the one it was sent to, not
+    received in time, received but never sent)."""
+    return hub.transfers(flagged=flagged, status=status, limit=limit)
 
 
 @read_router.get("/deliveries/{delivery_id}")

@@ -211,12 +211,12 @@ class Hub:
             return feed_repo.after(tx, after, limit)
 
     def transfers(
-        self, *, flagged: bool | None = None, status: str | None = None
+        self, *, flagged: bool | None = None, status: str | None = None, limit: int = 500
     ) -> list[dict[str, Any]]:
         with self.ctx.storage.read() as tx:
             return stock_docs.transfers(
                 tx, datetime.now(UTC), self.settings.transfer_overdue_days, flagged=flagged,
-                status=status,
+                status=status, limit=limit,
             )  # fmt: skip
 
     def backup(self, dest: Path) -> Path:

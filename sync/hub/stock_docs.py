@@ -89,10 +89,14 @@ def view(t: dict[str, Any], overdue_before: str) -> dict[str, Any]:
 
 def transfers(
     tx: Tx, now: datetime, overdue_days: int, *, flagged: bool | None = None,
-    status: str | None = None,
+    status: str | None = None, limit: int = 500,
 ) -> list[dict[str, Any]]:  # fmt: skip
+    """The newest transfers (at most `limit`), those in transit or flagged found by the
+    database first, so a chain's years of transfers are never all read."""
     overdue_before = utc_iso(now - timedelta(days=overdue_days))
-    out = [view(t, overdue_before) for t in repo.transfers(tx)]
+    ids = repo.transfer_ids(tx, in_transit=status == "in_transit", maybe_flagged=bool(flagged),
+                            overdue_before=overdue_before, limit=limit)  # fmt: skip
+    out = [view(t, overdue_before) for t in repo.transfers(tx, ids)]
     if flagged is not None:
         out = [t for t in out if bool(t["flags"]) == flagged]
     return [t for t in out if status is None or t["status"] == status]

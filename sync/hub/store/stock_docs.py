@@ -134,15 +134,45 @@ def _add_lines(tx: Tx, transfer_id: str, lines: Sequence[tuple[str, int, int]]) 
     )
 
 
-def transfers(tx: Tx, transfer_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """Transfers with their lines (all, or these)."""
-    where, params = "", list(transfer_ids or [])
-    if transfer_ids is not None:
-        if not transfer_ids:
-            return []
-        where = f" WHERE transfer_id IN ({tx.marks(len(transfer_ids))})"
-    rows = [dict(r) for r in tx.all(f"SELECT * FROM hub_transfers{where} ORDER BY transfer_id",
-                                    params)]  # fmt: skip
+_RECEIPTS = "SELECT {} FROM hub_transfer_receipts r WHERE r.transfer_id = t.transfer_id"
+_IN_TRANSIT = f"t.sent_at IS NOT NULL AND NOT EXISTS ({_RECEIPTS.format(1)})"
+# Whatever may carry a flag (sync/hub/stock_docs.py `flags` decides): received more than once,
+# received somewhere else than sent to, not received in time, received and never sent.
+_MAYBE_FLAGGED = (
+    f"(({_RECEIPTS.format('count(*)')}) > 1"
+    f" OR (t.sent_at IS NOT NULL AND EXISTS ({_RECEIPTS.format(1)} AND r.store_id <> t.to_store))"
+    f" OR ({_IN_TRANSIT} AND t.sent_at <= ?)"
+    f" OR (t.sent_at IS NULL AND EXISTS ({_RECEIPTS.format(1)} AND r.at <= ?)))"
+)
+
+
+def transfer_ids(
+    tx: Tx, *, in_transit: bool, maybe_flagged: bool, overdue_before: str, limit: int
+) -> list[str]:
+    """The newest transfers (sent first, newest first), narrowed to those in transit and/or
+    those that may carry a flag."""
+    where, params = [], []
+    if in_transit:
+        where.append(_IN_TRANSIT)
+    if maybe_flagged:
+        where.append(_MAYBE_FLAGGED)
+        params += [overdue_before, overdue_before]
+    sql = "SELECT t.transfer_id FROM hub_transfers t"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY t.sent_at IS NULL, t.sent_at DESC, t.transfer_id LIMIT ?"
+    return [str(r[0]) for r in tx.all(sql, [*params, limit])]
+
+
+def transfers(tx: Tx, transfer_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """These transfers with their lines and receipts."""
+    if not transfer_ids:
+        return []
+    params = list(transfer_ids)
+    where = f" WHERE transfer_id IN ({tx.marks(len(transfer_ids))})"
+    found = {str(r["transfer_id"]): dict(r) for r in tx.all(
+        f"SELECT * FROM hub_transfers{where}", params)}  # fmt: skip
+    rows = [found[i] for i in transfer_ids if i in found]
     receipts: dict[str, list[dict[str, Any]]] = {}
     for r in tx.all(
         f"SELECT transfer_id, store_id, at FROM hub_transfer_receipts{where}"

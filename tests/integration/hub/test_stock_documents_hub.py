@@ -143,3 +143,30 @@ def test_the_feed_leaves_out_what_was_not_applied(hub: TestClient) -> None:
     )
     assert [(r[0], r[2], r[3]) for r in h.feed(0, 10)] == [
         (1, 1, "write_off.completed"), (2, 4, "count.completed")]  # fmt: skip
+
+
+def test_the_transfers_to_look_at_are_found_among_many(hub: TestClient) -> None:
+    """The database narrows to what is in transit or may be flagged before any limit applies."""
+    seq = {"A": 0, "B": 0, "C": 0}
+
+    def send(store: str, type_: str, data: dict[str, Any], at: str = AT) -> None:
+        seq[store] += 1
+        _send(hub, store, _ev(seq[store], type_, {**data, "lines": _lines(1)}, at=at))
+
+    old = (NOW - timedelta(days=10)).isoformat()
+    send("A", "transfer.sent", {"transfer_id": "LATE", "to_store": "B"}, at=old)
+    send("A", "transfer.sent", {"transfer_id": "TWICE", "to_store": "B"}, at=old)
+    for n in range(6):  # newer, received as they should be
+        send("A", "transfer.sent", {"transfer_id": f"OK{n}", "to_store": "B"})
+        send("B", "transfer.received", {"transfer_id": f"OK{n}", "from_store": "A"})
+    send("A", "transfer.sent", {"transfer_id": "MOVING", "to_store": "C"})
+    for store in ("B", "C"):
+        send(store, "transfer.received", {"transfer_id": "TWICE", "from_store": "A"})
+
+    def ids(**params: object) -> list[str]:
+        return [t["transfer_id"] for t in hub.get("/api/v1/transfers", params=params).json()]
+
+    assert ids(status="in_transit", limit=5) == ["MOVING", "LATE"]
+    assert sorted(ids(flagged=True, limit=5)) == ["LATE", "TWICE"]
+    assert len(ids(limit=3)) == 3 and "LATE" not in ids(limit=3)  # the newest first
+    assert hub.get("/api/v1/transfers", params={"limit": 0}).status_code == 422
