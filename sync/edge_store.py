@@ -71,10 +71,15 @@ def max_seq(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT coalesce(max(seq), 0) FROM outbox").fetchone()[0])
 
 
+DEAD_LETTER_KEEP_BYTES = 4096  # of a refused payload: enough to see what it was
+
+
 def dead_letter(conn: sqlite3.Connection, at: str, topic: str, reason: str, payload: bytes) -> None:
+    """Pruned by compaction after `[ops] dead_letters_keep_days`."""
+    kept = payload[:DEAD_LETTER_KEEP_BYTES].decode("utf-8", "ignore")  # never over the cap
     conn.execute(
         "INSERT INTO sync_dead_letters (at, topic, reason, payload) VALUES (?, ?, ?, ?)",
-        [at, topic, reason[:500], payload[:65536].decode("utf-8", "replace")],
+        [at, topic, reason[:500], kept],
     )
 
 

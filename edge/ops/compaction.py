@@ -22,6 +22,7 @@ from edge.store.db import Database, connect
 log = logging.getLogger(__name__)
 
 PRINT_JOBS = "print_jobs"
+DEAD_LETTERS = "sync_dead_letters"  # the sync part's; absent on a node without it
 # Finished jobs (on paper, or a drawer pulse that expired unused). Queued, sending and failed
 # jobs are kept whatever their age: they are receipts someone may still be owed.
 FINISHED_STATES = ("done", "expired")
@@ -32,6 +33,7 @@ class Compacted:
     events: int
     print_jobs: int
     pages_freed: int
+    dead_letters: int = 0
 
 
 def _print_jobs(conn: sqlite3.Connection, cutoff: str) -> int:
@@ -81,24 +83,36 @@ def _vacuum(path: str) -> int:
         conn.close()
 
 
+def _exists(conn: sqlite3.Connection, table: str) -> bool:
+    return bool(
+        conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
+        ).fetchone()
+    )
+
+
 def compact(db: Database, now: datetime, config: OpsConfig) -> Compacted:
     events_cutoff = (now - timedelta(days=config.outbox_keep_days)).isoformat()
     jobs_cutoff = (now - timedelta(days=config.print_jobs_keep_days)).isoformat()
+    letters_cutoff = (now - timedelta(days=config.dead_letters_keep_days)).isoformat()
     with db.transaction() as conn:
         acked = outbox.acked_seq(conn)
         events = conn.execute(
             "DELETE FROM outbox WHERE seq <= ? AND at < ?", [acked, events_cutoff]
         ).rowcount
-        exists = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [PRINT_JOBS]
-        ).fetchone()
-        jobs = _print_jobs(conn, jobs_cutoff) if exists else 0
+        jobs = _print_jobs(conn, jobs_cutoff) if _exists(conn, PRINT_JOBS) else 0
+        letters = (
+            conn.execute(f"DELETE FROM {DEAD_LETTERS} WHERE at < ?", [letters_cutoff]).rowcount
+            if _exists(conn, DEAD_LETTERS)
+            else 0
+        )
     freed = _vacuum(str(db.path))
-    result = Compacted(events, jobs, freed)
+    result = Compacted(events, jobs, freed, letters)
     log.info(
         "compacted the database",
-        extra={"events": events, "print_jobs": jobs, "pages_freed": freed},
-    )
+        extra={"events": events, "print_jobs": jobs, "dead_letters": letters,
+               "pages_freed": freed},
+    )  # fmt: skip
     return result
 
 

@@ -19,3 +19,5 @@ class OpsConfig(BaseModel):
     checkpoint_interval_s: float = Field(2.0, ge=0.05, le=3600.0)
     outbox_keep_days: int = Field(7, ge=0)
     print_jobs_keep_days: int = Field(30, ge=0)
+    # Messages from the hub the node refused (sync_dead_letters), kept this long.
+    dead_letters_keep_days: int = Field(30, ge=0)

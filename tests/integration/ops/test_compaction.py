@@ -84,6 +84,20 @@ def test_finished_print_jobs_are_compacted_and_owed_receipts_kept(ctx: Context) 
     assert left == ["done", "failed", "queued"]  # a receipt not on paper is never dropped
 
 
+def test_old_sync_dead_letters_are_compacted_and_kept_short(ctx: Context) -> None:
+    from sync import edge_store
+
+    old, recent = (NOW - timedelta(days=60)).isoformat(), (NOW - timedelta(days=2)).isoformat()
+    with ctx.db.transaction() as conn:
+        for at in (old, recent):
+            edge_store.dead_letter(conn, at, "t", "bad signature", b"x" * 100_000)
+    done = compact(ctx.db, NOW, OpsConfig(dead_letters_keep_days=30))
+    assert done.dead_letters == 1
+    with ctx.db.read() as conn:
+        left = conn.execute("SELECT at, length(payload) FROM sync_dead_letters").fetchall()
+    assert [(r[0], r[1]) for r in left] == [(recent, edge_store.DEAD_LETTER_KEEP_BYTES)]
+
+
 def test_the_component_compacts_on_its_schedule(ctx: Context) -> None:
     with ctx.db.transaction() as conn:
         conn.execute("DELETE FROM outbox")

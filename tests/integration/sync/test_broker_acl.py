@@ -13,10 +13,11 @@ from fastapi.testclient import TestClient
 from paho.mqtt.enums import CallbackAPIVersion
 
 from edge.app import create_app
-from edge.config import load_settings
+from edge.config import Settings, load_settings
+from sync.agent import agent_for
 from sync.hub.service import Hub
 from tests.integration.sync.brokers import Broker, acl_broker, wait_for
-from tests.integration.sync.conftest import FAST_SYNC, ctx_of, depth, hub_client, hub_settings
+from tests.integration.sync.conftest import FAST_SYNC, ctx_of, depth, hub_client, hub_settings, sell
 from tests.waiting import TIMEOUT_S
 
 ACL = Path(__file__).parents[3] / "deploy" / "mosquitto" / "acl"
@@ -149,22 +150,40 @@ def test_a_store_cannot_publish_what_only_the_hub_sends(tmp_path: Path) -> None:
 
 
 def test_replication_works_with_per_store_credentials(tmp_path: Path) -> None:
+    """Every leaf of the protocol within the deployed ACL: events up and signed acks down
+    (A's outbox empties), the catalogue, and signed nearby stock from A reaching B."""
     broker = _acl_broker(tmp_path)
     try:
         url = f"mqtt://hub:{USERS['hub']}@127.0.0.1:{broker.port}"
         h = Hub(hub_settings(tmp_path / "hub", url))
-        node = load_settings(
-            None,
-            {
-                "data_dir": tmp_path / "A",
-                "store": {"id": "A"},
-                "broker": {"url": broker.url, "username": "A", "password": USERS["A"],
-                           "hub_key": tmp_path / "hub" / "hub.pub"},
-                "sync": FAST_SYNC,
-            },
-        )  # fmt: skip
-        with hub_client(h), TestClient(create_app(node, ui=False)) as a:
-            wait_for(lambda: depth(ctx_of(a)) == 0)
+
+        def node(store: str) -> Settings:
+            return load_settings(
+                None,
+                {
+                    "data_dir": tmp_path / store,
+                    "store": {"id": store},
+                    "broker": {"url": broker.url, "username": store, "password": USERS[store],
+                               "hub_key": tmp_path / "hub" / "hub.pub"},
+                    "sync": FAST_SYNC,
+                },
+            )  # fmt: skip
+
+        with (
+            hub_client(h),
+            TestClient(create_app(node("A"), ui=False)) as a,
+            TestClient(create_app(node("B"), ui=False)) as b,
+        ):
             wait_for(lambda: a.get("/api/v1/sync/status").json()["catalogue_version"] == 1)
+            sell(ctx_of(a), "DAI-011-11")
+            wait_for(lambda: depth(ctx_of(a)) == 0)
+
+            def heard_of_a() -> int:
+                with ctx_of(b).db.read() as conn:
+                    q = "SELECT count(*) FROM nearby_stock WHERE store_id = 'A'"
+                    return int(conn.execute(q).fetchone()[0])
+
+            wait_for(heard_of_a)
+            assert not agent_for(ctx_of(b)).rejected  # type: ignore[union-attr]
     finally:
         broker.stop()
