@@ -18,6 +18,7 @@ from edge.services.baskets import BasketView
 from edge.services.context import Context
 from kiosk_ui import fmt, runtime, theme
 from kiosk_ui.pos_actions import BasketActions, error_text
+from kiosk_ui.pos_counts import CountsPanel
 from kiosk_ui.pos_deliveries import DeliveriesPanel
 from kiosk_ui.pos_pickups import PickupsPanel
 from kiosk_ui.pos_returns import ReturnsPanel
@@ -43,6 +44,7 @@ MODES = (
     ("pickups", "Pickups", "shopping_bag"),
     ("returns", "Returns", "assignment_return"),
     ("deliveries", "Deliveries", "local_shipping"),
+    ("counts", "Stock count", "fact_check"),
     ("tools", "Reprint · reports · cash", "receipt_long"),
 )
 
@@ -158,6 +160,8 @@ class PosScreen(BasketActions):
                 self.panel = ReturnsPanel(self)
             elif self.mode == "deliveries":
                 self.panel = DeliveriesPanel(self)
+            elif self.mode == "counts":
+                self.panel = CountsPanel(self)
             else:
                 self.panel = ToolsPanel(self)
 
@@ -437,9 +441,9 @@ class PosScreen(BasketActions):
         if self.session is None or self.client.id not in type(self.client).instances:
             return
         code = str(result.get("code") or "")
-        if self.mode in ("pickups", "returns", "deliveries") and code:
+        if self.mode in ("pickups", "returns", "deliveries", "counts") and code:
             # The shopper's QR or a receipt's code (find the order / purchase), or goods
-            # being received at the back door.
+            # being received at the back door or counted on the shelf.
             with self.body:
                 background_tasks.create(self.panel.scanned(code))
             return

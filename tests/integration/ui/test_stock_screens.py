@@ -1,12 +1,15 @@
-"""Goods received at the till's deliveries screen by scanning, as a simulated browser sees it:
-an announced delivery taken in part, and goods nobody announced."""
+"""Goods received at the till's deliveries screen by scanning, and a blind stock count at its
+count screen, as a simulated browser sees them."""
 
 from __future__ import annotations
 
 import pytest
 
 from devices import scans
-from edge.services import stock_documents
+from edge.domain.staff import Role
+from edge.domain.tenders import Tender
+from edge.services import baskets, checkout, stock_documents
+from edge.services.auth import Actor
 from edge.store import stock_repo
 
 from .conftest import Node
@@ -60,3 +63,24 @@ async def test_receiving_nothing_or_an_unknown_code_says_why(node: Node) -> None
     user.find(marker="delivery-receive").click()
     await user.should_see("no product with barcode")
     assert _on_hand(node, BREAD) == 14
+
+
+async def test_a_blind_count_at_the_till_during_a_sale(node: Node) -> None:
+    user = node.user
+    await login(node)
+    await user.should_see(marker="scan")
+    user.find(marker="mode-counts").click()
+    await user.should_see(marker="count-start")
+    user.find(marker="count-shelf").type("A3")
+    user.find(marker="count-start").click()
+    await user.should_see("Counting: shelf:A3")
+    for _ in range(2):
+        user.find(marker="count-scan").type(BREAD_CODE).trigger("keydown.enter")
+    await user.should_see(f"{BREAD} × 2")
+    other = Actor("cashier", Role.CASHIER, "02")  # a sale at the other till meanwhile
+    view = baskets.create_basket(node.ctx, other)
+    view, _ = baskets.add_line(node.ctx, view.basket.id, sku=BREAD, qty=1)
+    checkout.checkout(node.ctx, other, view.basket.id, [Tender("card", view.priced.total, "T")])
+    user.find(marker="count-finish").click()
+    await user.should_see("differences: BAK-001-11 -12")
+    assert _on_hand(node, BREAD) == 1  # 2 on the shelf at the start, 1 sold since

@@ -1,0 +1,102 @@
+"""The till's stock count screen: a count started for the whole store, one category or one
+shelf, goods scanned in blind (staff see what they counted, never the book stock), and the
+count finished, which sets the levels as of its start (edge/services/stock_counts.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nicegui import ui
+
+from edge.domain.errors import DomainError
+from edge.services import catalogue, stock_counts
+
+if TYPE_CHECKING:
+    from kiosk_ui.pos import PosScreen
+
+
+class CountsPanel:
+    def __init__(self, screen: PosScreen) -> None:
+        self.screen, self.ctx = screen, screen.ctx
+        self.count: dict[str, Any] | None = None
+        self.box = ui.column().classes("w-full gap-2 max-w-3xl").mark("count")
+        self._start_form()
+
+    def _start_form(self) -> None:
+        self.box.clear()
+        with self.box:
+            ui.label("Stock count").classes("text-xl font-bold")
+            options = {"full": "The whole store"} | {
+                f"category:{c['id']}": c["name_pl"] for c in catalogue.categories(self.ctx)
+            }
+            self.scope = ui.select(options, value="full", label="What is counted").classes(
+                "w-full").mark("count-scope")  # fmt: skip
+            self.shelf = ui.input("…or a shelf (only what is scanned there)").classes(
+                "w-full").mark("count-shelf")  # fmt: skip
+            ui.button("Start the count", icon="fact_check", on_click=self.start).mark(
+                "count-start")  # fmt: skip
+
+    def start(self) -> None:
+        shelf = (self.shelf.value or "").strip()
+        scope = f"shelf:{shelf}" if shelf else str(self.scope.value or "full")
+        try:
+            self.count = stock_counts.start_count(self.ctx, self.screen.actor, scope)
+        except DomainError as exc:
+            self.screen.say(exc.detail, error=True)
+            return
+        self._counting()
+
+    def _counting(self) -> None:
+        assert self.count is not None
+        self.box.clear()
+        with self.box:
+            ui.label(f"Counting: {self.count['scope']}").classes("text-xl font-bold")
+            self.scan = (
+                ui.input(placeholder="Scan each item (or type a SKU) and press Enter")
+                .props("outlined autofocus clearable")
+                .classes("w-full text-xl")
+                .mark("count-scan")
+            )
+            self.scan.on("keydown.enter", self._scan_entered)
+            self.lines = ui.column().classes("w-full gap-1").mark("count-lines")
+            ui.button("Finish the count", icon="done_all", on_click=self.finish).mark(
+                "count-finish")  # fmt: skip
+        self._show(self.count["lines"])
+
+    async def scanned(self, code: str) -> None:
+        """A scanner read a code while this screen is open."""
+        self.add(code)
+
+    def _scan_entered(self) -> None:
+        self.add(self.scan.value or "")
+        self.scan.value = ""
+
+    def add(self, code: str) -> None:
+        if self.count is None or not code.strip():
+            return
+        try:
+            stock_counts.scan(self.ctx, self.screen.actor, self.count["id"], code.strip())
+            self.count = stock_counts.get_count(self.ctx, self.count["id"])
+        except DomainError as exc:
+            self.screen.say(exc.detail, error=True)
+            return
+        self._show(self.count["lines"])
+
+    def _show(self, lines: list[dict[str, Any]]) -> None:
+        self.lines.clear()
+        with self.lines:  # blind: what was counted, never the book stock
+            for ln in lines:
+                ui.label(f"{ln['sku']} × {ln['qty']}").classes("text-lg")
+
+    def finish(self) -> None:
+        assert self.count is not None
+        try:
+            done = stock_counts.finish_count(self.ctx, self.screen.actor, self.count["id"])
+        except DomainError as exc:
+            self.screen.say(exc.detail, error=True)
+            return
+        moved = [f"{ln['sku']} {ln['qty'] - ln['expected']:+d}" for ln in done["lines"]
+                 if ln["qty"] != ln["expected"]]  # fmt: skip
+        self.screen.say("Count booked" + (f"; differences: {', '.join(moved)}" if moved else ""))
+        self.count = None
+        self._start_form()
