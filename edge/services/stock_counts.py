@@ -16,7 +16,7 @@ from edge.services.auth import Actor
 from edge.services.catalogue import find
 from edge.services.context import Context
 from edge.services.stock_documents import commit
-from edge.store import stock_docs_repo, stock_repo
+from edge.store import stock_docs_repo
 
 MAX_SCAN_QTY = 999_999
 
@@ -66,10 +66,9 @@ def finish_count(ctx: Context, actor: Actor, count_id: str) -> dict[str, Any]:
     with ctx.db.transaction() as conn:
         row = _open(conn, count_id)
         counted = _counted(conn, count_id)
-        in_scope = stock_docs_repo.skus_in_scope(conn, row["scope"])
+        on_hand, in_scope = stock_docs_repo.book_now(conn, count_id, row["scope"])
         since = stock_docs_repo.moved_since(conn, row["ledger_mark"])
-        now_levels = stock_repo.levels(conn, [*counted, *in_scope])
-        book = {s: lv.on_hand - since.get(s, 0) for s, lv in now_levels.items()}
+        book = {sku: n - since.get(sku, 0) for sku, n in on_hand.items()}
         settled = docs.settle_count(counted, book, in_scope)
         stock_docs_repo.set_lines(conn, count_id, [(ln.sku, ln.book, ln.counted)
                                                    for ln in settled])  # fmt: skip

@@ -55,8 +55,7 @@ def commit(
 ) -> None:
     """The document's movements, its event (with the levels after them) and its non-fiscal slip,
     in the caller's transaction."""
-    stock_repo.record(conn, moves, ref=ref, at=now)
-    levels = list(stock_repo.levels(conn, (m.sku for m in moves)).values())
+    levels = stock_repo.record(conn, moves, ref=ref, at=now)
     body = {**data, "store_id": ctx.store_id, "at": now.isoformat(), "stock": levels_data(levels)}
     outbox.append(conn, Event(event_type, body), now)
     slip = {k: v for k, v in body.items() if k != "stock"}

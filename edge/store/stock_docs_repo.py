@@ -111,19 +111,29 @@ def moved_since(conn: sqlite3.Connection, mark: int) -> dict[str, int]:
     }
 
 
-def skus_in_scope(conn: sqlite3.Connection, scope: str) -> list[str]:
-    """SKUs with a stock level in a count's scope ('full' or 'category:<id>'; a shelf's are only
-    the ones scanned)."""
-    if scope.startswith("shelf:"):
-        return []
-    if scope == "full":
-        return [r[0] for r in conn.execute("SELECT sku FROM stock_levels")]
-    category = scope.removeprefix("category:")
-    return [
-        r[0]
+def book_now(
+    conn: sqlite3.Connection, count_id: str, scope: str
+) -> tuple[dict[str, int], set[str]]:
+    """Today's on-hand stock of every SKU a count touches (counted, or with stock in its scope:
+    'full', 'category:<id>'; a shelf's are only the ones scanned), and the SKUs of its scope.
+    Joins, not a list of SKUs: a whole store's count has more than a statement takes."""
+    counted = {
+        r[0]: int(r[1])
         for r in conn.execute(
-            "SELECT l.sku FROM stock_levels l JOIN products p ON p.sku = l.sku"
-            " WHERE p.category = ?",
-            [category],
+            "SELECT d.sku, coalesce(l.on_hand, 0) FROM stock_doc_lines d"
+            " LEFT JOIN stock_levels l ON l.sku = d.sku WHERE d.doc_id = ?",
+            [count_id],
         )
-    ]
+    }
+    if scope.startswith("shelf:"):
+        return counted, set()
+    if scope == "full":
+        rows = conn.execute("SELECT sku, on_hand FROM stock_levels")
+    else:
+        rows = conn.execute(
+            "SELECT l.sku, l.on_hand FROM stock_levels l JOIN products p ON p.sku = l.sku"
+            " WHERE p.category = ?",
+            [scope.removeprefix("category:")],
+        )
+    in_scope = {r[0]: int(r[1]) for r in rows}
+    return counted | in_scope, set(in_scope)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from edge.demo.catalogue import with_check_digit
+from edge.domain.stock import Movement, MovementKind
 from edge.services.context import Context
+from edge.store import stock_repo
 from tests.conftest import login
 from tests.integration.api.test_sale_flow import weighed_product
 from tests.integration.devices.test_devices_api import drained, printed
@@ -212,3 +215,18 @@ def test_goods_are_received_by_scanning_their_labels(client: TestClient, ctx: Co
     bad = client.post("/api/v1/deliveries/unannounced", headers=auth,
                       json={"lines": [{"sku": "5901234123457", "qty": 1}]})  # fmt: skip
     assert bad.status_code == 404 and bad.json()["code"] == "unknown-product", bad.text
+
+
+def test_a_full_count_of_a_large_store_finishes(client: TestClient, ctx: Context) -> None:
+    """More SKUs with stock than SQLite takes parameters in one statement (250 000 here, a
+    300 000-product store has more; the limit is lowered so the test stays small)."""
+    ctx.db.writer.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 1000)
+    bulk = [Movement(f"BULK-{i:05d}", MovementKind.RECEIPT, 1) for i in range(1500)]
+    with ctx.db.transaction() as conn:
+        stock_repo.record(conn, bulk, ref="opening", at=ctx.clock())
+    auth = login(client)
+    count = client.post("/api/v1/counts", headers=auth, json={"scope": "full"}).json()
+    client.post(f"/api/v1/counts/{count['id']}/scans", headers=auth, json={"code": BREAD_CODE})
+    done = client.post(f"/api/v1/counts/{count['id']}/finish", headers=auth)
+    assert done.status_code == 200, done.text[:300]
+    assert (_level(ctx, BREAD), _level(ctx, "BULK-01499")) == (1, 0)
