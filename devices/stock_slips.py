@@ -19,6 +19,7 @@ TITLES = {
 }
 REASONS = {"damaged": "uszkodzenie", "expired": "przeterminowanie", "theft": "kradzież"}
 ID_KEYS = ("write_off_id", "count_id", "delivery_id", "transfer_id")
+MAX_LINES = 200  # paper: beyond this the slip points to the system
 
 
 def stock_slip(
@@ -39,8 +40,13 @@ def stock_slip(
         reason = str(data["reason"])
         doc.append(Text(columns("Powód", REASONS.get(reason, reason), width), bold=True))
     doc.append(rule(width))
-    for ln in data.get("lines", []):
+    lines = list(data.get("lines", []))
+    if kind == "count.completed":  # what the count changed; a whole store's count is long
+        lines = [ln for ln in lines if ln.get("difference")]
+    for ln in lines[:MAX_LINES]:
         doc += _line(ln, names.get(str(ln.get("sku")), str(ln.get("sku"))), width)
+    if len(lines) > MAX_LINES:
+        doc.append(Text(f"… +{len(lines) - MAX_LINES} (pełna lista w systemie / see the system)"))
     doc.append(rule(width))
     if "value" in data:
         doc.append(Text(columns("Wartość", money(int(data["value"])), width), bold=True))

@@ -230,3 +230,16 @@ def test_a_full_count_of_a_large_store_finishes(client: TestClient, ctx: Context
     done = client.post(f"/api/v1/counts/{count['id']}/finish", headers=auth)
     assert done.status_code == 200, done.text[:300]
     assert (_level(ctx, BREAD), _level(ctx, "BULK-01499")) == (1, 0)
+
+
+def test_a_count_slip_lists_what_changed(client: TestClient, ctx: Context) -> None:
+    auth = login(client)
+    count = client.post("/api/v1/counts", headers=auth, json={"scope": "category:bakery"}).json()
+    for code, qty in ((BREAD_CODE, 14), (ROLL, 9)):  # bread as booked, rolls short
+        client.post(f"/api/v1/counts/{count['id']}/scans", headers=auth,
+                    json={"code": code, "qty": qty})  # fmt: skip
+    client.post(f"/api/v1/counts/{count['id']}/finish", headers=auth)
+    wait_until(lambda: drained(client) and printed(ctx.settings, "stock"), what="the slip")
+    slip = decode(printed(ctx.settings, "stock")[0].read_bytes()).text
+    assert "INWENTARYZACJA" in slip and "stan 15 / policzono 9" in slip
+    assert "stan 14 / policzono 14" not in slip  # unchanged lines stay off the paper
