@@ -54,6 +54,18 @@ def transfers(
     return hub.transfers(flagged=flagged, status=status, limit=limit)
 
 
+@read_router.get("/deliveries")
+def deliveries(
+    hub: HubDep,
+    store_id: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,32}$")] = None,
+    status: Literal["announced", "partial", "received", "rejected"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[dict[str, Any]]:
+    """The newest deliveries (announced or received unannounced), of one store and/or in one
+    status, each with what arrived per line and the differences."""
+    return hub.deliveries(store_id=store_id, status=status, limit=limit)
+
+
 @read_router.get("/deliveries/{delivery_id}")
 def delivery(hub: HubDep, delivery_id: str) -> dict[str, Any]:
     """An announced (or received) delivery: per line what was announced, what the store

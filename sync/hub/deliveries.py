@@ -58,3 +58,10 @@ def get(tx: Tx, delivery_id: str) -> dict[str, Any]:
     if found is None:
         raise NotFound(f"no delivery {delivery_id}")
     return found
+
+
+def listing(
+    tx: Tx, *, store_id: str | None = None, status: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
+    ids = repo.delivery_ids(tx, store_id=store_id, status=status, limit=limit)
+    return [get(tx, i) for i in ids]

@@ -201,6 +201,12 @@ class Hub:
         commands.send(self.ctx, cmd)
         return out
 
+    def deliveries(
+        self, *, store_id: str | None = None, status: str | None = None, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        with self.ctx.storage.read() as tx:
+            return deliveries.listing(tx, store_id=store_id, status=status, limit=limit)
+
     def delivery(self, delivery_id: str) -> dict[str, Any]:
         with self.ctx.storage.read() as tx:
             return deliveries.get(tx, delivery_id)

@@ -114,6 +114,9 @@ def test_an_announced_delivery_received_in_part_reports_its_differences(
         return hub.get(f"/api/v1/deliveries/{delivery_id}").json()  # type: ignore[no-any-return]
 
     wait_for(lambda: at_hub()["status"] == "partial")
+    partial = hub.get("/api/v1/deliveries", params={"store_id": "A", "status": "partial"})
+    assert [d["delivery_id"] for d in partial.json()] == [delivery_id]
+    assert hub.get("/api/v1/deliveries", params={"status": "received"}).json() == []
     assert at_hub()["lines"] == [
         {"sku": BREAD, "announced": 10, "received": 6, "difference": -4},
         {"sku": ROLL, "announced": 5, "received": 0, "difference": -5},
