@@ -10,12 +10,13 @@ from nicegui import ui
 
 from edge.domain.errors import DomainError
 from edge.services import catalogue, stock_counts
+from kiosk_ui.pos_scanning import ScanInput
 
 if TYPE_CHECKING:
     from kiosk_ui.pos import PosScreen
 
 
-class CountsPanel:
+class CountsPanel(ScanInput):
     def __init__(self, screen: PosScreen) -> None:
         self.screen, self.ctx = screen, screen.ctx
         self.count: dict[str, Any] | None = None
@@ -51,25 +52,11 @@ class CountsPanel:
         self.box.clear()
         with self.box:
             ui.label(f"Counting: {self.count['scope']}").classes("text-xl font-bold")
-            self.scan = (
-                ui.input(placeholder="Scan each item (or type a SKU) and press Enter")
-                .props("outlined autofocus clearable")
-                .classes("w-full text-xl")
-                .mark("count-scan")
-            )
-            self.scan.on("keydown.enter", self._scan_entered)
+            self.scan_field("Scan each item (or type a SKU) and press Enter", "count-scan")
             self.lines = ui.column().classes("w-full gap-1").mark("count-lines")
             ui.button("Finish the count", icon="done_all", on_click=self.finish).mark(
                 "count-finish")  # fmt: skip
         self._show(self.count["lines"])
-
-    async def scanned(self, code: str) -> None:
-        """A scanner read a code while this screen is open."""
-        self.add(code)
-
-    def _scan_entered(self) -> None:
-        self.add(self.scan.value or "")
-        self.scan.value = ""
 
     def add(self, code: str) -> None:
         if self.count is None or not code.strip():

@@ -10,12 +10,13 @@ from nicegui import ui
 
 from edge.domain.errors import DomainError
 from edge.services import stock_documents
+from kiosk_ui.pos_scanning import ScanInput
 
 if TYPE_CHECKING:
     from kiosk_ui.pos import PosScreen
 
 
-class DeliveriesPanel:
+class DeliveriesPanel(ScanInput):
     def __init__(self, screen: PosScreen) -> None:
         self.screen, self.ctx = screen, screen.ctx
         self.selected: str | None = None  # None: a delivery nobody announced
@@ -24,13 +25,7 @@ class DeliveriesPanel:
             self.queue = ui.column().classes("grow gap-2").mark("deliveries")
             with ui.column().classes("w-[30rem] gap-2"):
                 self.title = ui.label("").classes("text-xl font-bold").mark("delivery-title")
-                self.scan = (
-                    ui.input(placeholder="Scan the goods (or type a SKU) and press Enter")
-                    .props("outlined autofocus clearable")
-                    .classes("w-full text-xl")
-                    .mark("delivery-scan")
-                )
-                self.scan.on("keydown.enter", self._scan_entered)
+                self.scan_field("Scan the goods (or type a SKU) and press Enter", "delivery-scan")
                 self.counted = ui.column().classes("w-full gap-1").mark("delivery-counted")
                 with ui.row().classes("gap-2"):
                     ui.button("Receive", icon="inventory", on_click=lambda: self.receive(False)
@@ -63,14 +58,6 @@ class DeliveriesPanel:
         self.selected, self.codes = delivery_id, {}
         self.title.text = f"Receiving {ref}" if delivery_id else "Receiving goods not announced"
         self._show()
-
-    async def scanned(self, code: str) -> None:
-        """A scanner read a code while this screen is open."""
-        self.add(code)
-
-    def _scan_entered(self) -> None:
-        self.add(self.scan.value or "")
-        self.scan.value = ""
 
     def add(self, code: str) -> None:
         code = code.strip()

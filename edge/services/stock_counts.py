@@ -79,8 +79,7 @@ def finish_count(ctx: Context, actor: Actor, count_id: str) -> dict[str, Any]:
                     {"sku": ln.sku, "book": ln.book, "counted": ln.counted,
                      "difference": ln.difference} for ln in settled]}  # fmt: skip
         moves = docs.count_movements(settled)
-        commit(conn, ctx, actor, docs.COUNT, data, moves, f"count:{count_id}", now)
-        result = count_view(conn, count_id)
+        result = commit(conn, ctx, actor, docs.COUNT, data, moves, now, ("count", count_id))
     ctx.hooks.outbox_written()
     return result
 

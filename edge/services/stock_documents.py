@@ -50,17 +50,19 @@ def commit(
     event_type: str,
     data: dict[str, Any],
     moves: Sequence[Movement],
-    ref: str,
     now: datetime,
-) -> None:
+    doc: tuple[str, str],
+) -> dict[str, Any]:
     """The document's movements, its event (with the levels after them) and its non-fiscal slip,
-    in the caller's transaction."""
-    levels = stock_repo.record(conn, moves, ref=ref, at=now)
+    in the caller's transaction; returns the document (`doc`: its kind and id) as stored."""
+    kind, doc_id = doc
+    levels = stock_repo.record(conn, moves, ref=f"{kind}:{doc_id}", at=now)
     body = {**data, "store_id": ctx.store_id, "at": now.isoformat(), "stock": levels_data(levels)}
     outbox.append(conn, Event(event_type, body), now)
     slip = {k: v for k, v in body.items() if k != "stock"}
     documents.enqueue(conn, ctx, "stock", {**slip, "document": event_type,
                                            "register": actor.register})  # fmt: skip
+    return stock_docs_repo.view(conn, _doc(conn, doc_id, kind))
 
 
 def _first(
@@ -116,8 +118,7 @@ def write_off(
         data = {"write_off_id": doc_id, "reason": why, "value": worth, "staff": actor.username,
                 "approved_by": approved_by, "lines": docs.lines_data(wanted)}  # fmt: skip
         moves = docs.movements(wanted, MovementKind.WRITE_OFF)
-        commit(conn, ctx, actor, docs.WRITE_OFF, data, moves, f"write_off:{doc_id}", now)
-        result = stock_docs_repo.view(conn, _doc(conn, doc_id, "write_off"))
+        result = commit(conn, ctx, actor, docs.WRITE_OFF, data, moves, now, ("write_off", doc_id))
         _keep(conn, ctx, key, "write_off", asked, result)
     ctx.hooks.outbox_written()
     return result
@@ -199,8 +200,8 @@ def receive_delivery(
                 "complete": complete, "staff": actor.username, "received": docs.lines_data(counted),
                 "lines": [ln.data() for ln in after]}  # fmt: skip
         moves = docs.movements(counted, MovementKind.RECEIPT)
-        commit(conn, ctx, actor, docs.DELIVERY, data, moves, f"delivery:{delivery_id}", now)
-        result = {**stock_docs_repo.view(conn, _doc(conn, delivery_id, "delivery")),
+        doc = ("delivery", delivery_id)
+        result = {**commit(conn, ctx, actor, docs.DELIVERY, data, moves, now, doc),
                   "receipt_id": receipt_id, "differences": [
                       ln.data() for ln in after if ln.difference]}  # fmt: skip
         _keep(conn, ctx, key, "delivery", asked, result)
@@ -231,8 +232,8 @@ def send_transfer(
         data = {"transfer_id": transfer_id, "from_store": ctx.store_id, "to_store": to_store,
                 "staff": actor.username, "lines": docs.lines_data(sent)}  # fmt: skip
         moves = docs.movements(sent, MovementKind.TRANSFER_OUT)
-        commit(conn, ctx, actor, docs.TRANSFER_SENT, data, moves, f"transfer:{transfer_id}", now)
-        result = stock_docs_repo.view(conn, _doc(conn, transfer_id, "transfer_out"))
+        doc = ("transfer_out", transfer_id)
+        result = commit(conn, ctx, actor, docs.TRANSFER_SENT, data, moves, now, doc)
         _keep(conn, ctx, key, "transfer", asked, result)
     ctx.hooks.outbox_written()
     return result
@@ -259,8 +260,7 @@ def receive_transfer(
         data = {"transfer_id": transfer_id, "from_store": from_store, "to_store": ctx.store_id,
                 "staff": actor.username, "lines": docs.lines_data(got)}  # fmt: skip
         moves = docs.movements(got, MovementKind.TRANSFER_IN)
-        commit(conn, ctx, actor, docs.TRANSFER_RECEIVED, data, moves, f"transfer:{transfer_id}",
-               now)  # fmt: skip
-        result = stock_docs_repo.view(conn, _doc(conn, transfer_id, "transfer_in"))
+        doc = ("transfer_in", transfer_id)
+        result = commit(conn, ctx, actor, docs.TRANSFER_RECEIVED, data, moves, now, doc)
     ctx.hooks.outbox_written()
     return result

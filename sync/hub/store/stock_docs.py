@@ -71,18 +71,11 @@ def delivery_received(
 
 def delivery_ids(tx: Tx, *, store_id: str | None, status: str | None, limit: int) -> list[str]:
     """The newest deliveries, of one store and/or in one status."""
-    where, params = [], []
-    if store_id is not None:
-        where.append("store_id = ?")
-        params.append(store_id)
-    if status is not None:
-        where.append("status = ?")
-        params.append(status)
-    sql = "SELECT delivery_id FROM hub_deliveries"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY updated_at DESC, delivery_id LIMIT ?"
-    return [str(r[0]) for r in tx.all(sql, [*params, limit])]
+    given = {k: v for k, v in (("store_id", store_id), ("status", status)) if v is not None}
+    where = " AND ".join(f"{k} = ?" for k in given) or "1 = 1"
+    sql = f"SELECT delivery_id FROM hub_deliveries WHERE {where}"
+    return [str(r[0]) for r in tx.all(sql + " ORDER BY updated_at DESC, delivery_id LIMIT ?",
+                                      [*given.values(), limit])]  # fmt: skip
 
 
 def delivery(tx: Tx, delivery_id: str) -> dict[str, Any] | None:

@@ -20,6 +20,13 @@ pytestmark = pytest.mark.anyio
 BREAD, BREAD_CODE = "BAK-001-11", "5901230000011"  # demo stock 14
 
 
+async def _screen(node: Node, mode: str) -> None:
+    """Logged in at the till, on one of its screens."""
+    await login(node)
+    await node.user.should_see(marker="scan")
+    node.user.find(marker=f"mode-{mode}").click()
+
+
 def _on_hand(node: Node, sku: str) -> int:
     with node.ctx.db.read() as conn:
         return stock_repo.level(conn, sku).on_hand
@@ -29,9 +36,7 @@ async def test_an_announced_delivery_is_scanned_in_at_the_till(node: Node) -> No
     with node.ctx.db.transaction() as conn:
         stock_documents.announce_delivery(conn, "D-1", "PO-77", [(BREAD, 5)], node.ctx.clock())
     user = node.user
-    await login(node)
-    await user.should_see(marker="scan")
-    user.find(marker="mode-deliveries").click()
+    await _screen(node, "deliveries")
     await user.should_see(marker="delivery-PO-77")
     user.find(marker="delivery-PO-77").click()
     await user.should_see("Receiving PO-77")
@@ -53,9 +58,7 @@ async def test_an_announced_delivery_is_scanned_in_at_the_till(node: Node) -> No
 
 async def test_receiving_nothing_or_an_unknown_code_says_why(node: Node) -> None:
     user = node.user
-    await login(node)
-    await user.should_see(marker="scan")
-    user.find(marker="mode-deliveries").click()
+    await _screen(node, "deliveries")
     await user.should_see("Receiving goods not announced")
     user.find(marker="delivery-receive").click()
     await user.should_see("Scan the goods first")
@@ -67,9 +70,7 @@ async def test_receiving_nothing_or_an_unknown_code_says_why(node: Node) -> None
 
 async def test_a_blind_count_at_the_till_during_a_sale(node: Node) -> None:
     user = node.user
-    await login(node)
-    await user.should_see(marker="scan")
-    user.find(marker="mode-counts").click()
+    await _screen(node, "counts")
     await user.should_see(marker="count-start")
     user.find(marker="count-shelf").type("A3")
     user.find(marker="count-start").click()

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from fastapi.testclient import TestClient
 
 from sync.hub import tokens
@@ -20,7 +19,6 @@ from sync.hub.tokens import Scope
 from tests.conftest import login
 from tests.integration.sync.brokers import Broker, free_port, wait_for
 from tests.integration.sync.conftest import NodeFactory, ctx_of, depth, sell
-from tests.integration.sync.postgres import Postgres
 from tests.waiting import TIMEOUT_S
 
 SKUS = ("BAK-001-11", "BAK-001-12", "DAI-011-11")
@@ -89,14 +87,6 @@ def _write_off(client: TestClient, auth: dict[str, str], sku: str) -> str:
     r = client.post("/api/v1/write-offs", headers=auth, json=body)
     assert r.status_code == 201, r.text
     return str(r.json()["id"])
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'hub' / 'hub.db'}"
-    server: Postgres = request.getfixturevalue("postgres_server")
-    return server.fresh_database()
 
 
 def test_the_feed_survives_a_broker_restart_and_a_killed_hub(
