@@ -14,8 +14,10 @@ from typing import Any
 
 import pytest
 
-from sync.hub.config import HubSettings
+from sync.hub.config import HubSettings, HubWebhooks
 from sync.hub.service import Hub
+from sync.hub.store import feed as feed_repo
+from sync.hub.webhooks import WebhookSender
 from tests.conftest import login
 from tests.integration.sync.brokers import Broker, wait_for
 from tests.integration.sync.conftest import (
@@ -104,3 +106,29 @@ def test_a_webhook_without_a_secret_is_a_startup_error(tmp_path: Path) -> None:
 
     with pytest.raises(ValidationError, match="needs a secret"):
         HubSettings(data_dir=tmp_path, webhooks={"url": "http://127.0.0.1:9/x"})  # type: ignore[arg-type]
+
+
+def test_two_hub_workers_send_each_page_once(tmp_path: Path, receiver: Receiver) -> None:
+    """Workers of one hub share the target's lease: while one sends a page, the other waits."""
+    receiver.fail = 0
+    hooks = HubWebhooks(url=receiver.url, secret=SECRET, batch=3, retry_min_s=0.01)
+    h = Hub(hub_settings(tmp_path / "hub", None))
+    try:
+        with h.storage.transaction() as tx:
+            feed_repo.append(tx, [("A", i, "sale.completed", "2026-01-01T00:00:00+00:00",
+                                   "2026-01-01T00:00:00+00:00", f'{{"n":{i}}}')
+                                  for i in range(1, 61)])  # fmt: skip
+        senders = [WebhookSender(h.storage, hooks) for _ in range(2)]
+
+        def work(sender: WebhookSender) -> None:
+            while len(receiver.items) < 60:
+                sender.send_once()
+
+        threads = [threading.Thread(target=work, args=(s,)) for s in senders]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    finally:
+        h.close()
+    assert [i["cursor"] for i in receiver.items] == list(range(1, 61))  # none twice, in order
