@@ -124,7 +124,7 @@ def test_two_hub_workers_send_each_page_once(tmp_path: Path, receiver: Receiver)
             while len(receiver.items) < 60:
                 sender.send_once()
 
-        threads = [threading.Thread(target=work, args=(s,)) for s in senders]
+        threads = [threading.Thread(target=work, args=(s,), daemon=True) for s in senders]
         for t in threads:
             t.start()
         for t in threads:
