@@ -23,6 +23,7 @@ from kiosk_ui.pos_deliveries import DeliveriesPanel
 from kiosk_ui.pos_pickups import PickupsPanel
 from kiosk_ui.pos_returns import ReturnsPanel
 from kiosk_ui.pos_tools import ToolsPanel
+from kiosk_ui.pos_write_offs import WriteOffsPanel
 from kiosk_ui.status_bar import StatusBar
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ MODES = (
     ("returns", "Returns", "assignment_return"),
     ("deliveries", "Deliveries", "local_shipping"),
     ("counts", "Stock count", "fact_check"),
+    ("write_offs", "Write-off", "delete_sweep"),
     ("tools", "Reprint · reports · cash", "receipt_long"),
 )
 
@@ -162,6 +164,8 @@ class PosScreen(BasketActions):
                 self.panel = DeliveriesPanel(self)
             elif self.mode == "counts":
                 self.panel = CountsPanel(self)
+            elif self.mode == "write_offs":
+                self.panel = WriteOffsPanel(self)
             else:
                 self.panel = ToolsPanel(self)
 
@@ -441,7 +445,7 @@ class PosScreen(BasketActions):
         if self.session is None or self.client.id not in type(self.client).instances:
             return
         code = str(result.get("code") or "")
-        if self.mode in ("pickups", "returns", "deliveries", "counts") and code:
+        if self.mode in ("pickups", "returns", "deliveries", "counts", "write_offs") and code:
             # The shopper's QR or a receipt's code (find the order / purchase), or goods
             # being received at the back door or counted on the shelf.
             with self.body:

@@ -94,6 +94,22 @@ class BasketActions:
         if await self._apply(lambda: baskets.remove_line(self.ctx, bid, line.line_id)):
             self.say(f"Removed {line.name}")
 
+    async def approved(self, call: Callable[[tuple[str, str] | None], Any]) -> Any | None:
+        """`call` in a worker thread; when it needs a supervisor, asked for at this till and
+        called again with their credentials. None (and said why) when refused or not approved."""
+        try:
+            try:
+                return await run.io_bound(call, None)
+            except ApprovalRequired as exc:
+                approver = await self.approve(exc.detail)
+                if approver is None:
+                    self.say("Not approved", error=True)
+                    return None
+                return await run.io_bound(call, approver)
+        except DomainError as exc:
+            self.say(exc.detail, error=True)
+            return None
+
     async def approve(self, what: str) -> tuple[str, str] | None:
         """Asks a supervisor to type their username and PIN at this till."""
         with ui.dialog() as dialog, ui.card().classes("p-6 gap-3 w-96"):

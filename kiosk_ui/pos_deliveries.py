@@ -10,23 +10,22 @@ from nicegui import ui
 
 from edge.domain.errors import DomainError
 from edge.services import stock_documents
-from kiosk_ui.pos_scanning import ScanInput
+from kiosk_ui.pos_scanning import ScanTally
 
 if TYPE_CHECKING:
     from kiosk_ui.pos import PosScreen
 
 
-class DeliveriesPanel(ScanInput):
+class DeliveriesPanel(ScanTally):
     def __init__(self, screen: PosScreen) -> None:
         self.screen, self.ctx = screen, screen.ctx
         self.selected: str | None = None  # None: a delivery nobody announced
-        self.codes: dict[str, int] = {}  # code as scanned → pieces (the service resolves it)
         with ui.row().classes("w-full gap-4 no-wrap items-start"):
             self.queue = ui.column().classes("grow gap-2").mark("deliveries")
             with ui.column().classes("w-[30rem] gap-2"):
                 self.title = ui.label("").classes("text-xl font-bold").mark("delivery-title")
                 self.scan_field("Scan the goods (or type a SKU) and press Enter", "delivery-scan")
-                self.counted = ui.column().classes("w-full gap-1").mark("delivery-counted")
+                self.tally_column("delivery-counted")
                 with ui.row().classes("gap-2"):
                     ui.button("Receive", icon="inventory", on_click=lambda: self.receive(False)
                               ).mark("delivery-receive")  # fmt: skip
@@ -55,21 +54,9 @@ class DeliveriesPanel(ScanInput):
             other.props("flat").mark("delivery-unannounced")
 
     def choose(self, delivery_id: str | None, ref: str = "") -> None:
-        self.selected, self.codes = delivery_id, {}
+        self.selected = delivery_id
         self.title.text = f"Receiving {ref}" if delivery_id else "Receiving goods not announced"
-        self._show()
-
-    def add(self, code: str) -> None:
-        code = code.strip()
-        if code:
-            self.codes[code] = self.codes.get(code, 0) + 1
-            self._show()
-
-    def _show(self) -> None:
-        self.counted.clear()
-        with self.counted:
-            for code, qty in self.codes.items():
-                ui.label(f"{code} × {qty}").classes("text-lg")
+        self.clear_tally()
 
     def receive(self, final: bool) -> None:
         if not self.codes:
@@ -86,7 +73,6 @@ class DeliveriesPanel(ScanInput):
         self.screen.say("Received" + (f"; differences: {', '.join(short)}" if short else ""))
         self.refresh()
         if done["status"] == "partial":  # more to come on this delivery: stay on it
-            self.codes = {}
-            self._show()
+            self.clear_tally()
         else:
             self.choose(None)

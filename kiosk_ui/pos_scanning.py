@@ -31,3 +31,31 @@ class ScanInput:
 
     def add(self, code: str) -> None:
         raise NotImplementedError
+
+
+class ScanTally(ScanInput):
+    """Codes scanned so far, one piece per scan, shown under the scan field (`tally_column`);
+    the service resolves each code when the document is booked."""
+
+    codes: dict[str, int]
+    tally: Any
+
+    def tally_column(self, marker: str) -> None:
+        self.codes = {}
+        self.tally = ui.column().classes("w-full gap-1").mark(marker)
+
+    def add(self, code: str) -> None:
+        code = code.strip()
+        if code:
+            self.codes[code] = self.codes.get(code, 0) + 1
+            self.show_tally()
+
+    def clear_tally(self) -> None:
+        self.codes = {}
+        self.show_tally()
+
+    def show_tally(self) -> None:
+        self.tally.clear()
+        with self.tally:
+            for code, qty in self.codes.items():
+                ui.label(f"{code} × {qty}").classes("text-lg")

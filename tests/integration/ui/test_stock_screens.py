@@ -85,3 +85,22 @@ async def test_a_blind_count_at_the_till_during_a_sale(node: Node) -> None:
     user.find(marker="count-finish").click()
     await user.should_see("differences: BAK-001-11 -12")
     assert _on_hand(node, BREAD) == 1  # 2 on the shelf at the start, 1 sold since
+
+
+async def test_a_write_off_above_the_limit_is_approved_at_the_till(node: Node) -> None:
+    user = node.user
+    await _screen(node, "write_offs")
+    await user.should_see(marker="write-off-scan")
+    for _ in range(14):  # 14 × 5,49 zł: under the 100 zł limit, a cashier's own call
+        user.find(marker="write-off-scan").type(BREAD_CODE).trigger("keydown.enter")
+    user.find(marker="write-off").click()
+    await user.should_see("Written off 14 item(s)")
+    assert _on_hand(node, BREAD) == 0
+    for _ in range(15):  # 15 × 7,49 zł: a supervisor's
+        user.find(marker="write-off-scan").type("BAK-001-12").trigger("keydown.enter")
+    user.find(marker="write-off").click()
+    await user.should_see(marker="approver")
+    user.find(marker="approver").type("supervisor")
+    user.find(marker="approver-pin").type("4321").trigger("keydown.enter")
+    await user.should_see("Written off 15 item(s), approved by supervisor")
+    assert _on_hand(node, "BAK-001-12") == 0
