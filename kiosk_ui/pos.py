@@ -23,6 +23,7 @@ from kiosk_ui.pos_deliveries import DeliveriesPanel
 from kiosk_ui.pos_pickups import PickupsPanel
 from kiosk_ui.pos_returns import ReturnsPanel
 from kiosk_ui.pos_tools import ToolsPanel
+from kiosk_ui.pos_transfers import TransfersPanel
 from kiosk_ui.pos_write_offs import WriteOffsPanel
 from kiosk_ui.status_bar import StatusBar
 
@@ -47,8 +48,11 @@ MODES = (
     ("deliveries", "Deliveries", "local_shipping"),
     ("counts", "Stock count", "fact_check"),
     ("write_offs", "Write-off", "delete_sweep"),
+    ("transfers", "Transfers", "swap_horiz"),
     ("tools", "Reprint · reports · cash", "receipt_long"),
 )
+# Screens whose panel takes a handheld scan (elsewhere a scan goes to the basket).
+PANEL_SCANS = ("pickups", "returns", "deliveries", "counts", "write_offs", "transfers")
 
 # Runs in the browser: the scan field never sends keystrokes, only a whole code on Enter (a
 # keyboard-wedge scanner types 13 characters in ~20 ms) and the shortcut keys.
@@ -166,6 +170,8 @@ class PosScreen(BasketActions):
                 self.panel = CountsPanel(self)
             elif self.mode == "write_offs":
                 self.panel = WriteOffsPanel(self)
+            elif self.mode == "transfers":
+                self.panel = TransfersPanel(self)
             else:
                 self.panel = ToolsPanel(self)
 
@@ -445,7 +451,7 @@ class PosScreen(BasketActions):
         if self.session is None or self.client.id not in type(self.client).instances:
             return
         code = str(result.get("code") or "")
-        if self.mode in ("pickups", "returns", "deliveries", "counts", "write_offs") and code:
+        if self.mode in PANEL_SCANS and code:
             # The shopper's QR or a receipt's code (find the order / purchase), or goods
             # being received at the back door or counted on the shelf.
             with self.body:

@@ -104,3 +104,22 @@ async def test_a_write_off_above_the_limit_is_approved_at_the_till(node: Node) -
     user.find(marker="approver-pin").type("4321").trigger("keydown.enter")
     await user.should_see("Written off 15 item(s), approved by supervisor")
     assert _on_hand(node, "BAK-001-12") == 0
+
+
+async def test_goods_sent_and_received_between_stores_at_the_till(node: Node) -> None:
+    user = node.user
+    await _screen(node, "transfers")
+    await user.should_see(marker="transfer-scan")
+    user.find(marker="transfer-store").type("S002")
+    for _ in range(4):
+        user.find(marker="transfer-scan").type(BREAD_CODE).trigger("keydown.enter")
+    user.find(marker="transfer-book").click()
+    await user.should_see("Sent to S002 as")
+    assert _on_hand(node, BREAD) == 10
+    user.find(marker="transfer-direction").elements.pop().value = "receive"
+    user.find(marker="transfer-store").clear().type("S003")
+    user.find(marker="transfer-id").type("T-42")
+    user.find(marker="transfer-scan").type("BAK-001-12").trigger("keydown.enter")
+    user.find(marker="transfer-book").click()
+    await user.should_see("Received T-42")
+    assert _on_hand(node, "BAK-001-12") == 16
