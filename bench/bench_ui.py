@@ -53,7 +53,7 @@ def _scan_to_line(report: Report, url: str) -> None:
         browser = pw.chromium.launch(executable_path=wait_for_chromium(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 800})
         page.goto(f"{url}/pos")
-        page.get_by_label("Username").fill("cashier")
+        page.get_by_label("Użytkownik").fill("cashier")
         page.get_by_label("PIN").fill("1234")
         page.keyboard.press("Enter")
         page.wait_for_selector("[data-testid=scan]")

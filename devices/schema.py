@@ -37,8 +37,9 @@ def _print_jobs(db: sqlite_utils.Database) -> None:
 
 @devices_migrations(2, "z_reports")
 def _z_reports(db: sqlite_utils.Database) -> None:
+    # Since edge migration 26 the core creates this table first on a new node.
     db.execute(
-        """CREATE TABLE z_reports (
+        """CREATE TABLE IF NOT EXISTS z_reports (
             register TEXT NOT NULL,
             number INTEGER NOT NULL,
             at TEXT NOT NULL,

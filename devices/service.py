@@ -8,14 +8,15 @@ import sqlite3
 from datetime import timedelta
 from typing import Any
 
-from devices import queue_repo, reports
+from devices import queue_repo
 from devices.documents import KINDS, PICKUP_KINDS
 from devices.fiscal import runtime as fiscal
 from devices.fiscal import service as fiscal_service
 from devices.runtime import runtime
-from edge.domain.errors import Conflict, InvalidInput, NotFound
+from edge.domain.errors import Conflict, NotFound
 from edge.domain.sale import Sale
 from edge.domain.staff import Role
+from edge.services import shifts
 from edge.services.auth import Actor, approval
 from edge.services.context import Context
 from edge.store import sales_repo
@@ -124,21 +125,17 @@ def open_drawer(
 def print_report(
     ctx: Context, kind: str, register: str, actor: Actor, approver: tuple[str, str] | None = None
 ) -> dict[str, Any]:
-    """X (a look at the day so far) or Z (closes the day: numbered, starts the next period;
-    a supervisor's decision)."""
-    if kind not in ("x", "z"):
-        raise InvalidInput("a report is 'x' or 'z'")
-    if kind == "z":
-        approval(ctx, actor, Role.SUPERVISOR, approver, "a Z report")
+    """X or Z report (edge.services.shifts) printed on the register's report printer, the job
+    queued in the report's transaction."""
     printer = _printer_for(ctx, "report", register)
-    now = ctx.clock()
-    with ctx.db.transaction() as conn:
-        data = reports.totals(conn, register, now, ctx.currency)
-        data.update(kind=kind, by=actor.username)
-        if kind == "z":
-            data["number"] = reports.record_z(conn, register, now, data)
-        job = _add(conn, ctx, printer, "report", data) if printer else None
-    return {**_queued(ctx, job, printer), "report": data}
+    job: list[int] = []
+
+    def queue(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
+        if printer:
+            job.append(_add(conn, ctx, printer, "report", data))
+
+    data = shifts.report(ctx, kind, register, actor, approver, then=queue)
+    return {**_queued(ctx, job[0] if job else None, printer), "report": data}
 
 
 def print_pickup_slip(ctx: Context, order_id: str) -> dict[str, Any]:

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from devices.config import PrinterProfile
-from devices.layout import QR, Barcode, Document, StoreHeader, Text, columns, header, money, rule
+from devices.layout import (
+    QR,
+    Barcode,
+    Document,
+    StoreHeader,
+    Text,
+    columns,
+    header,
+    local_time,
+    money,
+    rule,
+)
 from devices.layout import trailer as _trailer
 from devices.receipts import TENDER_NAMES, vat_letters
 
@@ -77,14 +89,16 @@ def cash_slip(
 
 
 def report(data: Mapping[str, Any], store: StoreHeader, width: int) -> Document:
-    """X (mid-day, changes nothing) or Z (closing) report from `devices.reports.totals`."""
+    """X (mid-day, changes nothing) or Z (closing) report from `edge.services.shifts.report`."""
     kind = str(data.get("kind", "x")).upper()
     title = f"RAPORT {kind}" + (f" nr {data['number']}" if data.get("number") else "")
     doc = header(store, width, title)
     currency = str(data.get("currency", "PLN"))
     doc.append(Text(columns("Kasa", str(data.get("register", "")), width)))
-    doc.append(Text(columns("Od", str(data.get("from", "")), width)))
-    doc.append(Text(columns("Do", str(data.get("to", "")), width)))
+    for label, key in (("Od", "from"), ("Do", "to")):
+        at = str(data.get(key) or "")
+        shown = local_time(datetime.fromisoformat(at), store.timezone) if at else "początek"
+        doc.append(Text(columns(label, shown, width)))
     doc.append(rule(width))
     doc.append(Text(columns("Liczba paragonów", str(data.get("sales", 0)), width)))
     doc.append(Text(columns("Rabaty", money(int(data.get("discount", 0)), currency), width)))

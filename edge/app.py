@@ -19,6 +19,7 @@ from edge.api import (
     routes_health,
     routes_sales,
     routes_sessions,
+    routes_shifts,
 )
 from edge.api.access import AccessMiddleware
 from edge.api.body_limit import EDGE_MAX_BODY_BYTES, BodyLimitMiddleware
@@ -98,6 +99,7 @@ def create_app(
         routes_baskets.router,
         routes_sales.router,
         routes_cash.router,
+        routes_shifts.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     for plugin in plugins():

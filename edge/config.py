@@ -6,6 +6,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
@@ -34,6 +35,17 @@ class StoreInfo(_Section):
     register_id: str = Field("01", pattern=r"^[A-Za-z0-9]{1,8}$")
     currency: str = Field("PLN", pattern=r"^[A-Z]{3}$")
     language: Literal["pl", "en"] = "pl"
+    # Times shown to people (till, reports) are in the store's zone; stored times stay UTC.
+    timezone: str = "Europe/Warsaw"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Europe/Warsaw)") from None
+        return value
 
 
 class HttpConfig(_Section):

@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from zoneinfo import ZoneInfo
 
 from edge.domain.catalogue import Product
 from edge.domain.errors import InvalidInput
@@ -66,3 +67,13 @@ def age(moment: datetime, now: datetime) -> tuple[int, str]:
         if seconds >= size:
             return seconds // size, unit
     return seconds, "s"
+
+
+def local_time(moment: datetime | str, zone: str, with_date: bool = True) -> str:
+    """A stored (UTC) time as people in the store read it: '29.11.2026 08:15' in its zone."""
+    if isinstance(moment, str):
+        if not moment:
+            return ""
+        moment = datetime.fromisoformat(moment)
+    local = moment.astimezone(ZoneInfo(zone))
+    return local.strftime("%d.%m.%Y %H:%M" if with_date else "%H:%M")

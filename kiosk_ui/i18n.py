@@ -161,7 +161,6 @@ TEXTS.update(
         "search_again": {"pl": "Wróć do wyszukiwania", "en": "Back to search"},
         "typing_into": {"pl": "Piszesz w polu: {f}", "en": "Typing into: {f}"},
         "show_more": {"pl": "Pokaż więcej wyników", "en": "Show more results"},
-        "shown_of": {"pl": "Pokazano {n}", "en": "Showing {n}"},
         "less": {"pl": "Mniej", "en": "Less"},
         "more_qty": {"pl": "Więcej", "en": "More"},
         "backspace": {"pl": "Usuń znak", "en": "Delete a character"},
@@ -179,5 +178,11 @@ TEXTS.update(
         "promotions_now": {"pl": "Promocje dnia", "en": "Today's promotions"},
         "product_card": {"pl": "{name}, {price}", "en": "{name}, {price}"},
         "search_label": {"pl": "Szukaj produktu", "en": "Search for a product"},
+        "idle_warning": {
+            "pl": "Czy potrzebujesz więcej czasu? Za chwilę ekran wróci do początku.",
+            "en": "Do you need more time? The screen will start over shortly.",
+        },
+        "idle_more_time": {"pl": "Tak, więcej czasu", "en": "Yes, more time"},
+        "bigger_text": {"pl": "Większy tekst", "en": "Larger text"},
     }
 )

@@ -31,8 +31,8 @@ class Node:
         data_dir.mkdir(parents=True, exist_ok=True)
         self._launch()
 
-    def _launch(self) -> None:
-        self.port = free_port()
+    def _launch(self, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = self.data_dir.parent / f"node-{self.port}.log"
         self.proc = subprocess.Popen(
@@ -62,6 +62,12 @@ class Node:
             every=0.05,
             ignoring=(httpx.TransportError,),
         )
+        return self
+
+    def relaunch(self) -> Node:
+        """Starts the node again on the same port (a browser's origin, and with it its
+        localStorage, stays the same) after a kill or a stop."""
+        self._launch(self.port)
         return self
 
     def kill(self) -> None:

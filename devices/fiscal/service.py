@@ -77,8 +77,14 @@ def before_checkout(ctx: Context) -> None:
     rt = fiscal(ctx)
     if rt is None:
         return
-    with rt.lock:
-        left = drain(ctx, rt)
+    nested = ctx.db.writing()  # a collection or an exchange pays inside its own transaction
+    # Waiting for the device while holding the database would deadlock with a registration
+    # that holds the device and waits for the database: refuse instead (try again).
+    if not rt.lock.acquire(blocking=not nested):
+        raise FiscalDeviceUnavailable("the fiscal device is busy with another sale; try again",
+                                      retry_after_s=1)  # fmt: skip
+    try:
+        left = _unfinished(ctx) if nested else drain(ctx, rt)
         if left:
             raise FiscalReceiptPending(
                 f"sale {left[0].receipt_no} is not yet registered on the fiscal device "
@@ -101,6 +107,13 @@ def before_checkout(ctx: Context) -> None:
                 retry_after_s=5,
             )
         rt.mark("ready", detail)
+    finally:
+        rt.lock.release()
+
+
+def _unfinished(ctx: Context) -> list[Job]:
+    with ctx.db.read() as conn:
+        return jobs_repo.unfinished(conn)
 
 
 def on_sale(ctx: Context, conn: Any, sale: Sale) -> None:
@@ -111,6 +124,11 @@ def on_sale(ctx: Context, conn: Any, sale: Sale) -> None:
 
 def after_sale(ctx: Context, sale: Sale, replayed: bool) -> dict[str, Any]:
     rt = fiscal(ctx)
+    if rt is not None and not replayed and ctx.db.writing():
+        # Not committed yet (paid inside a collection or an exchange): registered as soon as
+        # the enclosing transaction ends.
+        threading.Thread(target=_after_commit, args=(ctx,), daemon=True).start()
+        return {"fiscal": {"status": "pending", "number": None}}
     if rt is not None and not replayed:
         try:
             with rt.lock:
@@ -119,6 +137,15 @@ def after_sale(ctx: Context, sale: Sale, replayed: bool) -> dict[str, Any]:
             # The sale is committed and its answer must go out; the job waits for recovery.
             log.exception("registering sale %s on the fiscal device failed", sale.receipt_no)
     return {"fiscal": sale_fiscal(ctx, sale.receipt_no)}
+
+
+def _after_commit(ctx: Context) -> None:
+    try:
+        with ctx.db.transaction():
+            pass  # waits for the enclosing transaction to end
+        resolve(ctx)
+    except Exception:
+        log.exception("registering a sale on the fiscal device failed; it waits for recovery")
 
 
 def sale_fiscal(ctx: Context, receipt_no: str) -> dict[str, Any]:
@@ -139,8 +166,7 @@ def drain(ctx: Context, rt: FiscalRuntime) -> list[Job]:
     """Registers (or settles) every unfinished job in order; returns those left, from the first
     that could not be settled (a later one must wait: the device's last document has to be the
     earlier one's for recovery to recognise it). Call with rt.lock held."""
-    with ctx.db.read() as conn:
-        jobs = jobs_repo.unfinished(conn)
+    jobs = _unfinished(ctx)
     for i, job in enumerate(jobs):
         if not _settle(ctx, rt, job):
             return jobs[i:]

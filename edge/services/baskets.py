@@ -71,6 +71,19 @@ def get_basket(ctx: Context, basket_id: str) -> BasketView:
         return BasketView(basket, priced(ctx, conn, basket))
 
 
+def open_basket(ctx: Context, register: str, basket_id: str | None = None) -> BasketView | None:
+    """The basket a till left open (the one it remembers, else the register's latest with
+    lines): after a restart of the node or the browser, the cashier takes it up again."""
+    with ctx.db.read() as conn:
+        found = baskets_repo.get(conn, basket_id) if basket_id else None
+        if found is None or found.status != "open" or found.register != register:
+            latest = baskets_repo.latest_open(conn, register)
+            found = baskets_repo.get(conn, latest) if latest else None
+        if found is None:
+            return None
+        return BasketView(found, priced(ctx, conn, found))
+
+
 def _change(
     ctx: Context, basket_id: str, change: Change, by: str | None = None, stamp: int | None = None
 ) -> BasketView:

@@ -13,7 +13,7 @@ from edge.domain.catalogue import Product, Promotion
 from edge.domain.errors import InvalidBarcode, UnknownProduct
 from edge.services.availability import Availability, _availability
 from edge.services.context import Context
-from edge.store import catalogue_repo
+from edge.store import catalogue_repo, product_search
 
 MAX_PAGE = 100
 
@@ -45,7 +45,7 @@ def search(
 ) -> list[ProductView]:
     limit = max(1, min(limit, MAX_PAGE))
     with ctx.db.read() as conn:
-        products = catalogue_repo.search(conn, text, limit, max(0, offset), category)
+        products = product_search.search(conn, text, limit, max(0, offset), category)
         promos = catalogue_repo.promotions_for(conn, (p.sku for p in products))
     return [_view(ctx, p, promos.get(p.sku, [])) for p in products]
 

@@ -15,6 +15,7 @@ from typing import Any
 from edge.config import Settings
 from edge.domain.barcodes import DEFAULT_VARIABLE_RULES, VariableMeasureRule
 from edge.domain.sale import Sale
+from edge.domain.shifts import Shift
 from edge.store.db import Database
 
 # Runs inside the checkout transaction: whatever it writes commits (or rolls back) with the sale.
@@ -40,6 +41,9 @@ class Hooks:
     readiness: list[ReadinessHook] = field(default_factory=list)
     # Called after a commit that wrote outbox events (wakes the sync agent; never raises).
     after_outbox: list[Callable[[], None]] = field(default_factory=list)
+    # Called after a shift's close committed, with the closed shift (e.g. the fiscal printer's
+    # daily report); an exception reaches the till, the shift stays closed.
+    on_shift_close: list[Callable[[Context, Shift], None]] = field(default_factory=list)
 
     def sale_committed(self, sale: Sale, replayed: bool) -> dict[str, Any]:
         extra: dict[str, Any] = {}

@@ -79,6 +79,17 @@ def get(conn: sqlite3.Connection, basket_id: str) -> Basket | None:
     )
 
 
+def latest_open(conn: sqlite3.Connection, register: str) -> str | None:
+    """The id of the register's most recently changed open basket, if any with lines."""
+    row = conn.execute(
+        "SELECT b.id FROM baskets b WHERE b.register = ? AND b.status = 'open'"
+        " AND EXISTS (SELECT 1 FROM basket_lines l WHERE l.basket_id = b.id)"
+        " ORDER BY b.updated_at DESC LIMIT 1",
+        [register],
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
 def create(conn: sqlite3.Connection, basket: Basket, at: datetime) -> None:
     conn.execute(
         "INSERT INTO baskets (id, register, status, currency, created_by, created_at, updated_at)"

@@ -1,8 +1,8 @@
-"""Products, barcodes, promotions and full-text search."""
+"""Products, barcodes, promotions, and the search index's rows (the search itself:
+edge/store/product_search.py)."""
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
@@ -11,7 +11,7 @@ from edge.domain.catalogue import Product, Promotion
 from edge.domain.text import UNDECOMPOSED, fold
 from edge.domain.vat import VatRate
 
-_COLUMNS = (
+COLUMNS = (
     "id, sku, name_pl, name_en, desc_pl, desc_en, category, price, currency, vat, unit, "
     "image, active"
 )
@@ -48,35 +48,22 @@ def _barcodes(conn: sqlite3.Connection, skus: list[str]) -> dict[str, tuple[str,
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _products(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Product]:
+def products_of(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Product]:
     codes = _barcodes(conn, [r["sku"] for r in rows])
     return [_product(r, codes[r["sku"]]) for r in rows]
 
 
 def get(conn: sqlite3.Connection, sku: str) -> Product | None:
-    row = conn.execute(f"SELECT {_COLUMNS} FROM products WHERE sku = ?", [sku]).fetchone()
-    return _products(conn, [row])[0] if row else None
+    row = conn.execute(f"SELECT {COLUMNS} FROM products WHERE sku = ?", [sku]).fetchone()
+    return products_of(conn, [row])[0] if row else None
 
 
 def by_code(conn: sqlite3.Connection, code: str) -> Product | None:
     row = conn.execute(
-        f"SELECT {_COLUMNS} FROM products WHERE sku = (SELECT sku FROM barcodes WHERE code = ?)",
+        f"SELECT {COLUMNS} FROM products WHERE sku = (SELECT sku FROM barcodes WHERE code = ?)",
         [code],
     ).fetchone()
-    return _products(conn, [row])[0] if row else None
-
-
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-
-
-def fts_query(text: str) -> str | None:
-    """Every word of what the shopper typed, folded as the index is, as a prefix match, all
-    required. Quoting each token keeps FTS5 syntax (AND, NEAR, quotes, *) typed by a user from
-    being interpreted."""
-    tokens = _TOKEN.findall(fold(text))[:8]
-    if not tokens:
-        return None
-    return " ".join(f'"{t}"*' for t in tokens)
+    return products_of(conn, [row])[0] if row else None
 
 
 def sql_fold(expr: str) -> str:
@@ -87,70 +74,6 @@ def sql_fold(expr: str) -> str:
     return expr
 
 
-# bm25 costs a few microseconds per matching row: ranking all 60 000 products that match "m*"
-# takes 100+ ms. Up to this many matches are ranked by relevance; a broader query (the first
-# letters typed) is narrowed to its first this many candidates, ordered by how well the name
-# fits, and the pages after them follow in catalogue order.
-RANK_LIMIT = 300
-
-
-def search(
-    conn: sqlite3.Connection,
-    text: str,
-    limit: int = 20,
-    offset: int = 0,
-    category: str | None = None,
-) -> list[Product]:
-    query = fts_query(text)
-    if query is None:
-        where, params = (
-            "WHERE p.active = 1" + (" AND p.category = ?" if category else ""),
-            [category] if category else [],
-        )
-        rows = conn.execute(
-            f"SELECT {_COLUMNS} FROM products p {where} ORDER BY p.name_pl, p.sku LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        ).fetchall()
-        return _products(conn, rows)
-    cat = " AND p.category = ?" if category else ""
-    select = (
-        f"SELECT p.{_COLUMNS.replace(', ', ', p.')} FROM products_fts f"
-        f" JOIN products p ON p.id = f.rowid"
-        f" WHERE products_fts MATCH ? AND p.active = 1{cat}"
-    )
-    args = [query, *([category] if category else [])]
-    broad = (
-        conn.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM products_fts WHERE products_fts MATCH ? LIMIT ?)",
-            [query, RANK_LIMIT + 1],
-        ).fetchone()[0]
-        > RANK_LIMIT
-    )
-    typed = fold(text).strip()
-    if not broad:  # all matches: the best-fitting names first, by relevance within each tier
-        rows = conn.execute(f"{select} ORDER BY f.rank", args).fetchall()
-        rows.sort(key=lambda r: _name_fit(r, typed)[0])
-        return _products(conn, rows[offset : offset + limit])
-    ranked = conn.execute(f"{select} ORDER BY f.rowid LIMIT ?", [*args, RANK_LIMIT]).fetchall()
-    ranked.sort(key=lambda r: _name_fit(r, typed))
-    page = ranked[offset : offset + limit]
-    if offset + limit > len(ranked):  # past the ranked window: the rest in catalogue order
-        start = max(offset, len(ranked))
-        page += conn.execute(
-            f"{select} ORDER BY f.rowid LIMIT ? OFFSET ?",
-            [*args, offset + limit - start, start],
-        ).fetchall()
-    return _products(conn, page)
-
-
-def _name_fit(row: sqlite3.Row, typed: str) -> tuple[int, int, str]:
-    """The name typed exactly first, then names that start with it, then the others; among
-    equals shorter (more generic) names first."""
-    names = [fold(n) for n in (row["name_pl"], row["name_en"]) if n]
-    tier = 0 if typed in names else 1 if any(n.startswith(typed) for n in names) else 2
-    return tier, len(names[0]) if names else 0, names[0] if names else ""
-
-
 def count(conn: sqlite3.Connection) -> int:
     n: int = conn.execute("SELECT count(*) FROM products").fetchone()[0]
     return n
@@ -158,7 +81,7 @@ def count(conn: sqlite3.Connection) -> int:
 
 _PRODUCT_COLUMNS = (
     "sku", "name_pl", "name_en", "desc_pl", "desc_en", "category", "price", "currency", "vat",
-    "unit", "image", "active", "updated_at",
+    "unit", "image", "active", "updated_at", "name_key",
 )  # fmt: skip
 _UPSERT_PRODUCT = (
     f"INSERT INTO products ({', '.join(_PRODUCT_COLUMNS)})"
@@ -218,7 +141,7 @@ def _write(conn: sqlite3.Connection, products: list[Product], at: datetime) -> N
             (
                 p.sku, p.name("pl"), p.names.get("en", ""), p.descriptions.get("pl", ""),
                 p.descriptions.get("en", ""), p.category, p.price, p.currency, p.vat.letter,
-                p.unit, p.image, int(p.active), stamp,
+                p.unit, p.image, int(p.active), stamp, fold(p.name("pl")),
             )
             for p in products
         ],

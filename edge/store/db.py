@@ -102,6 +102,17 @@ class Database:
             execute_plugins=False,
         )
 
+    def writing(self) -> bool:
+        """This thread is inside a write transaction (a service called from another's)."""
+        # Only the thread holding the write lock changes _depth, so a non-zero depth seen while
+        # this thread holds the (re-entrant) lock is its own.
+        if not self._write_lock.acquire(blocking=False):
+            return False
+        try:
+            return self._depth > 0
+        finally:
+            self._write_lock.release()
+
     @contextmanager
     def transaction(
         self, *, synchronous: Synchronous | None = None

@@ -436,6 +436,62 @@ def _search_folds_every_letter(db: sqlite_utils.Database) -> None:
     db.execute(index_rows(""))
 
 
+@edge_migrations(21, "product_name_key")
+def _product_name_key(db: sqlite_utils.Database) -> None:
+    # The Polish name folded (edge.domain.text.fold) and indexed: a search with thousands of
+    # matches finds the product named exactly as typed, and those whose name starts with it,
+    # by one index range instead of ranking every match.
+    from edge.domain.text import fold
+
+    db.execute("ALTER TABLE products ADD COLUMN name_key TEXT NOT NULL DEFAULT ''")
+    rows = db.execute("SELECT id, name_pl FROM products").fetchall()
+    db.conn.executemany(
+        "UPDATE products SET name_key = ? WHERE id = ?", [(fold(n or ""), i) for i, n in rows]
+    )
+    db.execute("CREATE INDEX products_name_key ON products (name_key)")
+
+
+# --- till shifts (issue 18, pos): edge migrations 25-29 ----------------------------------------
+
+
+@edge_migrations(25, "shifts")
+def _shifts(db: sqlite_utils.Database) -> None:
+    # A cashier's shift at a register: opened with a float, closed with a blind count; the
+    # drawer figure expected at close and the difference found are kept as they were then.
+    db.executescript("""
+    CREATE TABLE shifts (
+        id INTEGER PRIMARY KEY,
+        register TEXT NOT NULL,
+        opened_by TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        float INTEGER NOT NULL CHECK (float >= 0),
+        closed_by TEXT,
+        closed_at TEXT,
+        expected INTEGER,
+        counted INTEGER CHECK (counted >= 0),
+        difference INTEGER,
+        summary TEXT
+    );
+    CREATE UNIQUE INDEX shifts_one_open ON shifts (register) WHERE closed_at IS NULL;
+    CREATE INDEX shifts_register_opened ON shifts (register, opened_at);
+    """)
+
+
+@edge_migrations(26, "z_reports_in_core")
+def _z_reports_in_core(db: sqlite_utils.Database) -> None:
+    # The Z report's numbering is the core's (edge.services.shifts), no longer the devices
+    # part's; a node that ran the devices part keeps its table and numbers.
+    db.executescript("""
+    CREATE TABLE IF NOT EXISTS z_reports (
+        register TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        totals TEXT NOT NULL,
+        PRIMARY KEY (register, number)
+    );
+    """)
+
+
 # --- stock documents (issue 16): edge migrations 40-49 -------------------------------------------
 
 

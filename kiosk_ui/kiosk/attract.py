@@ -42,6 +42,8 @@ def view(screen: KioskScreen) -> None:
                         "text-2xl font-bold text-teal-900"
                     )
                     ui.label(v.promotions[0].label(lang)).classes("text-xl text-red-800 font-bold")
-        ui.button(t("touch", lang), on_click=lambda: screen.show("home")).props(
+        # No handler of its own: its click (a touch, or Enter from a keyboard) reaches the
+        # screen's, which starts the kiosk.
+        ui.button(t("touch", lang)).props(
             "unelevated size=xl color=white text-color=teal-10"
         ).classes("text-3xl font-bold").mark("touch")

@@ -15,6 +15,7 @@ from edge.services.catalogue import ProductView
 from kiosk_ui import fmt, theme
 from kiosk_ui.i18n import t
 from kiosk_ui.kiosk.keyboard import Keyboard
+from kiosk_ui.kiosk.product import name_html
 
 if TYPE_CHECKING:
     from kiosk_ui.kiosk.screen import KioskScreen
@@ -157,7 +158,7 @@ def card(screen: KioskScreen, v: ProductView) -> None:
         f'<div class="kiosk-img w-20 h-20 text-2xl shrink-0" style="background:{colour}"'
         f' aria-hidden="true">{initials}</div>'
         '<div class="min-w-0">'
-        f'<div class="text-lg font-bold leading-tight">{esc(p.name(lang))}</div>'
+        f'<div class="text-lg font-bold leading-tight">{name_html(p, lang)}</div>'
         f'<div class="text-2xl font-bold text-teal-900">{esc(price)}</div>{extra}</div></div>'
     )
     name = esc(t("product_card", lang, name=p.name(lang), price=price), quote=True)

@@ -28,6 +28,13 @@ def amount(product: Product, qty: int) -> str:
     return kilograms(qty) if product.weighed else str(qty)
 
 
+def name_html(product: Product, lang: str) -> str:
+    """The product's name as HTML in the shopper's language; a name only in Polish on another
+    language's screen is marked Polish, so a screen reader reads it as Polish (WCAG 3.1.2)."""
+    name = html.escape(product.name(lang))
+    return name if lang in product.names else f'<span lang="pl">{name}</span>'
+
+
 def image(product: Product, size: str) -> None:
     initials = "".join(w[0] for w in product.name("pl").split()[:2]).upper()
     with (
@@ -46,7 +53,7 @@ def view(screen: KioskScreen) -> None:
     with ui.row().classes("w-full gap-6 items-start no-wrap kiosk-split p-4").mark("product"):
         image(p, "w-80 h-80 text-8xl")
         with ui.column().classes("grow gap-3 min-w-0"):
-            ui.html(f"<h1 class='text-4xl font-bold'>{html.escape(p.name(lang))}</h1>").mark(
+            ui.html(f"<h1 class='text-4xl font-bold'>{name_html(p, lang)}</h1>").mark(
                 "product-name"
             )
             desc = p.descriptions.get(lang) or p.descriptions.get("pl") or ""

@@ -20,6 +20,7 @@ from kiosk_ui.kiosk import attract, home, order, product, status, style, wedge
 from kiosk_ui.orders import Placed
 
 IDLE_SECONDS = 90.0
+WARN_SECONDS = 20.0  # before the reset the shopper is asked whether they need more time
 
 # Each screen is a function of the screen's state that builds its elements.
 VIEWS: dict[str, Callable[[KioskScreen], None]] = {
@@ -44,6 +45,7 @@ class KioskScreen:
         self.query_text = ""
         self.current: ProductView | None = None
         self.placed: Placed | None = None
+        self.big_text = False
         self.scanner = runtime.ScannerFeed()
 
     def build(self) -> None:
@@ -52,6 +54,7 @@ class KioskScreen:
         ui.add_body_html(wedge.SCRIPT)
         self.client = ui.context.client
         self.body = ui.column().classes("w-full gap-0 kiosk").mark("kiosk")
+        self._idle_warning()
         self.show("attract")
         ui.timer(1.0, self._check_idle)
         ui.on(wedge.EVENT, lambda e: self.scanned({"ok": True, "code": str(e.args)}))
@@ -61,15 +64,39 @@ class KioskScreen:
     def touch(self) -> None:
         self.last_touch = time.monotonic()
 
+    def _idle_warning(self) -> None:
+        """Asks before the reset (WCAG 2.2.1): one touch gives the shopper another period."""
+        with ui.dialog().props("persistent") as self.warning, ui.card().classes("p-8 gap-6"):
+            self.warning.props('role="alertdialog" aria-modal="true"')
+            self.warning_text = ui.label("").classes("text-3xl font-bold").mark("idle-warning")
+            self.more_time = ui.button("", on_click=self._more_time).props(
+                "unelevated size=xl color=teal-10"
+            )
+
+    def _more_time(self) -> None:
+        self.touch()
+        self.warning.close()
+
     def _check_idle(self) -> None:
-        if self.view != "attract" and time.monotonic() - self.last_touch > self.idle_seconds:
+        if self.view == "attract":
+            return
+        idle = time.monotonic() - self.last_touch
+        if idle > self.idle_seconds:
+            self.warning.close()
             self.reset()
+            return
+        warn_from = self.idle_seconds - min(WARN_SECONDS, self.idle_seconds / 2)
+        if idle > warn_from and not self.warning.value:
+            self.warning_text.text = t("idle_warning", self.lang)
+            self.more_time.text = t("idle_more_time", self.lang)
+            self.warning.open()
 
     def reset(self) -> None:
         """Back to the attract screen in the store's language, forgetting everything the last
         shopper typed, chose or ordered."""
         self.category, self.current, self.placed, self.query_text = None, None, None, ""
         self._set_page_lang(self.ctx.settings.store.language)
+        self._set_big_text(False)
         self.show("attract")
 
     def show(self, view: str) -> None:
@@ -91,6 +118,17 @@ class KioskScreen:
         self.lang = lang
         self.client.run_javascript(f"document.documentElement.lang = {json.dumps(lang)}")
 
+    def _set_big_text(self, on: bool) -> None:
+        """Larger everything (EN 301 549 5.1.4: the shopper cannot zoom a kiosk's screen)."""
+        self.big_text = on
+        self.client.run_javascript(
+            f"document.documentElement.classList.toggle('kiosk-big', {json.dumps(on)})"
+        )
+
+    def _toggle_big_text(self) -> None:
+        self._set_big_text(not self.big_text)
+        self.show(self.view)
+
     def _top_bar(self) -> None:
         with ui.row().classes("kiosk-top w-full items-center px-4 py-2 gap-3 no-wrap"):
             ui.button(t("home", self.lang), icon="home", on_click=lambda: self.show("home")).props(
@@ -102,6 +140,11 @@ class KioskScreen:
                 icon="receipt_long",
                 on_click=lambda: self.show("status"),
             ).props("flat color=white size=lg").mark("status")
+            bigger = t("bigger_text", self.lang)
+            ui.button("A+", on_click=self._toggle_big_text).props(
+                f'flat color=white size=lg aria-label="{bigger}"'
+                f' aria-pressed="{str(self.big_text).lower()}"'
+            ).mark("big-text")
             for lang in ("pl", "en"):
                 chosen = lang == self.lang
                 look = "unelevated color=white text-color=teal-10" if chosen else "flat color=white"

@@ -20,6 +20,8 @@ CSS = f"""
 .kiosk-card:focus-visible, .kiosk-promo:focus-visible {{ outline: 4px solid #b45309;
   outline-offset: 3px; }}
 .kiosk-unknown {{ min-height: 70vh; }}
+.kiosk .q-field__native {{ font-size: 1.6rem; }}
+html.kiosk-big body {{ zoom: 1.25; }}
 .kiosk .q-checkbox__inner {{ min-width: 48px; min-height: 48px; }}
 .kiosk-promos {{ display: grid; gap: 24px; width: 100%; max-width: 1600px;
   grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); }}

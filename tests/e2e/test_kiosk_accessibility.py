@@ -5,57 +5,23 @@ make (keyboard operation, 48 px targets, the page's language, announced errors).
 
 from __future__ import annotations
 
-import io
 import itertools
 import re
-import shutil
-import subprocess
-import tarfile
-import urllib.request
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from edge.domain.catalogue import Product
+from edge.domain.vat import VatRate
+from edge.store import catalogue_repo
 from kiosk_ui.harness import Served
+from tests.e2e.axe import serious_violations
 from tests.waiting import TIMEOUT_S
 
 TIMEOUT_MS = int(TIMEOUT_S * 1000)
-AXE_VERSION = "4.10.2"
-CACHE = Path(__file__).resolve().parents[2] / "var" / "cache" / f"axe-core-{AXE_VERSION}"
 SIZES = {"portrait": {"width": 1080, "height": 1920}, "landscape": {"width": 1920, "height": 1080}}
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 TARGET_PX = 48
-
-
-def _tarball() -> bytes:
-    """axe-core's package from the npm registry: with npm when there is one, else over HTTPS."""
-    if shutil.which("npm"):
-        CACHE.mkdir(parents=True, exist_ok=True)
-        out = subprocess.run(
-            ["npm", "pack", f"axe-core@{AXE_VERSION}", "--pack-destination", str(CACHE)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=True,
-        )
-        return (CACHE / out.stdout.strip().splitlines()[-1]).read_bytes()
-    url = f"https://registry.npmjs.org/axe-core/-/axe-core-{AXE_VERSION}.tgz"
-    with urllib.request.urlopen(url, timeout=120) as r:
-        return bytes(r.read())
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    script = CACHE / "axe.min.js"
-    if not script.exists():
-        with tarfile.open(fileobj=io.BytesIO(_tarball()), mode="r:gz") as tar:
-            member = tar.extractfile("package/axe.min.js")
-            assert member is not None
-            CACHE.mkdir(parents=True, exist_ok=True)
-            script.write_bytes(member.read())
-    return script.read_text()
 
 
 @pytest.fixture(params=list(SIZES))
@@ -130,25 +96,18 @@ SCREENS: dict[str, Callable[[Page], None]] = {
 }
 
 
-def serious(page: Page, axe_source: str) -> list[str]:
-    page.add_script_tag(content=axe_source)
-    found = page.evaluate(
-        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
-        ".violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))",
-        WCAG,
-    )
-    return list(found)
+def serious(page: Page) -> list[str]:
+    return [f"{v['id']}: {v['nodes']}" for v in serious_violations(page)]
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))
-def test_axe_finds_nothing_serious(page: Page, node: Served, axe_source: str, screen: str) -> None:
+def test_axe_finds_nothing_serious(page: Page, node: Served, screen: str) -> None:
     page.goto(f"{node.url}/kiosk")
     SCREENS[screen](page)
-    assert serious(page, axe_source) == []
+    assert serious(page) == []
 
 
-def test_axe_sees_what_it_must(page: Page, node: Served, axe_source: str) -> None:
+def test_axe_sees_what_it_must(page: Page, node: Served) -> None:
     """The check itself: an unnamed button and grey-on-grey text are reported."""
     page.goto(f"{node.url}/kiosk")
     _attract(page)
@@ -157,7 +116,7 @@ def test_axe_sees_what_it_must(page: Page, node: Served, axe_source: str) -> Non
              '<button style="width:60px;height:60px"></button>'
              + '<p style="color:#999;background:#aaa">faint</p>')"""
     )
-    found = serious(page, axe_source)
+    found = serious(page)
     assert any(v.startswith("button-name") for v in found), found
     assert any(v.startswith("color-contrast") for v in found), found
 
@@ -205,3 +164,40 @@ def test_the_consent_checkbox_is_named_and_errors_are_announced(page: Page, node
     expect(page.get_by_role("checkbox", name="Zgadzam się na kontakt")).to_be_visible()
     alert = page.get_by_role("alert")
     expect(alert).to_have_attribute("aria-live", "assertive")
+
+
+def test_a_polish_name_on_the_english_screen_is_marked_polish(page: Page, node: Served) -> None:
+    """WCAG 3.1.2: a product without an English name keeps its Polish one, marked as Polish so
+    a screen reader reads it in Polish."""
+    with node.ctx.db.transaction() as conn:
+        catalogue_repo.upsert(
+            conn,
+            [Product("PL-ONLY-1", {"pl": "Oscypek wędzony"}, 1299, VatRate.C)],
+            node.ctx.clock(),
+        )
+    page.goto(f"{node.url}/kiosk")
+    page.get_by_text("Dotknij ekranu, aby zacząć").click()
+    page.get_by_role("button", name="EN", exact=True).click()
+    page.get_by_label("Search for a product").fill("oscypek")
+    expect(page.locator(".kiosk-grid [lang=pl]")).to_have_text("Oscypek wędzony")
+    page.locator(".kiosk-grid [lang=pl]").click()
+    expect(page.locator("h1 [lang=pl]")).to_have_text("Oscypek wędzony")
+
+
+def test_larger_text_on_request_and_back_for_the_next_shopper(
+    page: Page, node: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EN 301 549 5.1.4: a kiosk screen cannot be zoomed by the shopper, so it offers it."""
+    from kiosk_ui.kiosk import screen
+
+    monkeypatch.setattr(screen, "IDLE_SECONDS", 3.0)
+    page.goto(f"{node.url}/kiosk")
+    page.get_by_text("Dotknij ekranu, aby zacząć").click()
+    bigger = page.get_by_role("button", name="Większy tekst")
+    bigger.click()
+    expect(bigger).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("html")).to_have_class(re.compile(r"\bkiosk-big\b"))
+    assert page.evaluate("getComputedStyle(document.body).zoom") == "1.25"
+    assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0  # no side scroll
+    expect(page.get_by_text("Dotknij ekranu, aby zacząć")).to_be_visible()  # idle reset
+    expect(page.locator("html")).not_to_have_class(re.compile(r"\bkiosk-big\b"))

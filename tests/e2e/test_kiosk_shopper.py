@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from kiosk_ui.harness import Served
+from tests.e2e.test_ui_browser import SHOTS
 from tests.integration.ui.test_kiosk_order_status import confirmed_by_the_hub
 from tests.waiting import TIMEOUT_S
 
@@ -110,6 +111,7 @@ def test_the_keyboard_stays_at_the_bottom_and_names_its_field(page: Page, node: 
     expect(keyboard).to_contain_text("Piszesz w polu: Telefon")
     expect(page.locator(".kiosk-target")).to_have_count(1)
     expect(page.locator(".kiosk-target")).to_contain_text("Telefon")
+    page.screenshot(path=str(SHOTS / "kiosk-order-form.png"))
 
 
 def wedge_into_order_form(page: Page, node: Served) -> None:
@@ -184,6 +186,22 @@ def test_the_next_shopper_gets_polish_and_a_clean_screen(
     expect(page.get_by_label("Numer zamówienia")).to_have_value("")
 
 
+def test_the_shopper_is_asked_before_the_reset_and_can_ask_for_more_time(
+    page: Page, node: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk_ui.kiosk import screen
+
+    monkeypatch.setattr(screen, "IDLE_SECONDS", 6.0)
+    start(page, node)
+    page.get_by_role("button", name="Status zamówienia").click()
+    asked = page.get_by_text("Czy potrzebujesz więcej czasu?")
+    expect(asked).to_be_visible()
+    page.get_by_role("button", name="Tak, więcej czasu").click()
+    expect(asked).to_be_hidden()
+    expect(asked).to_be_visible()  # asked again a period later: the screen was not reset
+    expect(page.get_by_label("Numer zamówienia")).to_be_visible()
+
+
 def test_the_order_confirmation_sums_up_and_the_code_does_not_linger(
     page: Page, node: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -219,3 +237,4 @@ def test_the_attract_screen_shows_every_active_promotion(page: Page, node: Serve
     expect(promos).to_have_count(3)
     for label in ("3 w cenie 2", "-20%", "Cena promocyjna"):
         expect(page.locator(".kiosk-promos")).to_contain_text(label)
+    page.screenshot(path=str(SHOTS / "kiosk-attract.png"))

@@ -42,7 +42,7 @@ def page(browser: Browser) -> Iterator[Page]:
 
 def pos_login(page: Page, node: Served) -> None:
     page.goto(f"{node.url}/pos")
-    page.get_by_label("Username").fill("cashier")
+    page.get_by_label("Użytkownik").fill("cashier")
     page.get_by_label("PIN").fill("1234")
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("scan")).to_be_focused()
@@ -61,20 +61,20 @@ def test_sale_by_keyboard_and_clicks(page: Page, node: Served) -> None:
     table = page.locator(".pos-basket")
     expect(table).to_contain_text("Chleb żytni Eko 500 g")
     page.keyboard.press("F2")  # quantity of the last line
-    page.get_by_label("Pieces").fill("2")
+    page.get_by_label("Sztuki").fill("2")
     page.keyboard.press("Enter")
     expect(table).to_contain_text("14,98 zł")
     expect(page.locator(".pos-total")).to_contain_text("20,47 zł")
     expect(page.get_by_test_id("scan")).to_be_focused()  # back to the scanner after the dialog
     page.screenshot(path=str(SHOTS / "pos-sell.png"))
 
-    page.get_by_role("button", name="Pay (F9)").click()
-    cash = page.get_by_label("Cash received")
+    page.get_by_role("button", name="Zapłać (F9)").click()
+    cash = page.get_by_label("Gotówka otrzymana")
     cash.fill("50")
-    expect(page.locator(".pos-tender")).to_contain_text("Change 29,53 zł")
-    page.get_by_role("button", name="Cash (Enter)").click()
-    expect(page.locator(".pos-last")).to_contain_text("CHANGE 29,53 zł")
-    expect(table).to_contain_text("Basket is empty")
+    expect(page.locator(".pos-tender")).to_contain_text("Reszta 29,53 zł")
+    page.get_by_role("button", name="Gotówka (Enter)").click()
+    expect(page.locator(".pos-last")).to_contain_text("Reszta 29,53 zł")
+    expect(table).to_contain_text("Koszyk jest pusty")
 
     with node.ctx.db.read() as conn:
         receipt_no = conn.execute("SELECT max(receipt_no) FROM sales").fetchone()[0]
@@ -103,20 +103,20 @@ def test_offline_banner_says_what_still_works(page: Page, node: Served) -> None:
         pos_login(page, node)
         banner = page.locator(".offline-banner")
         expect(banner).to_be_visible()
-        expect(banner).to_contain_text("Still working: selling")
-        expect(page.locator(".status-bar")).to_contain_text("offline · 14 waiting")
+        expect(banner).to_contain_text("Nadal działa: sprzedaż")
+        expect(page.locator(".status-bar")).to_contain_text("offline · czeka: 14")
         scan(page, "5901230000042")
         expect(page.locator(".pos-basket")).to_contain_text("Marka własna")
         page.screenshot(path=str(SHOTS / "pos-offline.png"))
         # Selling goes on offline, from the keyboard alone: F9, the note handed over, Enter.
         page.keyboard.press("F9")
-        expect(page.get_by_label("Cash received")).to_be_focused()
+        expect(page.get_by_label("Gotówka otrzymana")).to_be_focused()
         page.wait_for_function(  # the pre-filled amount is selected: typing replaces it
             "() => document.activeElement.selectionEnd > document.activeElement.selectionStart"
         )
         page.keyboard.type("10")
         page.keyboard.press("Enter")
-        expect(page.locator(".pos-last")).to_contain_text("CHANGE 5,61 zł")
+        expect(page.locator(".pos-last")).to_contain_text("Reszta 5,61 zł")
     finally:
         runtime.providers["sync"] = saved
 
@@ -228,37 +228,40 @@ def test_pickup_handed_over_and_a_return_refunded(page: Page, node: Served) -> N
             },
         )
     pos_login(page, node)
-    page.get_by_role("button", name="Pickups").click()
-    find = page.get_by_placeholder("Scan the shopper's QR or type an order number / name")
+    page.get_by_role("button", name="Odbiory", exact=True).click()
+    find = page.get_by_label("Zeskanuj QR klienta albo wpisz numer zamówienia / nazwisko")
     expect(find).to_be_visible()
     # The cashier types the order number the shopper shows (one match opens it).
     find.fill("WEB-2002")
     find.press("Enter")
-    expect(page.get_by_label("Shelf location")).to_be_visible()
-    page.get_by_label("Shelf location").fill("B-07")
-    page.get_by_role("button", name="Ready on shelf").click()
-    expect(page.locator(".pos-message")).to_contain_text("ready on shelf B-07")
-    page.get_by_label("Pickup code (6 digits)").fill("731904")
+    expect(page.get_by_label("Miejsce na półce")).to_be_visible()
+    page.get_by_label("Miejsce na półce").fill("B-07")
+    page.get_by_role("button", name="Gotowe na półce").click()
+    expect(page.locator(".pos-message")).to_contain_text("gotowe na półce B-07")
+    page.get_by_label("Kod odbioru (6 cyfr)").fill("731904")
     page.screenshot(path=str(SHOTS / "pos-pickups.png"))
     page.keyboard.press("Enter")
-    expect(page.locator(".pos-message")).to_contain_text("Order WEB-2002 handed over")
+    expect(page.locator(".pos-message")).to_contain_text("Zamówienie WEB-2002 wydane")
     assert pickups.get_order(node.ctx, "WEB-2002").status == "collected"
 
     # A return of the last sale made at this till (the receipt number from the tools screen).
-    page.get_by_role("button", name="Sell").click()
+    page.get_by_role("button", name="Sprzedaż", exact=True).click()
     expect(page.get_by_test_id("scan")).to_be_focused()
     scan(page, "5901230000011")
     expect(page.locator(".pos-basket")).to_contain_text("Chleb żytni 500 g")
     page.keyboard.press("F9")
-    expect(page.get_by_label("Cash received")).to_be_focused()
+    expect(page.get_by_label("Gotówka otrzymana")).to_be_focused()
     page.keyboard.press("Enter")  # exact cash
-    expect(page.locator(".pos-last")).to_contain_text("Last sale")
+    expect(page.locator(".pos-last")).to_contain_text("Ostatnia sprzedaż")
     receipt_no = page.locator(".pos-last").inner_text().split()[2]
-    page.get_by_role("button", name="Returns").click()
-    page.get_by_placeholder("Receipt number, order number").fill(receipt_no)
+    page.get_by_role("button", name="Zwroty", exact=True).click()
+    page.get_by_label("Numer paragonu, numer zamówienia albo zeskanuj QR z paragonu").fill(
+        receipt_no
+    )
     page.keyboard.press("Enter")
-    page.get_by_label("Qty").fill("1")
+    page.get_by_label("Ilość").fill("1")
     page.screenshot(path=str(SHOTS / "pos-return.png"))
-    page.get_by_role("button", name="Refund").click()
-    expect(page.locator("body")).to_contain_text("Refund 5,49 zł")
-    expect(page.locator("body")).to_contain_text("cash: 5,49 zł")
+    page.get_by_role("button", name="Zwróć pieniądze").click()
+    page.get_by_role("button", name="Tak, wykonaj").click()
+    expect(page.locator("body")).to_contain_text("Zwrot 5,49 zł")
+    expect(page.locator("body")).to_contain_text("gotówka: 5,49 zł")

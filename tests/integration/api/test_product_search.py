@@ -13,7 +13,7 @@ from edge.domain.text import fold
 from edge.domain.vat import VatRate
 from edge.services import catalogue
 from edge.services.context import Context
-from edge.store import catalogue_repo
+from edge.store import catalogue_repo, product_search
 
 
 def names(client: TestClient, q: str, **params: Any) -> list[str]:
@@ -74,7 +74,7 @@ def test_a_category_pages_through_all_its_products(client: TestClient) -> None:
 def test_a_broad_query_pages_past_the_ranked_window(ctx: Context) -> None:
     many = [
         Product(f"MANY-{i:04d}", {"pl": f"Mąka pszenna {i}"}, 100, VatRate.C)
-        for i in range(catalogue_repo.RANK_LIMIT + 50)
+        for i in range(product_search.RANK_LIMIT + 50)
     ]
     with ctx.db.transaction() as conn:
         catalogue_repo.upsert(conn, many, ctx.clock())
@@ -84,6 +84,7 @@ def test_a_broad_query_pages_past_the_ranked_window(ctx: Context) -> None:
         seen += [v.product.sku for v in page]
         offset += 100
     assert len(seen) == len(set(seen)) >= len(many)
+    assert catalogue.search(ctx, "maka", category="dairy") == []  # broad, none in the category
 
 
 def test_exact_then_prefix_matches_come_first(ctx: Context) -> None:
@@ -99,3 +100,22 @@ def test_exact_then_prefix_matches_come_first(ctx: Context) -> None:
     assert found[0] == "R-3"
     assert found.index("R-2") < found.index("R-1")
     assert found.index("R-2") < found.index("R-4")
+
+
+def test_an_exact_name_comes_first_even_among_hundreds_of_matches(ctx: Context) -> None:
+    """A broad query (more matches than are ranked by relevance) still puts the product named
+    exactly as typed first, wherever it sits in the catalogue; paging still sees every match."""
+    many = [
+        Product(f"KEF-{i:04d}", {"pl": f"Kefir owocowy smak {i}"}, 100, VatRate.C)
+        for i in range(product_search.RANK_LIMIT + 40)
+    ]
+    exact = Product("KEF-PLAIN", {"pl": "Kefir"}, 100, VatRate.C)
+    with ctx.db.transaction() as conn:
+        catalogue_repo.upsert(conn, [*many, exact], ctx.clock())  # the exact one written last
+    assert catalogue.search(ctx, "kefir", limit=5)[0].product.sku == "KEF-PLAIN"
+    seen: list[str] = []
+    offset = 0
+    while page := catalogue.search(ctx, "kefir", limit=100, offset=offset):
+        seen += [v.product.sku for v in page]
+        offset += 100
+    assert len(seen) == len(set(seen)) == len(many) + 1

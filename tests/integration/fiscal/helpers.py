@@ -20,7 +20,7 @@ API = "/api/v1"
 
 
 class Fixture:
-    def __init__(self, tmp_path: Path, timeout_s: float = 0.5) -> None:
+    def __init__(self, tmp_path: Path, timeout_s: float = 1.0) -> None:
         self.journal = tmp_path / "journal.jsonl"
         self.emulator = Emulator(self.journal)
         self.server = EmulatorServer(self.emulator).start()

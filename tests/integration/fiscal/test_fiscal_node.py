@@ -7,16 +7,21 @@ import json
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from devices.fiscal import service as fiscal_service
 from devices.fiscal.emulator import DEFAULT_VAT, Emulator, Faults
 from devices.fiscal.emulator_server import EmulatorServer
 from devices.fiscal.runtime import fiscal
 from edge.app import create_app
 from edge.config import ConfigError, Settings, load_settings
+from edge.domain.errors import FiscalDeviceUnavailable
+from edge.domain.tenders import Tender
+from edge.services import auth, baskets, checkout
 from tests.conftest import login
 from tests.node import free_port
 from tests.unit.devices.escpos_decoder import decode
@@ -136,3 +141,57 @@ def test_without_a_fiscal_device_the_sale_slip_says_it_is_not_fiscal(tmp_path: P
         [slip] = (settings.data_dir / "receipts").glob("*receipt*")
         text = decode(slip.read_bytes()).text
         assert "WYDRUK NIEFISKALNY" in text and "PARAGON" not in text
+
+
+def test_a_sale_paid_inside_another_transaction_is_registered_once_it_commits(
+    client: TestClient, settings: Settings
+) -> None:
+    """A collection paid at pickup and an exchange pay inside their own transaction: the
+    receipt waits for that commit (never for a sale that could still roll back)."""
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    actor = auth.login(ctx, "cashier", "1234").actor
+    view = baskets.create_basket(ctx, actor)
+    sku = client.get(f"{API}/products", params={"q": "mleko"}).json()["items"][0]["sku"]
+    view, _ = baskets.add_line(ctx, view.basket.id, sku=sku)
+    journal = settings.data_dir / "fiscal-journal.jsonl"
+    with ctx.db.transaction():
+        result = checkout.checkout(ctx, actor, view.basket.id,
+                                   [Tender("card", view.priced.total)])  # fmt: skip
+        assert result.extra["fiscal"] == {"status": "pending", "number": None}
+        assert not journal.exists()  # nothing printed while the sale may still roll back
+    receipt_no = result.sale.receipt_no
+    wait_until(lambda: fiscal_service.sale_fiscal(ctx, receipt_no)["status"] == "registered",
+               what="the sale registered after the enclosing commit")  # fmt: skip
+    assert [json.loads(ln)["total"] for ln in journal.read_text().splitlines()] == [
+        view.priced.total
+    ]
+
+
+def test_a_nested_sale_never_waits_for_the_device_while_holding_the_database(
+    client: TestClient,
+) -> None:
+    """Another till registering (device held, waiting for the database) and a collection paying
+    inside its transaction (database held): the collection is told to try again, no deadlock."""
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    rt = fiscal(ctx)
+    assert rt is not None
+    actor = auth.login(ctx, "cashier", "1234").actor
+    view = baskets.create_basket(ctx, actor)
+    sku = client.get(f"{API}/products", params={"q": "mleko"}).json()["items"][0]["sku"]
+    view, _ = baskets.add_line(ctx, view.basket.id, sku=sku)
+    holding = threading.Event()
+
+    def other_till() -> None:
+        with rt.lock:
+            holding.set()
+            with ctx.db.transaction():
+                pass
+
+    with ctx.db.transaction():
+        t = threading.Thread(target=other_till, daemon=True)
+        t.start()
+        wait_until(holding.is_set, what="the other till to hold the device")
+        with pytest.raises(FiscalDeviceUnavailable, match="busy"):
+            checkout.checkout(ctx, actor, view.basket.id, [Tender("card", view.priced.total)])
+    t.join(60)
+    assert not t.is_alive()

@@ -52,7 +52,7 @@ def emulator(tmp_path: Path) -> Iterator[tuple[Emulator, EmulatorServer]]:
     server.stop()
 
 
-def device(server: EmulatorServer, timeout: float = 0.5) -> PosnetDevice:
+def device(server: EmulatorServer, timeout: float = 1.0) -> PosnetDevice:
     return PosnetDevice(TcpLink("127.0.0.1", server.port), timeout_s=timeout)
 
 

@@ -4,11 +4,14 @@ limits per kiosk and per shopper; caps per line and per order; short reservation
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from edge.app import create_app
+from edge.config import load_settings
 from edge.domain import ordering
 from edge.domain.errors import DomainError, NotFound
 from edge.plugins import command_handlers
@@ -137,3 +140,17 @@ def test_a_wildcard_is_not_an_order_number(ctx: Context) -> None:
     for guess in ("%%%%%%%%", "________", "%"):
         with pytest.raises(NotFound):
             kiosk_orders.order_status(ctx, guess)
+
+
+def test_the_kiosk_says_a_slip_printed_only_when_a_printer_took_it(tmp_path: Path) -> None:
+    """The order and its slip are one service call; `printed` is true only when a printer here
+    serves pickup slips (a node with the devices part but no printer prints nothing)."""
+    shopper = {"name": "Ala", "phone": "600100201"}
+    for printers, printed in (({}, False), (None, True)):
+        devices = {"printers": {}, "registers": {}} if printers is not None else {}
+        settings = load_settings(None, {"data_dir": tmp_path / str(printed), "devices": devices})
+        with TestClient(create_app(settings, ui=False)) as client:
+            ctx: Context = client.app.state.ctx  # type: ignore[attr-defined]
+            made = kiosk_orders.request_order(ctx, [(BREAD, 1)], shopper, True, slip=True)
+            assert made.printed is printed
+            assert made.collect_by is not None and made.collect_by > ctx.clock()

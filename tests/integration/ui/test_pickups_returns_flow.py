@@ -49,20 +49,20 @@ async def test_pickup_ready_on_shelf_then_handed_over_with_the_code(node: Node) 
     queue = user.find(marker="pickup-queue").elements.pop()
     assert isinstance(queue, ui.table)
     assert [(r["id"], r["status"], r["due"]) for r in queue.rows] == [
-        ("WEB-1001", "received", "10,98 zł")
+        ("WEB-1001", "przyjęte", "10,98 zł")
     ]
     user.find(marker="pickup-find").type("WEB-1001").trigger("keydown.enter")
     await user.should_see(marker="pickup-shelf")
     user.find(marker="pickup-shelf").type("A3")
     user.find(marker="pickup-ready").click()
-    await user.should_see("ready on shelf A3")
+    await user.should_see("gotowe na półce A3")
 
     user.find(marker="pickup-code").type("000000").trigger("keydown.enter")
-    await user.should_see("wrong pickup code")
+    await user.should_see("Błędny kod odbioru")
     assert pickups.get_order(node.ctx, "WEB-1001").status == "ready"
 
     user.find(marker="pickup-code").clear().type(CODE).trigger("keydown.enter")
-    await user.should_see("Order WEB-1001 handed over · receipt")
+    await user.should_see("Zamówienie WEB-1001 wydane · paragon")
     order = pickups.get_order(node.ctx, "WEB-1001")
     assert order.status == "collected" and order.receipt_no
     with node.ctx.db.read() as conn:
@@ -97,8 +97,10 @@ async def test_return_of_a_local_sale_refunds_cash(node: Node) -> None:
     user = await _open_return_of_a_sale(node)
     user.find(marker="return-qty-BAK-001-11").type("1")
     user.find(marker="return-refund").click()
-    await user.should_see("Refund 5,49 zł")
-    await user.should_see("cash: 5,49 zł")
+    await user.should_see("Zwrócić klientowi 5,49 zł za 1 szt.?")
+    user.find(marker="refund-yes").click()
+    await user.should_see("Zwrot 5,49 zł")
+    await user.should_see("gotówka: 5,49 zł")
     with node.ctx.db.read() as conn:
         rows = conn.execute("SELECT sku, qty, refund FROM return_lines").fetchall()
     assert [tuple(r) for r in rows] == [("BAK-001-11", 1, 549)]
@@ -108,9 +110,11 @@ async def test_returning_more_than_was_sold_is_refused(node: Node) -> None:
     user = await _open_return_of_a_sale(node)
     qty = user.find(marker="return-qty-BAK-001-11").elements.pop()
     assert isinstance(qty, ui.number)
-    qty.value = 3  # past the field's max, as a hand-edited request would be
+    qty.value = 3  # two were bought
     user.find(marker="return-refund").click()
-    await user.should_see("more than was sold minus already returned")
+    await user.should_see(marker="refund-yes")
+    user.find(marker="refund-yes").click()
+    await user.should_see("Za dużo: BAK-001-11 — można zwrócić najwyżej 2 szt., wpisano 3")
     with node.ctx.db.read() as conn:
         assert conn.execute("SELECT count(*) FROM return_lines").fetchone()[0] == 0
 
@@ -159,5 +163,5 @@ async def test_return_found_by_scanning_the_receipts_signed_qr(node: Node) -> No
     user.find(marker="mode-returns").click()
     await user.should_see(marker="return-ref")
     scans.deliver(node.ctx, "01", qr)
-    await user.should_see(f"{receipt_no} (sale)")
+    await user.should_see(f"{receipt_no} (sprzedaż)")
     await user.should_see(marker="return-qty-BAK-001-11")

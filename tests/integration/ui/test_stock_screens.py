@@ -39,32 +39,32 @@ async def test_an_announced_delivery_is_scanned_in_at_the_till(node: Node) -> No
     await _screen(node, "deliveries")
     await user.should_see(marker="delivery-PO-77")
     user.find(marker="delivery-PO-77").click()
-    await user.should_see("Receiving PO-77")
+    await user.should_see("Przyjęcie: PO-77")
     for _ in range(3):
         user.find(marker="delivery-scan").type(BREAD_CODE).trigger("keydown.enter")
     await user.should_see(f"{BREAD_CODE} × 3")
     user.find(marker="delivery-receive").click()
-    await user.should_see("differences: BAK-001-11 -2")
+    await user.should_see("różnice: BAK-001-11 -2")
     assert _on_hand(node, BREAD) == 17
     await user.should_see(marker="delivery-PO-77")  # partly received: still open
-    await user.should_see("Receiving PO-77")  # and still the one being received
+    await user.should_see("Przyjęcie: PO-77")  # and still the one being received
     scans.deliver(node.ctx, "01", BREAD_CODE + "\r")  # the handheld scanner at register 01
     await user.should_see(f"{BREAD_CODE} × 1")
     user.find(marker="delivery-close").click()
-    await user.should_see("Received")
+    await user.should_see("Przyjęto")
     assert _on_hand(node, BREAD) == 18
-    await user.should_see("No deliveries announced")
+    await user.should_see("Brak zapowiedzianych dostaw")
 
 
 async def test_receiving_nothing_or_an_unknown_code_says_why(node: Node) -> None:
     user = node.user
     await _screen(node, "deliveries")
-    await user.should_see("Receiving goods not announced")
+    await user.should_see("Przyjęcie towaru bez awiza")
     user.find(marker="delivery-receive").click()
-    await user.should_see("Scan the goods first")
+    await user.should_see("Najpierw zeskanuj towar")
     user.find(marker="delivery-scan").type("5901234123457").trigger("keydown.enter")
     user.find(marker="delivery-receive").click()
-    await user.should_see("no product with barcode")
+    await user.should_see("Nieznany kod")
     assert _on_hand(node, BREAD) == 14
 
 
@@ -74,7 +74,7 @@ async def test_a_blind_count_at_the_till_during_a_sale(node: Node) -> None:
     await user.should_see(marker="count-start")
     user.find(marker="count-shelf").type("A3")
     user.find(marker="count-start").click()
-    await user.should_see("Counting: shelf:A3")
+    await user.should_see("Liczenie: shelf:A3")
     for _ in range(2):
         user.find(marker="count-scan").type(BREAD_CODE).trigger("keydown.enter")
     await user.should_see(f"{BREAD} × 2")
@@ -83,7 +83,7 @@ async def test_a_blind_count_at_the_till_during_a_sale(node: Node) -> None:
     view, _ = baskets.add_line(node.ctx, view.basket.id, sku=BREAD, qty=1)
     checkout.checkout(node.ctx, other, view.basket.id, [Tender("card", view.priced.total, "T")])
     user.find(marker="count-finish").click()
-    await user.should_see("differences: BAK-001-11 -12")
+    await user.should_see("różnice: BAK-001-11 -12")
     assert _on_hand(node, BREAD) == 1  # 2 on the shelf at the start, 1 sold since
 
 
@@ -94,7 +94,7 @@ async def test_a_write_off_above_the_limit_is_approved_at_the_till(node: Node) -
     for _ in range(14):  # 14 × 5,49 zł: under the 100 zł limit, a cashier's own call
         user.find(marker="write-off-scan").type(BREAD_CODE).trigger("keydown.enter")
     user.find(marker="write-off").click()
-    await user.should_see("Written off 14 item(s)")
+    await user.should_see("Odpisano 14 szt.")
     assert _on_hand(node, BREAD) == 0
     for _ in range(15):  # 15 × 7,49 zł: a supervisor's
         user.find(marker="write-off-scan").type("BAK-001-12").trigger("keydown.enter")
@@ -102,7 +102,7 @@ async def test_a_write_off_above_the_limit_is_approved_at_the_till(node: Node) -
     await user.should_see(marker="approver")
     user.find(marker="approver").type("supervisor")
     user.find(marker="approver-pin").type("4321").trigger("keydown.enter")
-    await user.should_see("Written off 15 item(s), approved by supervisor")
+    await user.should_see("Odpisano 15 szt., zatwierdził(a) supervisor")
     assert _on_hand(node, "BAK-001-12") == 0
 
 
@@ -114,12 +114,12 @@ async def test_goods_sent_and_received_between_stores_at_the_till(node: Node) ->
     for _ in range(4):
         user.find(marker="transfer-scan").type(BREAD_CODE).trigger("keydown.enter")
     user.find(marker="transfer-book").click()
-    await user.should_see("Sent to S002 as")
+    await user.should_see("Wysłano do S002 jako")
     assert _on_hand(node, BREAD) == 10
     user.find(marker="transfer-direction").elements.pop().value = "receive"
     user.find(marker="transfer-store").clear().type("S003")
     user.find(marker="transfer-id").type("T-42")
     user.find(marker="transfer-scan").type("BAK-001-12").trigger("keydown.enter")
     user.find(marker="transfer-book").click()
-    await user.should_see("Received T-42")
+    await user.should_see("Przyjęto T-42")
     assert _on_hand(node, "BAK-001-12") == 16

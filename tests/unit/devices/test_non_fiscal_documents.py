@@ -11,16 +11,8 @@ from devices.receipts import return_receipt, sale_receipt
 from devices.render import render
 from devices.slips import cash_slip, pickup_slip, report, self_test_page
 from tests.unit.devices.escpos_decoder import decode
-from tests.unit.devices.test_receipt_render import STORE, sample_sale
+from tests.unit.devices.test_receipt_render import SAMPLE_RETURN, STORE, sample_sale
 
-RETURN = {
-    "return_id": "R-1",
-    "original": {"kind": "sale", "ref": "S001-01-000001"},
-    "lines": [{"sku": "A", "qty": 1, "unit_price": 500, "refund": 500, "reason": "wada"}],
-    "refund": {"total": 500, "tenders": [{"type": "cash", "amount": 500}]},
-    "at": "2026-11-23T12:00:00+00:00",
-    "cashier": "cashier",
-}
 REPORT = {"register": "01", "sales": 2, "total": 1000, "tenders": {"cash": 1000}, "cash": 1000,
           "vat": [{"rate": "A", "gross": 1000, "vat": 187}]}  # fmt: skip
 CASH = {"amount": 5000, "currency": "PLN", "register": "01", "reason": "bank", "by": "cashier",
@@ -32,7 +24,7 @@ PROFILE = PrinterProfile()
 DOCUMENTS: dict[str, Document] = {
     "sale slip": sale_receipt(sample_sale(4), STORE, 48),
     "sale slip copy": sale_receipt(sample_sale(2), STORE, 48, copy=True),
-    "return protocol": return_receipt(RETURN, STORE, 48, names={"A": "Gęś"}),
+    "return protocol": return_receipt(SAMPLE_RETURN, STORE, 48, names={"A": "Gęś"}),
     "pickup slip": pickup_slip(PICKUP, STORE, 48),
     "order confirmation": pickup_slip(PICKUP, STORE, 48, kind="pickup_collection"),
     "cash in": cash_slip({**CASH, "kind": "in"}, STORE, 48),

@@ -19,6 +19,16 @@ POLISH = "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ"
 STORE = StoreHeader("Sklep Łódź", "ul. Piotrkowska 1, 90-001 Łódź", "NIP 725-000-00-00")
 
 
+SAMPLE_RETURN = {
+    "return_id": "R-1",
+    "original": {"kind": "sale", "ref": "S001-01-000001"},
+    "lines": [{"sku": "A", "qty": 1, "unit_price": 500, "refund": 500, "reason": "wada"}],
+    "refund": {"total": 500, "tenders": [{"type": "cash", "amount": 500}]},
+    "at": "2026-11-23T12:00:00+00:00",
+    "cashier": "cashier",
+}
+
+
 def sample_sale(lines: int = 3) -> Sale:
     names = ["Żurek śląski 500 ml", "Chleb żytni ĄĆĘ", "Łosoś wędzony ŃÓŚŹŻ", "Masło ąćęłńóśźż"]
     sale_lines = tuple(
@@ -111,19 +121,7 @@ def test_a_copy_is_marked_and_a_drawer_pulse_only_when_asked() -> None:
 
 def test_return_pickup_report_and_test_page_render() -> None:
     profile = PrinterProfile()
-    ret = return_receipt(
-        {
-            "return_id": "R-1",
-            "original": {"kind": "sale", "ref": "S001-01-000001"},
-            "lines": [{"sku": "A", "qty": 1, "unit_price": 500, "refund": 500, "reason": "wada"}],
-            "refund": {"total": 500, "tenders": [{"type": "cash", "amount": 500}]},
-            "at": "2026-11-23T12:00:00+00:00",
-            "cashier": "cashier",
-        },
-        STORE,
-        48,
-        names={"A": "Gęś"},
-    )
+    ret = return_receipt(SAMPLE_RETURN, STORE, 48, names={"A": "Gęś"})
     text = decode(render(ret, profile)).text
     assert "ZWROT" in text and "Gęś" in text and "S001-01-000001" in text
     slip = decode(

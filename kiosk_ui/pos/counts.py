@@ -10,10 +10,10 @@ from nicegui import ui
 
 from edge.domain.errors import DomainError
 from edge.services import catalogue, stock_counts
-from kiosk_ui.pos_scanning import ScanInput
+from kiosk_ui.pos.stock_scanning import ScanInput
 
 if TYPE_CHECKING:
-    from kiosk_ui.pos import PosScreen
+    from kiosk_ui.pos.screen import PosScreen
 
 
 class CountsPanel(ScanInput):
@@ -24,17 +24,18 @@ class CountsPanel(ScanInput):
         self._start_form()
 
     def _start_form(self) -> None:
+        w = self.screen.w
         self.box.clear()
         with self.box:
-            ui.label("Stock count").classes("text-xl font-bold")
-            options = {"full": "The whole store"} | {
-                f"category:{c['id']}": c["name_pl"] for c in catalogue.categories(self.ctx)
+            ui.label(w("count_title")).classes("text-xl font-bold")
+            name = "name_en" if self.screen.lang == "en" else "name_pl"
+            options = {"full": w("count_whole")} | {
+                f"category:{c['id']}": c[name] for c in catalogue.categories(self.ctx)
             }
-            self.scope = ui.select(options, value="full", label="What is counted").classes(
+            self.scope = ui.select(options, value="full", label=w("count_what")).classes(
                 "w-full").mark("count-scope")  # fmt: skip
-            self.shelf = ui.input("…or a shelf (only what is scanned there)").classes(
-                "w-full").mark("count-shelf")  # fmt: skip
-            ui.button("Start the count", icon="fact_check", on_click=self.start).mark(
+            self.shelf = ui.input(w("count_shelf")).classes("w-full").mark("count-shelf")
+            ui.button(w("count_start"), icon="fact_check", on_click=self.start).mark(
                 "count-start")  # fmt: skip
 
     def start(self) -> None:
@@ -43,18 +44,19 @@ class CountsPanel(ScanInput):
         try:
             self.count = stock_counts.start_count(self.ctx, self.screen.actor, scope)
         except DomainError as exc:
-            self.screen.say(exc.detail, error=True)
+            self.screen.say(self.screen.error(exc), error=True)
             return
         self._counting()
 
     def _counting(self) -> None:
         assert self.count is not None
+        w = self.screen.w
         self.box.clear()
         with self.box:
-            ui.label(f"Counting: {self.count['scope']}").classes("text-xl font-bold")
-            self.scan_field("Scan each item (or type a SKU) and press Enter", "count-scan")
+            ui.label(w("counting", scope=self.count["scope"])).classes("text-xl font-bold")
+            self.scan_field(w("scan_goods"), "count-scan")
             self.lines = ui.column().classes("w-full gap-1").mark("count-lines")
-            ui.button("Finish the count", icon="done_all", on_click=self.finish).mark(
+            ui.button(w("count_finish"), icon="done_all", on_click=self.finish).mark(
                 "count-finish")  # fmt: skip
         self._show(self.count["lines"])
 
@@ -65,7 +67,7 @@ class CountsPanel(ScanInput):
             stock_counts.scan(self.ctx, self.screen.actor, self.count["id"], code.strip())
             self.count = stock_counts.get_count(self.ctx, self.count["id"])
         except DomainError as exc:
-            self.screen.say(exc.detail, error=True)
+            self.screen.say(self.screen.error(exc), error=True)
             return
         self._show(self.count["lines"])
 
@@ -77,13 +79,15 @@ class CountsPanel(ScanInput):
 
     def finish(self) -> None:
         assert self.count is not None
+        w = self.screen.w
         try:
             done = stock_counts.finish_count(self.ctx, self.screen.actor, self.count["id"])
         except DomainError as exc:
-            self.screen.say(exc.detail, error=True)
+            self.screen.say(self.screen.error(exc), error=True)
             return
         moved = [f"{ln['sku']} {ln['qty'] - ln['expected']:+d}" for ln in done["lines"]
                  if ln["qty"] != ln["expected"]]  # fmt: skip
-        self.screen.say("Count booked" + (f"; differences: {', '.join(moved)}" if moved else ""))
+        shown = w("differences", list=", ".join(moved)) if moved else ""
+        self.screen.say(w("count_booked") + shown)
         self.count = None
         self._start_form()

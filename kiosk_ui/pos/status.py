@@ -1,5 +1,5 @@
 """The always-visible strip at the top of the till: hub sync, printers, scanners, and the
-offline banner saying what still works."""
+offline banner saying what still works, in the store's language."""
 
 from __future__ import annotations
 
@@ -9,76 +9,85 @@ from nicegui import ui
 
 from edge.services.context import Context
 from kiosk_ui import runtime
+from kiosk_ui.pos.words import w
 
-OFFLINE_TEXT = (
-    "OFFLINE — head office is unreachable. Still working: selling (cash and card), returns of "
-    "this store's sales and of receipts with a signed QR code, handing out pickups already "
-    "received here. Sales are kept and sent automatically when the connection is back."
-)
 _GOOD = {"ok", "ready", "online", "idle", "connected"}
 
 
-def _device_chips(devices: dict[str, Any] | None) -> list[tuple[str, str, str]]:
-    """(label, tooltip, healthy) for each printer, drawer and scanner."""
+def _said(status: str, lang: str) -> str:
+    """A device's state in the store's language (as reported when there is no word for it)."""
+    shown = w(f"dev_{status}", lang)
+    return status if shown == f"dev_{status}" else shown
+
+
+def _device_chips(devices: dict[str, Any] | None, lang: str) -> list[tuple[str, str, str]]:
+    """(label, tooltip, health) for each printer, drawer and scanner."""
     if devices is None:
-        return [("devices: unknown", "the device layer is not installed", "unknown")]
+        return [(w("devices_unknown", lang), "", "unknown")]
     chips = []
-    for group, icon in (("printers", "printer"), ("scanners", "scanner"), ("drawers", "drawer")):
+    for group in ("printers", "scanners", "drawers"):
         for d in devices.get(group) or []:
             status = str(d.get("status", "unknown"))
             queue = d.get("queue")
             name = d.get("name") or d.get("printer") or group
-            label = f"{icon} {name}: {status}"
+            label = f"{w(group, lang)} {name}: {_said(status, lang)}"
             if queue:
-                label += f" ({queue} waiting)"
+                label += f" ({w('queue_waiting', lang, n=queue)})"
             health = "ok" if status in _GOOD else "unknown" if status == "unknown" else "bad"
             chips.append((label, str(d.get("last_error") or ""), health))
     fiscal = devices.get("fiscal")
     if fiscal:
-        chips.append(_fiscal_chip(fiscal))
-    return chips or [("no devices configured", "", "ok")]
+        chips.append(_fiscal_chip(fiscal, lang))
+    return chips or [(w("no_devices", lang), "", "ok")]
 
 
-def _fiscal_chip(fiscal: dict[str, Any]) -> tuple[str, str, str]:
+def _fiscal_chip(fiscal: dict[str, Any], lang: str) -> tuple[str, str, str]:
     """Says EMULATOR when no real fiscal device registers the sales (a demo, a training till)."""
     status = str(fiscal.get("status", "unknown"))
-    label = f"fiscal: {'EMULATOR · ' if fiscal.get('emulator') else ''}{status}"
+    label = w("fiscal_chip", lang, emulator="EMULATOR · " if fiscal.get("emulator") else "",
+              status=_said(status, lang))  # fmt: skip
     pending = int(fiscal.get("pending") or 0)
     if pending:
-        label += f" ({pending} sale{'s' if pending > 1 else ''} waiting)"
+        label += " " + w("fiscal_waiting_1" if pending == 1 else "fiscal_waiting", lang, n=pending)
     health = "ok" if status in _GOOD else "unknown" if status == "unknown" else "bad"
     return label, str(fiscal.get("detail") or ""), health
 
 
-def _sync_chip(sync: dict[str, Any] | None) -> tuple[str, str]:
+def _sync_chip(sync: dict[str, Any] | None, lang: str) -> tuple[str, str]:
     if sync is None:
-        return "sync: unknown", "unknown"
+        return w("sync_unknown", lang), "unknown"
     if not sync.get("configured", True):
-        return "sync: no hub configured", "unknown"
+        return w("sync_no_hub", lang), "unknown"
     depth = sync.get("outbox_depth") or 0
     if sync.get("connected"):
-        return (f"online · {depth} to send" if depth else "online · all sent"), "ok"
-    return f"offline · {depth} waiting", "bad"
+        if depth:
+            return w("sync_to_send", lang, n=depth), "ok"
+        return w("sync_all_sent", lang), "ok"
+    return w("sync_offline", lang, n=depth), "bad"
 
 
 class StatusBar:
-    def __init__(self, ctx: Context, pos: bool) -> None:
-        self.ctx, self.pos = ctx, pos
+    def __init__(self, ctx: Context, lang: str) -> None:
+        self.ctx, self.lang = ctx, lang
         self.last: tuple[Any, ...] | None = None
         with ui.header().classes("status-bar items-center gap-3 px-4 py-1").mark("status-bar"):
             store = ctx.settings.store
-            ui.label(f"{store.name} · till {store.register_id}").classes("font-bold")
+            ui.label(w("till_of", lang, store=store.name, register=store.register_id)).classes(
+                "font-bold"
+            )
             ui.space()
             self.chips = ui.row().classes("gap-2 items-center").mark("status-chips")
-        self.banner = ui.label(OFFLINE_TEXT).classes("offline-banner w-full").mark("offline")
+            self.chips.props('role="status"')
+        self.banner = ui.label(w("offline_text", lang)).classes("offline-banner w-full")
+        self.banner.props('role="alert"').mark("offline")
         self.banner.set_visibility(False)
         self.refresh()
         ui.timer(2.0, self.refresh)
 
     def refresh(self) -> None:
         status = runtime.node_status(self.ctx)
-        sync_label, sync_health = _sync_chip(status.sync)
-        devices = _device_chips(status.devices)
+        sync_label, sync_health = _sync_chip(status.sync, self.lang)
+        devices = _device_chips(status.devices, self.lang)
         key = (sync_label, sync_health, tuple(devices), status.offline)
         if key == self.last:
             return  # nothing changed: send nothing to the browser
