@@ -12,11 +12,12 @@ from devices.queue_repo import Job
 from devices.receipts import return_receipt, sale_receipt
 from devices.render import drawer_job, render
 from devices.slips import cash_slip, pickup_slip, report, self_test_page
+from devices.stock_slips import stock_slip
 from edge.services.context import Context
 from edge.store import catalogue_repo, sales_repo
 
 PICKUP_KINDS = ("pickup_slip", "pickup_collection")
-KINDS = ("receipt", "return", "report", "test", "drawer", "cash", *PICKUP_KINDS)
+KINDS = ("receipt", "return", "report", "test", "drawer", "cash", *PICKUP_KINDS, "stock")
 
 
 class BadJob(Exception):
@@ -61,6 +62,8 @@ def layout(ctx: Context, job: Job, printer: str, profile: PrinterProfile) -> Doc
         return cash_slip(p, store, width, copy=job.copy)
     if job.kind == "test":
         return self_test_page(store, printer, profile)
+    if job.kind == "stock":
+        return stock_slip(p, store, width, copy=job.copy, names=_names(ctx, p.get("lines")))
     raise BadJob(f"unknown document kind {job.kind!r}")
 
 

@@ -143,6 +143,11 @@ class LoyaltyConfig(_Section):
     redeem_value: int = Field(500, ge=1)
 
 
+class StockConfig(_Section):
+    # Write-offs worth more than this (minor units, at shelf prices) need a supervisor.
+    write_off_approval_above: int = Field(10_000, ge=0)
+
+
 class TomlSettings(BaseSettings):
     """Command-line flags (init) beat the environment, which beats the TOML file."""
 
@@ -175,6 +180,7 @@ class Settings(TomlSettings):
     hub: HubConfig = HubConfig()
     pickups: PickupsConfig = PickupsConfig()
     returns: ReturnsConfig = ReturnsConfig()
+    stock: StockConfig = StockConfig()
     ops: OpsConfig = OpsConfig()
     sync: SyncConfig = SyncConfig()
     loyalty: LoyaltyConfig = LoyaltyConfig()

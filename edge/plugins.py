@@ -71,6 +71,7 @@ PLUGIN_MODULES: tuple[str, ...] = (
     "devices.plugin",
     "edge.ops_plugin",
     "sync.edge_plugin",
+    "edge.stock_plugin",
 )
 
 

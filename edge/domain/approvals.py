@@ -105,3 +105,8 @@ def _manual(basket: Basket) -> bool:
 def grant(reduction: Reduction, by: str, action: Action | None = None) -> Approval:
     """`by` approves the reduction as it stands now."""
     return Approval(by, action or reduction.action, reduction.amount, reduction.reference)
+
+
+def above_limit(what: str, value: int, limit: int) -> str | None:
+    """Why a document worth `value` needs a supervisor (worth more than `limit`), or None."""
+    return f"{what} worth {value} (above {limit})" if value > limit else None

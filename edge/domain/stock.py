@@ -15,6 +15,8 @@ class MovementKind(Enum):
     RELEASE = "release"
     PICKUP = "pickup"  # a reserved item handed over
     WRITE_OFF = "write_off"  # damaged or lost
+    TRANSFER_OUT = "transfer_out"  # sent to another store (in transit until it arrives)
+    TRANSFER_IN = "transfer_in"  # received from another store
 
 
 # (on_hand, reserved) per unit of quantity. Adjustments carry their own sign.
@@ -27,6 +29,8 @@ _DELTAS: dict[MovementKind, tuple[int, int]] = {
     MovementKind.RELEASE: (0, -1),
     MovementKind.PICKUP: (-1, -1),
     MovementKind.WRITE_OFF: (-1, 0),
+    MovementKind.TRANSFER_OUT: (-1, 0),
+    MovementKind.TRANSFER_IN: (1, 0),
 }
 
 

@@ -569,3 +569,40 @@ def _member_prices(db: sqlite_utils.Database) -> None:
     db.executescript("""
     ALTER TABLE promotions ADD COLUMN members_only INTEGER NOT NULL DEFAULT 0;
     """)
+
+
+# --- stock documents (issue 16): edge migrations 40-49 -------------------------------------------
+
+
+@edge_migrations(40, "stock_documents")
+def _stock_documents(db: sqlite_utils.Database) -> None:
+    # Write-offs, stock counts, deliveries and transfers (edge/domain/stock_documents.py). A line's
+    # `expected` is what the document was measured against (announced, book stock as of a count's
+    # start, sent); `qty` what was written off, counted, received or sent. A count remembers the
+    # last ledger row at its start (`ledger_mark`): the book stock as of then is the level less
+    # every movement after it. A delivery's `reason` says who announced it: 'announced' (the
+    # ERP, through the hub) or 'unannounced' (a direct supplier); a write-off's is why.
+    db.executescript("""
+    CREATE TABLE stock_docs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reference TEXT NOT NULL DEFAULT '',
+        other_store TEXT,
+        reason TEXT,
+        scope TEXT,
+        ledger_mark INTEGER,
+        staff TEXT NOT NULL,
+        approved_by TEXT,
+        created_at TEXT NOT NULL,
+        closed_at TEXT
+    );
+    CREATE INDEX stock_docs_kind ON stock_docs (kind, status, created_at);
+    CREATE TABLE stock_doc_lines (
+        doc_id TEXT NOT NULL REFERENCES stock_docs (id),
+        sku TEXT NOT NULL,
+        expected INTEGER NOT NULL DEFAULT 0,
+        qty INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (doc_id, sku)
+    );
+    """)

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from edge.services.context import Context
 
 
+# Screens whose panel takes a handheld scan (elsewhere a scan goes to the basket): the shopper's
+# QR or a receipt's code, or goods received, counted, written off or moved between stores.
+PANEL_SCANS = ("pickups", "returns", "deliveries", "counts", "write_offs", "transfers")
+
+
 class Scanning:
     # Provided by PosScreen.
     ctx: Context
@@ -108,8 +113,8 @@ class Scanning:
         if self.session is None or self.client.id not in type(self.client).instances:
             return
         code = str(result.get("code") or "")
-        if self.mode in ("pickups", "returns") and code:
-            with self.body:  # the shopper's QR or a receipt's code: find the order / purchase
+        if self.mode in PANEL_SCANS and code:
+            with self.body:  # to the panel on show
                 background_tasks.create(self.panel.scanned(code))
             return
         background_tasks.create(self._serial_sell(result))

@@ -33,6 +33,10 @@ MODES = (
     ("pickups", "mode_pickups", "shopping_bag"),
     ("returns", "mode_returns", "assignment_return"),
     ("journal", "mode_journal", "manage_search"),
+    ("deliveries", "mode_deliveries", "local_shipping"),
+    ("counts", "mode_counts", "fact_check"),
+    ("write_offs", "mode_write_offs", "delete_sweep"),
+    ("transfers", "mode_transfers", "swap_horiz"),
     ("tools", "mode_tools", "receipt_long"),
 )
 
@@ -235,16 +239,24 @@ class PosScreen(Scanning, BasketActions):
 
 
 def _panel(mode: str) -> Callable[[PosScreen], Any]:
+    from kiosk_ui.pos.counts import CountsPanel
+    from kiosk_ui.pos.deliveries import DeliveriesPanel
     from kiosk_ui.pos.journal import JournalPanel
     from kiosk_ui.pos.pickups import PickupsPanel
     from kiosk_ui.pos.returns import ReturnsPanel
     from kiosk_ui.pos.tools import ToolsPanel
+    from kiosk_ui.pos.transfers import TransfersPanel
+    from kiosk_ui.pos.write_offs import WriteOffsPanel
 
     panels: dict[str, Callable[[PosScreen], Any]] = {
         "pickups": PickupsPanel,
         "returns": ReturnsPanel,
         "journal": JournalPanel,
         "tools": ToolsPanel,
+        "deliveries": DeliveriesPanel,
+        "counts": CountsPanel,
+        "write_offs": WriteOffsPanel,
+        "transfers": TransfersPanel,
     }
     return panels[mode]
 

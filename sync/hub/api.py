@@ -18,7 +18,7 @@ from edge.api import problems
 from edge.api.body_limit import BodyLimitMiddleware
 from edge.api.schemas import PlainText
 from edge.domain.errors import InvalidInput
-from sync.hub import lookups
+from sync.hub import api_erp, lookups
 from sync.hub.api_auth import TokenRequired, require_scope
 from sync.hub.customers_api import customers_router
 from sync.hub.metrics import HubCollector
@@ -170,6 +170,8 @@ def create_hub_app(hub: Hub, *, run: bool = True) -> FastAPI:
     app.add_middleware(TokenRequired, open_paths=OPEN_PATHS)  # outermost: before any body
     app.include_router(router, prefix="/api/v1")
     app.include_router(customers_router, prefix="/api/v1")
+    app.include_router(api_erp.read_router, prefix="/api/v1")
+    app.include_router(api_erp.erp_router, prefix="/api/v1")
 
     # Per-store lag and online state name the network's stores: a `read` token scrapes it
     # (Prometheus: `authorization: {credentials_file: ...}`).

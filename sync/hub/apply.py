@@ -29,7 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sync.hub import loyalty_apply
+from sync.hub import stock_docs
 from sync.hub.store import events as events_repo
+from sync.hub.store import feed as feed_repo
 from sync.hub.store import orders as orders_repo
 from sync.hub.store import sales as sales_repo
 from sync.hub.store import stock as stock_repo
@@ -90,6 +92,7 @@ class _Writes:
     levels: dict[tuple[str, str], stock_repo.Level] = field(default_factory=dict)
     sales: list[dict[str, Any]] = field(default_factory=list)
     held: list[tuple[str, int, str, str]] = field(default_factory=list)
+    feed: list[feed_repo.Item] = field(default_factory=list)
 
 
 Handler = Callable[[Tx, str, EventRecord, Applied, _Writes], None]
@@ -168,6 +171,7 @@ def _apply_group(
     try:
         with tx.pipeline():
             _write(tx, w, stores, now)
+        feed_repo.append(tx, w.feed)  # last: its counter row is held until the commit
     except unusable as exc:
         if careful:
             raise
@@ -226,6 +230,8 @@ def _apply(
     # The record of the event is written whatever it held: nothing in it may refuse to store.
     record_id, record_type = ev.id.replace("\0", "?"), ev.type.replace("\0", "?")
     w.events.append((store_id, ev.seq, record_id, record_type, at or now, now, error))
+    if error is None and at is not None and ev.type in FEED:
+        w.feed.append((store_id, ev.seq, record_type, at, now, json.dumps(ev.data)))
     st.applied = ev.seq
     if at is not None:
         st.last_event_at = at
@@ -360,9 +366,21 @@ def _flush_sales(tx: Tx, w: _Writes) -> None:
     w.sales.clear()
 
 
+# What the ERP's feed carries: the stores' documents (not the hub's own bookkeeping).
+FEED = frozenset(
+    {"sale.completed", "sale.fiscalised", "return.completed", "order.status",
+     "write_off.completed", "count.completed", "delivery.received", "transfer.sent",
+     "transfer.received"}
+)  # fmt: skip
+
 HANDLERS: dict[str, Handler] = {
     "sale.completed": _sale,
     "sale.fiscalised": _fiscalised,
+    "write_off.completed": stock_docs.write_off,
+    "count.completed": stock_docs.count,
+    "delivery.received": stock_docs.delivery,
+    "transfer.sent": stock_docs.transfer_sent,
+    "transfer.received": stock_docs.transfer_received,
     "stock.adjusted": lambda tx, store_id, ev, done, w: None,  # the levels are all it carries
     "order.status": _order_status,
     "order.requested": _order_requested,

@@ -188,6 +188,44 @@ def hub_backup(
     typer.echo(f"hub backup written to {written}")
 
 
+@hub_app.command("export")
+def hub_export(
+    day: Annotated[str, typer.Option("--day", help="the calendar day, YYYY-MM-DD")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="directory (default <data-dir>/exports/<day>)"),
+    ] = None,
+    tz: Annotated[str, typer.Option("--tz", help="the chain's time zone")] = "Europe/Warsaw",
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """The day's sales, returns and stock per store as CSV files (<out>/<store>/sales.csv,
+    returns.csv, stock.csv) for the ERP and the data warehouse."""
+    from datetime import date
+    from zoneinfo import ZoneInfoNotFoundError
+
+    from sync.hub.export import export_day
+
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        _fail(f"--day {day!r}: give a date as YYYY-MM-DD")
+    settings = settings_from(config, data_dir, database)
+    hub = open_hub(settings.model_copy(update={"demo": False}))
+    dest = out or settings.data_dir / "exports" / when.isoformat()
+    try:
+        written = export_day(hub.storage, when, dest, tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        _fail(f"--tz {tz!r}: not a time zone ({exc})")
+    finally:
+        hub.close()
+    typer.echo(
+        f"exported {when}: {written['sales']} sale lines, {written['returns']} returned lines,"
+        f" {written['stock']} stock levels to {dest}"
+    )
+
+
 def _register_subapps() -> None:
     from sync.hub.cli_tokens import token_app  # imports this module: registered once it exists
 

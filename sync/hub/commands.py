@@ -13,6 +13,7 @@ from sync import protocol
 from sync.hub.context import HubContext
 from sync.hub.store import commands as commands_repo
 from sync.hub.store import orders as orders_repo
+from sync.hub.store import stock_docs as stock_docs_repo
 from sync.hub.store import stores as stores_repo
 from sync.hub.store.port import Tx, now_iso, utc_iso
 from sync.protocol import Command, CommandAck, ProtocolError
@@ -84,3 +85,6 @@ def acknowledged(ctx: HubContext, store_id: str, ack: CommandAck) -> None:
         if ack.status == "rejected" and row["type"] == "order.create":
             order_id = json.loads(row["envelope"])["data"]["order_id"]
             orders_repo.set_status(tx, order_id, status="rejected", at=now, reason=ack.reason)
+        if ack.status == "rejected" and row["type"] == "delivery.announce":
+            delivery_id = json.loads(row["envelope"])["data"]["delivery_id"]
+            stock_docs_repo.delivery_status(tx, delivery_id, "rejected", now)

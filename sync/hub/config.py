@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from edge.config import TomlSettings
@@ -85,6 +85,28 @@ class HubRetention(_Section):
     days: int = Field(400, ge=1)
 
 
+class HubWebhooks(_Section):
+    """Every item of the feed (GET /api/v1/feed) POSTed to `url` in pages, in order, signed
+    with HMAC-SHA256 of the body under `secret` (header X-Store-Edge-Signature: sha256=<hex>);
+    a page that is not answered 2xx is sent again after a back-off doubling from `retry_min_s`
+    to `retry_max_s`. Delivery is at least once: a hub killed between a 2xx and its record
+    sends that page again, and each item's `cursor` lets the receiver drop what it has."""
+
+    url: str | None = Field(None, pattern=r"^https?://[^\s]+$")
+    secret: str | None = Field(None, min_length=16)
+    batch: int = Field(100, ge=1, le=1000)
+    timeout_s: float = Field(10.0, gt=0)
+    retry_min_s: float = Field(1.0, gt=0)
+    retry_max_s: float = Field(300.0, gt=0)
+    poll_s: float = Field(1.0, gt=0)
+
+    @model_validator(mode="after")
+    def _signed(self) -> HubWebhooks:
+        if self.url and not self.secret:
+            raise ValueError("[webhooks] url needs a secret (16 characters or more) to sign with")
+        return self
+
+
 class HubDeadLetters(_Section):
     # Messages the hub refuses are kept (reason, topic, the payload's first keep_bytes) for
     # keep_days, at most per_store_per_minute per store; beyond that only counted (/metrics).
@@ -114,6 +136,7 @@ class HubSettings(TomlSettings):
     signing: HubSigning = HubSigning()
     nearby: HubNearby = HubNearby()
     retention: HubRetention = HubRetention()
+    webhooks: HubWebhooks = HubWebhooks()
     dead_letters: HubDeadLetters = HubDeadLetters()
     loyalty: HubLoyalty = HubLoyalty()
     # Commands not acknowledged by their store after this long are sent again.
@@ -124,6 +147,8 @@ class HubSettings(TomlSettings):
     # window again.
     gap_grace_s: float = Field(2.0, ge=0)
     order_expiry_days: int = Field(7, ge=1)
+    # A transfer sent this long ago and not received is flagged (GET /api/v1/transfers).
+    transfer_overdue_days: int = Field(3, ge=1)
     # A kiosk order's reservation at its store (the store also caps it: pickups.kiosk_hold_hours).
     kiosk_order_expiry_hours: int = Field(48, ge=1, le=14 * 24)
     log_format: Literal["json", "console"] = "json"

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
+from sync.hub import webhooks
 from sync.hub.context import HubContext
 from sync.hub.queries import lag
 from sync.hub.store import commands as commands_repo
@@ -73,3 +74,4 @@ class HubCollector:
         yield events
         yield seconds
         yield applied
+        yield from webhooks.metrics(self.ctx.storage)

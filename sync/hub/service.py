@@ -16,7 +16,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from edge.catalogue_files import PromotionRow
 from edge.domain.catalogue import Product
 from edge.private_files import make_private_dir
-from sync.hub import catalogue, commands, inbound, nearby, orders, queries, replication
+from sync.hub import (
+    catalogue,
+    commands,
+    deliveries,
+    inbound,
+    nearby,
+    orders,
+    queries,
+    replication,
+    stock_docs,
+)
 from sync.hub.apply import Applied
 from sync.hub.config import HubSettings
 from sync.hub.context import HubContext
@@ -24,6 +34,8 @@ from sync.hub.keys import signing_key
 from sync.hub.nearby import Neighbours
 from sync.hub.stats import HubStats
 from sync.hub.store import Storage, open_storage
+from sync.hub.store import feed as feed_repo
+from sync.hub.webhooks import WebhookSender
 from sync.hub.worker import Worker
 from sync.protocol import CatalogueMessage, EventBatch, Topics
 
@@ -41,6 +53,8 @@ class Hub:
         )
         self.neighbours = Neighbours(settings)
         self.worker = Worker(self.ctx, self.neighbours)
+        hooks = settings.webhooks
+        self.webhooks = WebhookSender(storage, hooks) if hooks.url else None
         if settings.demo:
             catalogue.seed_demo(self.ctx)
 
@@ -78,8 +92,12 @@ class Hub:
 
     def start(self) -> None:
         self.worker.start()
+        if self.webhooks:
+            self.webhooks.start()
 
     def stop(self) -> None:
+        if self.webhooks:
+            self.webhooks.stop()
         if not self.worker.stop():
             log.warning("the hub worker is still busy; leaving its database open")
             return
@@ -176,6 +194,36 @@ class Hub:
     def returns(self, flagged: bool | None = None) -> list[dict[str, Any]]:
         with self.ctx.storage.read() as tx:
             return queries.returns(tx, flagged)
+
+    def announce_delivery(self, body: deliveries.DeliveryIn) -> dict[str, Any]:
+        with self.ctx.storage.transaction() as tx:
+            out, cmd = deliveries.announce(self.ctx, tx, body, datetime.now(UTC))
+        commands.send(self.ctx, cmd)
+        return out
+
+    def deliveries(
+        self, *, store_id: str | None = None, status: str | None = None, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        with self.ctx.storage.read() as tx:
+            return deliveries.listing(tx, store_id=store_id, status=status, limit=limit)
+
+    def delivery(self, delivery_id: str) -> dict[str, Any]:
+        with self.ctx.storage.read() as tx:
+            return deliveries.get(tx, delivery_id)
+
+    def feed(self, after: int, limit: int) -> list[Any]:
+        """Applied documents after position `after`, oldest first (the ERP's feed)."""
+        with self.ctx.storage.read() as tx:
+            return feed_repo.after(tx, after, limit)
+
+    def transfers(
+        self, *, flagged: bool | None = None, status: str | None = None, limit: int = 500
+    ) -> list[dict[str, Any]]:
+        with self.ctx.storage.read() as tx:
+            return stock_docs.transfers(
+                tx, datetime.now(UTC), self.settings.transfer_overdue_days, flagged=flagged,
+                status=status, limit=limit,
+            )  # fmt: skip
 
     def backup(self, dest: Path) -> Path:
         return self.ctx.storage.backup(dest)

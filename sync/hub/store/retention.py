@@ -1,5 +1,5 @@
-"""Retention: applied events, sales and sale lines older than `[retention] days` go. On
-PostgreSQL whole monthly partitions are dropped first; what is left (the oldest month's
+"""Retention: applied events, sales, sale lines and the ERP's feed older than `[retention]
+days` go. On PostgreSQL whole monthly partitions are dropped first; what is left (the oldest month's
 remainder, the default partition, every row on SQLite) is deleted in bounded chunks so no
 transaction holds the hub's writer for long."""
 
@@ -9,7 +9,8 @@ from datetime import datetime
 
 from sync.hub.store.port import Storage, utc_iso
 
-TABLES = {"hub_events": "applied_at", "hub_sales": "at", "hub_sale_lines": "at"}
+TABLES = {"hub_events": "applied_at", "hub_sales": "at", "hub_sale_lines": "at",
+          "hub_feed": "applied_at"}  # fmt: skip
 DEAD_LETTERS = {"hub_dead_letters": "at"}  # kept `[dead_letters] keep_days`
 CHUNK = 5000
 

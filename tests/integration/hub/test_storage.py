@@ -20,6 +20,7 @@ from sync.hub.store import Storage, counters, open_storage, retention
 from sync.hub.store import catalogue as catalogue_repo
 from sync.hub.store import commands as commands_repo
 from sync.hub.store import dead_letters as dead_letters_repo
+from sync.hub.store import feed as feed_repo
 from sync.hub.store import orders as orders_repo
 from sync.hub.store import sales as sales_repo
 from sync.hub.store import stock as stock_repo
@@ -304,6 +305,7 @@ def test_retention_removes_old_events_and_sales_and_keeps_recent_ones(storage: S
                 tx, receipt_no=f"R{i}", store_id="A", at=at, currency="PLN", total=1,
                 tenders="[]", lines=[(f"R{i}", 1, at, "A-1", 1, 1, 1, "A")],
             )  # fmt: skip
+            feed_repo.append(tx, [("A", i + 1, "sale.completed", at, at, "{}")])
     removed = retention.prune(storage, now - timedelta(days=400))
     assert all(n >= 1 for n in removed.values()), removed
     with storage.read() as tx:
@@ -316,6 +318,7 @@ def test_retention_removes_old_events_and_sales_and_keeps_recent_ones(storage: S
         assert [r[0] for r in tx.all("SELECT id FROM hub_events")] == ["e1"]
         assert [r[0] for r in tx.all("SELECT receipt_no FROM hub_sales")] == ["R1"]
         assert [r[0] for r in tx.all("SELECT receipt_no FROM hub_sale_lines")] == ["R1"]
+        assert [r[0] for r in tx.all("SELECT position FROM hub_feed")] == [2]  # the ERP's too
 
 
 def test_maintenance_is_claimed_by_one_worker_a_day(storage: Storage) -> None:
