@@ -28,8 +28,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.hub import loyalty_apply
-from sync.hub import stock_docs
+from sync.hub import loyalty_apply, stock_docs
 from sync.hub.store import events as events_repo
 from sync.hub.store import feed as feed_repo
 from sync.hub.store import orders as orders_repo
