@@ -16,7 +16,7 @@ from edge.app import create_app
 from edge.config import load_settings
 from sync.hub.service import Hub
 from tests.integration.sync.brokers import Broker, free_port, wait_for
-from tests.integration.sync.conftest import ctx_of, hub_of, sell
+from tests.integration.sync.conftest import NO_FISCAL_DEVICE, ctx_of, hub_of, sell
 from tests.integration.sync.test_faults import SKUS, _hub_counts, _hub_stock
 from tests.waiting import TIMEOUT_S
 
@@ -30,6 +30,9 @@ def _serve(tmp_path: Path, broker: Broker) -> subprocess.Popen[bytes]:
         "STORE_EDGE_SYNC__BATCH_MAX_EVENTS": "1",
         "STORE_EDGE_LOG_FORMAT": "console",
         "STORE_EDGE_LOG_LEVEL": "WARNING",
+        # One event per sale: no fiscal device adding its sale.fiscalised after each.
+        "STORE_EDGE_FISCAL__DEVICE": "none",
+        "STORE_EDGE_FISCAL__REQUIRED": "false",
     }
     cli = Path(sys.executable).parent / "store-edge"
     return subprocess.Popen(
@@ -62,7 +65,9 @@ def _store_acked(tmp_path: Path) -> int:
 @pytest.mark.timeout(600)
 def test_sigkill_mid_drain_then_restart(tmp_path: Path, hub: TestClient, broker: Broker) -> None:
     # A backlog written while the store had no broker configured.
-    offline = load_settings(None, {"data_dir": tmp_path / STORE, "store": {"id": STORE}})
+    offline = load_settings(
+        None, {"data_dir": tmp_path / STORE, "store": {"id": STORE}, "fiscal": NO_FISCAL_DEVICE}
+    )
     with TestClient(create_app(offline, ui=False)) as c:
         for i in range(EVENTS - 1):  # + the opening-stock event
             sell(ctx_of(c), SKUS[i % 3])

@@ -12,6 +12,7 @@ from sync.hub.keys import keygen
 from sync.hub.service import Hub
 from tests.integration.sync.brokers import Broker, wait_for
 from tests.integration.sync.conftest import (
+    NO_FISCAL_DEVICE,
     NodeFactory,
     ctx_of,
     depth,
@@ -127,6 +128,7 @@ def test_a_lossy_broker_still_delivers_every_event(tmp_path: Path) -> None:
                 "store": {"id": "A"},
                 "broker": {"url": lossy.url, "hub_key": tmp_path / "hub" / "hub.pub"},
                 "sync": {"resend_after_s": 0.5, "status_every_s": 0.5, "batch_max_events": 1},
+                "fiscal": NO_FISCAL_DEVICE,
             },
         )
         with TestClient(create_app(node_settings, ui=False)) as a:

@@ -20,8 +20,9 @@ def test_unsent_events_move_past_what_the_hub_holds(ctx: Context) -> None:
     sell(ctx, "DAI-011-11")
     sell(ctx, "DAI-011-11")
     before = seqs(ctx)
+    # Two sales (each with what a fiscal device adds after it), none of them sent yet.
     new_ids = [i for s, i in before if s > acked]
-    assert len(new_ids) == 2
+    assert len(new_ids) >= 2
     with ctx.db.transaction() as conn:
         # the hub applied 5 more events of the lost timeline
         assert edge_store.realign_after_restore(conn, acked + 5) == 5
@@ -29,11 +30,11 @@ def test_unsent_events_move_past_what_the_hub_holds(ctx: Context) -> None:
         assert int(edge_store.get_state(conn, "acked_seq")) == acked + 5
     after = seqs(ctx)
     assert [(s, i) for s, i in after if i in new_ids] == [
-        (acked + 6, new_ids[0]),
-        (acked + 7, new_ids[1]),
+        (acked + 6 + k, i) for k, i in enumerate(new_ids)
     ]
     sell(ctx, "DAI-011-11")
-    assert seqs(ctx)[-1][0] == acked + 8, "the next event follows on"
+    next_seq = min(s for s, i in seqs(ctx) if i not in new_ids and s > acked)
+    assert next_seq == acked + 6 + len(new_ids), "the next event follows on"
 
 
 def test_a_hub_that_holds_nothing_newer_changes_nothing(ctx: Context) -> None:
