@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from edge import __version__
 from edge.api import (
+    contract,
     problems,
     routes_baskets,
     routes_cash,
@@ -108,6 +109,7 @@ def create_app(
         for collector in plugin.metrics:
             app.state.metrics.add_collector(collector(ctx))
     problems.api_fallback(app, "/api")  # after every API route, before the UI's mount
+    contract.document(app)
     app.include_router(routes_health.router)  # /healthz etc. also at the root, for systemd/LBs
     app.add_middleware(BodyLimitMiddleware, max_bytes=EDGE_MAX_BODY_BYTES)
     app.add_middleware(

@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response
 
+from edge.api.basket_out import BasketOut, BasketWithLine, CheckoutOut
+from edge.api.contract import raises
 from edge.api.deps import ActorDep, CtxDep
 from edge.api.schemas import (
     CheckoutIn,
@@ -21,7 +23,9 @@ from edge.domain.tenders import Tender
 from edge.inline import inline
 from edge.services import baskets, checkout
 
-router = APIRouter(tags=["baskets"])
+# A basket already paid or cancelled refuses changes (409); money off past a cashier's limit
+# needs a supervisor (403).
+router = APIRouter(tags=["baskets"], responses=raises(403, 409))
 
 
 def _approver(c: Credentials | None) -> tuple[str, str] | None:
@@ -33,17 +37,17 @@ def _approver(c: Credentials | None) -> tuple[str, str] | None:
 # overrides may hash a supervisor's PIN and checkout runs the parts' hooks: those keep a thread.
 
 
-@router.post("/baskets", status_code=201)
+@router.post("/baskets", status_code=201, response_model=BasketOut)
 async def create_basket(ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     return basket_out(await inline(baskets.create_basket, ctx, actor))
 
 
-@router.get("/baskets/{basket_id}")
+@router.get("/baskets/{basket_id}", response_model=BasketOut)
 async def get_basket(ctx: CtxDep, _actor: ActorDep, basket_id: str) -> dict[str, Any]:
     return basket_out(await inline(baskets.get_basket, ctx, basket_id))
 
 
-@router.post("/baskets/{basket_id}/lines", status_code=201)
+@router.post("/baskets/{basket_id}/lines", status_code=201, response_model=BasketWithLine)
 async def add_line(ctx: CtxDep, actor: ActorDep, basket_id: str, body: LineIn) -> dict[str, Any]:
     """Scan: `code` is a barcode or GS1 string (or a SKU typed in); `sku` adds by SKU."""
     view, line = await inline(
@@ -52,7 +56,7 @@ async def add_line(ctx: CtxDep, actor: ActorDep, basket_id: str, body: LineIn) -
     return {**basket_out(view), "line_id": line.line_id}
 
 
-@router.patch("/baskets/{basket_id}/lines/{line_id}")
+@router.patch("/baskets/{basket_id}/lines/{line_id}", response_model=BasketOut)
 def set_quantity(
     ctx: CtxDep, actor: ActorDep, basket_id: str, line_id: int, body: QtyIn
 ) -> dict[str, Any]:
@@ -64,12 +68,12 @@ def set_quantity(
     )
 
 
-@router.delete("/baskets/{basket_id}/lines/{line_id}")
+@router.delete("/baskets/{basket_id}/lines/{line_id}", response_model=BasketOut)
 async def remove_line(ctx: CtxDep, actor: ActorDep, basket_id: str, line_id: int) -> dict[str, Any]:
     return basket_out(await inline(baskets.remove_line, ctx, basket_id, line_id, actor=actor))
 
 
-@router.post("/baskets/{basket_id}/lines/{line_id}/discount")
+@router.post("/baskets/{basket_id}/lines/{line_id}/discount", response_model=BasketOut)
 def discount_line(
     ctx: CtxDep, actor: ActorDep, basket_id: str, line_id: int, body: DiscountIn
 ) -> dict[str, Any]:
@@ -81,7 +85,7 @@ def discount_line(
     )
 
 
-@router.post("/baskets/{basket_id}/lines/{line_id}/price")
+@router.post("/baskets/{basket_id}/lines/{line_id}/price", response_model=BasketOut)
 def override_price(
     ctx: CtxDep, actor: ActorDep, basket_id: str, line_id: int, body: PriceIn
 ) -> dict[str, Any]:
@@ -93,7 +97,7 @@ def override_price(
     )
 
 
-@router.post("/baskets/{basket_id}/discount")
+@router.post("/baskets/{basket_id}/discount", response_model=BasketOut)
 def discount_basket(
     ctx: CtxDep, actor: ActorDep, basket_id: str, body: DiscountIn
 ) -> dict[str, Any]:
@@ -104,12 +108,12 @@ def discount_basket(
     )
 
 
-@router.post("/baskets/{basket_id}/cancel")
+@router.post("/baskets/{basket_id}/cancel", response_model=BasketOut)
 async def cancel_basket(ctx: CtxDep, _actor: ActorDep, basket_id: str) -> dict[str, Any]:
     return basket_out(await inline(baskets.cancel_basket, ctx, basket_id))
 
 
-@router.post("/baskets/{basket_id}/checkout", status_code=201)
+@router.post("/baskets/{basket_id}/checkout", status_code=201, response_model=CheckoutOut)
 def checkout_basket(
     ctx: CtxDep,
     actor: ActorDep,

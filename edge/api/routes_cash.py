@@ -7,8 +7,10 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import Field
 
+from edge.api.contract import raises
 from edge.api.deps import ActorDep, CtxDep
 from edge.api.schemas import Credentials, _In
+from edge.api.till_out import CashMoved
 from edge.services import cash
 
 router = APIRouter(tags=["cash"])
@@ -21,7 +23,7 @@ class CashIn(_In):
     approver: Credentials | None = None
 
 
-@router.post("/cash", status_code=201)
+@router.post("/cash", status_code=201, response_model=CashMoved, responses=raises(403))
 def move_cash(ctx: CtxDep, actor: ActorDep, body: CashIn) -> dict[str, Any]:
     """Cash put in (float) or taken out (bank drop; needs a supervisor) outside a sale."""
     approver = (body.approver.username, body.approver.pin) if body.approver else None

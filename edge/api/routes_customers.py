@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import ConfigDict, Field
 
+from edge.api.contract import raises
 from edge.api.deps import ActorDep, CtxDep
 from edge.api.schemas import PlainText
 from edge.services import customers, redemptions
@@ -37,7 +38,7 @@ def basket_customer(ctx: CtxDep, _actor: ActorDep, basket_id: str) -> dict[str, 
     return customers.of_basket(ctx, basket_id)
 
 
-@router.get("/customers/lookup")
+@router.get("/customers/lookup", responses=raises(404, 503))
 def lookup(
     ctx: CtxDep,
     _actor: ActorDep,
@@ -53,7 +54,7 @@ class RedeemIn(PlainText):
     points: int = Field(ge=1, le=100_000_000)
 
 
-@router.post("/baskets/{basket_id}/redeem")
+@router.post("/baskets/{basket_id}/redeem", responses=raises(409, 503))
 def redeem(ctx: CtxDep, _actor: ActorDep, basket_id: str, body: RedeemIn) -> dict[str, Any]:
     """Points off the basket ([loyalty] redeem_points → redeem_value): authorised by the hub,
     or offline within the card's daily limit here (409 beyond it)."""

@@ -8,20 +8,26 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from edge.api.contract import raises
 from edge.api.deps import CtxDep
+from edge.api.out_base import Status
 from edge.api.problems import problem
 from edge.store.migrations import pending
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+class Ready(Status):
+    store_id: str
+
+
+@router.get("/healthz", response_model=Status)
 def healthz() -> dict[str, Any]:
     """The process answers."""
     return {"status": "ok"}
 
 
-@router.get("/readyz", response_model=None)
+@router.get("/readyz", response_model=Ready, responses=raises(503))
 def readyz(ctx: CtxDep, request: Request) -> dict[str, Any] | Response:
     """The database answers and every migration is applied. Read only: an anonymous probe
     neither waits for the till's writes nor holds the writer (a write would show nothing more:

@@ -7,14 +7,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field, field_validator
 
+from edge.api.contract import raises
 from edge.api.deps import ActorDep, CtxDep
+from edge.api.pickups_out import Collected, PickupOut, Pickups
 from edge.api.schemas import Credentials, TenderIn, _In, sale_out
 from edge.domain import ordering
 from edge.domain.pickups import Order, Status
 from edge.domain.tenders import Tender
 from edge.services import kiosk_orders, pickups
 
-router = APIRouter(tags=["pickups"])
+# An order in another state refuses the step (409); a wrong code counts, and locks (403).
+router = APIRouter(tags=["pickups"], responses=raises(403, 409))
 
 
 class SkuQty(_In):
@@ -110,7 +113,7 @@ def order_out(order: Order) -> dict[str, Any]:
     }
 
 
-@router.get("/pickups")
+@router.get("/pickups", response_model=Pickups)
 def list_pickups(
     ctx: CtxDep,
     _actor: ActorDep,
@@ -120,22 +123,22 @@ def list_pickups(
     return {"items": [order_out(o) for o in pickups.list_orders(ctx, status, q)]}
 
 
-@router.get("/pickups/{order_id}")
+@router.get("/pickups/{order_id}", response_model=PickupOut)
 def get_pickup(ctx: CtxDep, _actor: ActorDep, order_id: str) -> dict[str, Any]:
     return order_out(pickups.get_order(ctx, order_id))
 
 
-@router.post("/pickups/{order_id}/picking")
+@router.post("/pickups/{order_id}/picking", response_model=PickupOut)
 def start_picking(ctx: CtxDep, actor: ActorDep, order_id: str) -> dict[str, Any]:
     return order_out(pickups.start_picking(ctx, actor, order_id))
 
 
-@router.post("/pickups/{order_id}/ready")
+@router.post("/pickups/{order_id}/ready", response_model=PickupOut)
 def ready(ctx: CtxDep, actor: ActorDep, order_id: str, body: ReadyIn) -> dict[str, Any]:
     return order_out(pickups.mark_ready(ctx, actor, order_id, body.shelf))
 
 
-@router.post("/pickups/{order_id}/collect")
+@router.post("/pickups/{order_id}/collect", response_model=Collected)
 def collect(ctx: CtxDep, actor: ActorDep, order_id: str, body: CollectIn) -> dict[str, Any]:
     """Hands the order over (all of it, or `lines`). Unpaid orders need `tenders`."""
     lines = {ln.sku: ln.qty for ln in body.lines} if body.lines is not None else None
@@ -147,19 +150,19 @@ def collect(ctx: CtxDep, actor: ActorDep, order_id: str, body: CollectIn) -> dic
     return out
 
 
-@router.post("/pickups/{order_id}/refuse")
+@router.post("/pickups/{order_id}/refuse", response_model=PickupOut)
 def refuse(ctx: CtxDep, actor: ActorDep, order_id: str, body: RefuseIn) -> dict[str, Any]:
     """The shopper came, proved the code and declined everything: stock goes back."""
     return order_out(pickups.collect(ctx, actor, order_id, body.code, {}).order)
 
 
-@router.post("/pickups/{order_id}/unlock")
+@router.post("/pickups/{order_id}/unlock", response_model=PickupOut)
 def unlock(ctx: CtxDep, actor: ActorDep, order_id: str, body: UnlockIn) -> dict[str, Any]:
     approver = (body.approval.username, body.approval.pin) if body.approval else None
     return order_out(pickups.unlock(ctx, actor, order_id, approver))
 
 
-@router.post("/kiosk/orders", status_code=202)
+@router.post("/kiosk/orders", status_code=202, responses=raises(429, 503))
 def kiosk_order(ctx: CtxDep, body: KioskOrderIn, request: Request) -> KioskOrderOut:
     """A shopper's pickup order from the kiosk: queued for the hub (also while offline). The
     hub prices it and answers with the order and its pickup code, or refuses it with a reason:

@@ -9,8 +9,10 @@ from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import Field, field_validator, model_validator
 
+from edge.api.contract import raises
 from edge.api.deps import ActorDep, CtxDep
 from edge.api.schemas import Credentials, TenderIn, _In
+from edge.api.till_out import PurchaseOut, ReturnOut
 from edge.domain.returns import Requested
 from edge.domain.tenders import Tender
 from edge.services import purchases, returns
@@ -54,7 +56,8 @@ class ReturnIn(_In):
         return self
 
 
-@router.get("/returns/lookup")
+# Another store's sale or an online order is looked up at the hub: unreachable, 503.
+@router.get("/returns/lookup", response_model=PurchaseOut, responses=raises(404, 503))
 def lookup_purchase(
     ctx: CtxDep,
     _actor: ActorDep,
@@ -87,7 +90,9 @@ def lookup_purchase(
     }
 
 
-@router.post("/returns", status_code=201)
+@router.post(
+    "/returns", status_code=201, response_model=ReturnOut, responses=raises(403, 404, 409, 503)
+)
 def create_return(
     ctx: CtxDep,
     actor: ActorDep,
@@ -118,7 +123,11 @@ def create_return(
     return result
 
 
-@router.get("/returns/register.csv", response_class=PlainTextResponse)
+@router.get(
+    "/returns/register.csv",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/csv": {}}, "description": "the register, one row per line"}},
+)
 def returns_register(
     ctx: CtxDep,
     _actor: ActorDep,
@@ -130,6 +139,6 @@ def returns_register(
     return PlainTextResponse(body, media_type="text/csv; charset=utf-8")
 
 
-@router.get("/returns/{return_id}")
+@router.get("/returns/{return_id}", response_model=ReturnOut)
 def get_return(ctx: CtxDep, _actor: ActorDep, return_id: str) -> dict[str, Any]:
     return returns.get_return(ctx, return_id)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from typing_extensions import TypedDict
 
+from edge.api.basket_out import SaleOut
 from edge.api.deps import ActorDep, CtxDep
 from edge.api.schemas import sale_out
 from edge.services import sales
@@ -77,6 +78,6 @@ def sales_journal(
     )
 
 
-@router.get("/sales/{receipt_no}")
+@router.get("/sales/{receipt_no}", response_model=SaleOut)
 def get_sale(ctx: CtxDep, _actor: ActorDep, receipt_no: str) -> dict[str, Any]:
     return sale_out(sales.get_sale(ctx, receipt_no))

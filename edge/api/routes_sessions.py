@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from edge.api.basket_out import SessionOut, WhoAmI
+from edge.api.contract import raises
 from edge.api.deps import ActorDep, CtxDep, get_token
 from edge.api.schemas import LoginIn
 from edge.services import auth
@@ -13,7 +15,9 @@ from edge.services import auth
 router = APIRouter(tags=["sessions"])
 
 
-@router.post("/sessions", status_code=201)
+@router.post(
+    "/sessions", status_code=201, response_model=SessionOut, responses=raises(401, 423, 429)
+)
 def login(ctx: CtxDep, body: LoginIn, request: Request) -> dict[str, Any]:
     """PIN login → bearer token for the POS. Five wrong PINs lock the account for a while
     (423); too many wrong PINs from one client address, whatever the accounts, block the
@@ -31,7 +35,7 @@ def login(ctx: CtxDep, body: LoginIn, request: Request) -> dict[str, Any]:
     }
 
 
-@router.get("/sessions/current")
+@router.get("/sessions/current", response_model=WhoAmI)
 def whoami(actor: ActorDep) -> dict[str, Any]:
     return {
         "username": actor.username,

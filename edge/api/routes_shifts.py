@@ -8,8 +8,10 @@ from fastapi import APIRouter
 from pydantic import Field
 from typing_extensions import TypedDict
 
+from edge.api.contract import raises
 from edge.api.deps import ActorDep, CtxDep
 from edge.api.schemas import _In
+from edge.api.till_out import ShiftClosed
 from edge.domain.errors import NotFound
 from edge.domain.shifts import Shift
 from edge.services import shifts
@@ -38,13 +40,13 @@ def _out(shift: Shift) -> ShiftOut:
                     opened_at=shift.opened_at.isoformat(), float=shift.float)  # fmt: skip
 
 
-@router.post("/shifts", status_code=201, response_model=ShiftOut)
+@router.post("/shifts", status_code=201, response_model=ShiftOut, responses=raises(409))
 def open_shift(ctx: CtxDep, actor: ActorDep, body: ShiftOpen) -> ShiftOut:
     """Opens the shift at the cashier's register (409 when one is open there)."""
     return _out(shifts.open_shift(ctx, actor, body.float))
 
 
-@router.get("/shifts/current", response_model=ShiftOut)
+@router.get("/shifts/current", response_model=ShiftOut, responses=raises(404))
 def current_shift(ctx: CtxDep, actor: ActorDep) -> ShiftOut:
     shift = shifts.current_shift(ctx, actor.register)
     if shift is None:
@@ -52,7 +54,7 @@ def current_shift(ctx: CtxDep, actor: ActorDep) -> ShiftOut:
     return _out(shift)
 
 
-@router.post("/shifts/close")
+@router.post("/shifts/close", response_model=ShiftClosed, responses=raises(409))
 def close_shift(ctx: CtxDep, actor: ActorDep, body: ShiftClose) -> dict[str, Any]:
     """Closes it with the cash counted; answers the shift's summary with the expected cash and
     the difference (counted minus expected) now recorded."""

@@ -14,12 +14,23 @@ from prometheus_client.core import Metric
 from pydantic import BaseModel, Field, TypeAdapter
 
 from edge import __version__
-from edge.api import problems
+from edge.api import contract, problems
 from edge.api.body_limit import BodyLimitMiddleware
+from edge.api.contract import raises
+from edge.api.out_base import Status
 from edge.api.schemas import PlainText
 from edge.domain.errors import InvalidInput
 from sync.hub import api_erp, lookups
 from sync.hub.api_auth import TokenRequired, require_scope
+from sync.hub.api_models import (
+    CatalogueImported,
+    HubAvailability,
+    HubReturn,
+    OrderMade,
+    OrderOut,
+    SignedOrder,
+    SignedReceipt,
+)
 from sync.hub.customers_api import customers_router
 from sync.hub.metrics import HubCollector
 from sync.hub.orders import OrderIn
@@ -47,12 +58,19 @@ OrderLookup = Annotated[Caller, require_scope(Scope.ORDERS, Scope.STORE)]
 ReceiptLookup = Annotated[Caller, require_scope(Scope.READ, Scope.STORE)]
 
 
-@router.get("/healthz", tags=["health"])
+@router.get("/healthz", tags=["health"], response_model=Status)
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.post(IMPORT_PATH, tags=["catalogue"], dependencies=CATALOG)
+# The file is read from the raw body: a bad one is a 422, a too large one a 413.
+@router.post(
+    IMPORT_PATH,
+    tags=["catalogue"],
+    dependencies=CATALOG,
+    response_model=CatalogueImported,
+    responses=raises(413, 422),
+)
 async def catalog_import(request: Request, hub: HubDep) -> dict[str, int]:
     """CSV or JSON Lines (by Content-Type or the `filename` query), all or nothing; published
     to every store as the next catalogue version. At most `[http] max_import_bytes`."""
@@ -71,13 +89,15 @@ async def catalog_import(request: Request, hub: HubDep) -> dict[str, int]:
         return await run_in_threadpool(hub.import_catalogue, spool, name)
 
 
-@router.post("/orders", status_code=201, tags=["orders"], dependencies=ORDERS)
+@router.post(
+    "/orders", status_code=201, tags=["orders"], dependencies=ORDERS, response_model=OrderMade
+)
 def create_order(order: OrderIn, hub: HubDep) -> dict[str, Any]:
     """A click & collect order for a store. The pickup code is in this reply only."""
     return hub.create_order(order)
 
 
-@router.get("/orders/{order_id}", tags=["orders"])
+@router.get("/orders/{order_id}", tags=["orders"], response_model=SignedOrder)
 def get_order(order_id: str, hub: HubDep, caller: OrderLookup) -> dict[str, Any]:
     return lookups.signed(hub.key, "order", order_id, hub.order(order_id), caller)
 
@@ -86,12 +106,20 @@ class CancelIn(PlainText):
     reason: str = Field("cancelled by the shopper", max_length=200)
 
 
-@router.post("/orders/{order_id}/cancel", tags=["orders"], dependencies=ORDERS)
+@router.post(
+    "/orders/{order_id}/cancel",
+    tags=["orders"],
+    dependencies=ORDERS,
+    response_model=OrderOut,
+    responses=raises(409),
+)
 def cancel_order(order_id: str, body: CancelIn, hub: HubDep) -> dict[str, Any]:
     return hub.cancel_order(order_id, body.reason)
 
 
-@router.get("/availability/{sku}", tags=["stock"], dependencies=READ)
+@router.get(
+    "/availability/{sku}", tags=["stock"], dependencies=READ, response_model=HubAvailability
+)
 def availability(sku: str, hub: HubDep) -> dict[str, Any]:
     return hub.availability(sku)
 
@@ -122,12 +150,12 @@ def stores(hub: HubDep) -> Response:
 _STORES = TypeAdapter(list[StoreView])
 
 
-@router.get("/receipts/{receipt_no}", tags=["sales"])
+@router.get("/receipts/{receipt_no}", tags=["sales"], response_model=SignedReceipt)
 def receipt(receipt_no: str, hub: HubDep, caller: ReceiptLookup) -> dict[str, Any]:
     return lookups.signed(hub.key, "receipt", receipt_no, hub.receipt(receipt_no), caller)
 
 
-@router.get("/returns", tags=["sales"], dependencies=READ)
+@router.get("/returns", tags=["sales"], dependencies=READ, response_model=list[HubReturn])
 def returns(hub: HubDep, flagged: Annotated[bool | None, Query()] = None) -> list[dict[str, Any]]:
     return hub.returns(flagged)
 
@@ -179,4 +207,5 @@ def create_hub_app(hub: Hub, *, run: bool = True) -> FastAPI:
     def metrics() -> Response:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
+    contract.document(app, guarded=lambda path: path not in OPEN_PATHS)
     return app

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from edge.api.contract import raises
 from sync.hub import customers, lookups
 from sync.hub.api_auth import require_scope
 from sync.hub.service import Hub
@@ -29,7 +30,7 @@ def _hub(request: Request) -> Hub:
 HubDep = Annotated[Hub, Depends(_hub)]
 
 
-@customers_router.post("/import", dependencies=CRM)
+@customers_router.post("/import", dependencies=CRM, responses=raises(413, 422))
 async def import_customers(request: Request, hub: HubDep) -> dict[str, int]:
     """CSV or JSON Lines (by Content-Type or the `filename` query), all or nothing: rows
     {customer_id, card, phone, name, email, consents: {marketing, history}}."""
@@ -41,7 +42,7 @@ async def import_customers(request: Request, hub: HubDep) -> dict[str, int]:
     return customers.import_customers(hub.ctx, data, name)
 
 
-@customers_router.get("/lookup")
+@customers_router.get("/lookup", responses=raises(404))
 def lookup(
     hub: HubDep,
     caller: Reader,
@@ -97,7 +98,7 @@ class RedemptionIn(BaseModel):
     points: int = Field(ge=1, le=100_000_000)
 
 
-@customers_router.post("/{customer_id}/redemptions", status_code=201)
+@customers_router.post("/{customer_id}/redemptions", status_code=201, responses=raises(409))
 def redeem(customer_id: str, body: RedemptionIn, hub: HubDep, caller: Redeemer) -> dict[str, Any]:
     """Authorises spending points (a till, the web shop): 409 over the balance. Signed for
     the store that asks, as the money it takes off depends on it."""

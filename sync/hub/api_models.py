@@ -1,0 +1,133 @@
+"""Response models of the hub's API (the 2xx half of its OpenAPI contract; the problems are
+edge/api/contract.py's). Routes build their answers as before; these say what they hold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from edge.api.out_base import Out
+
+Minor = int  # an amount in minor units (grosze)
+
+
+class Imported(Out):
+    imported: int
+
+
+class CatalogueImported(Imported):
+    version: int = Field(description="the catalogue version published to the stores")
+    promotions: int
+    ended_promotions: int
+    loyalty_rules: int
+
+
+class SignedFor(Out):
+    kind: str
+    ref: str
+    store_id: str | None
+    at: str
+
+
+class Signed(Out):
+    """An answer that sets money at a store, signed with the hub's key for the asking store."""
+
+    signed_for: SignedFor
+    signature: str
+
+
+class OrderLineOut(Out):
+    sku: str
+    qty: int
+    unit: str
+    unit_price: Minor
+    promotion: str | None
+    total: Minor
+
+
+class OrderLineState(OrderLineOut):
+    reserved: int
+    collected: int
+    short: int
+    returned: int
+
+
+class OrderMade(Out):
+    order_id: str
+    store_id: str
+    lines: list[OrderLineOut]
+    total: Minor
+    currency: str
+    customer: dict[str, Any]
+    prepaid: bool
+    pickup_code_hash: str
+    created_at: str
+    expires_at: str
+    confirmation: dict[str, Any] = Field(description="the signed proof of purchase (payload)")
+    status: str
+    pickup_code: str = Field(description="in this answer only")
+
+
+class OrderOut(Out):
+    order_id: str
+    request_id: str | None
+    status: str
+    store_id: str
+    currency: str
+    total: Minor
+    prepaid: bool
+    shelf: str | None
+    receipt_no: str | None
+    reason: str
+    created_at: str
+    updated_at: str
+    lines: list[OrderLineState]
+
+
+class SignedOrder(OrderOut, Signed):
+    pass
+
+
+class StoreLevel(Out):
+    store_id: str
+    on_hand: int
+    reserved: int
+    available: int
+    as_of: str
+
+
+class HubAvailability(Out):
+    sku: str
+    stores: list[StoreLevel]
+
+
+class ReceiptLine(Out):
+    line_no: int
+    sku: str
+    qty: int
+    unit_price: Minor
+    total: Minor
+    vat: str
+    returned: int
+
+
+class SignedReceipt(Signed):
+    receipt_no: str
+    store_id: str
+    at: str
+    currency: str
+    total: Minor
+    lines: list[ReceiptLine]
+    tenders: list[Any]
+
+
+class HubReturn(Out):
+    return_id: str
+    store_id: str
+    at: str
+    original_kind: str
+    original_ref: str | None
+    offline: bool
+    flagged: bool
+    flag_reason: str | None
