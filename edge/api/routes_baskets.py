@@ -113,7 +113,13 @@ async def cancel_basket(ctx: CtxDep, _actor: ActorDep, basket_id: str) -> dict[s
     return basket_out(await inline(baskets.cancel_basket, ctx, basket_id))
 
 
-@router.post("/baskets/{basket_id}/checkout", status_code=201, response_model=CheckoutOut)
+# Keys the node's parts did not add (no fiscal device, no member) stay out, not null.
+@router.post(
+    "/baskets/{basket_id}/checkout",
+    status_code=201,
+    response_model=CheckoutOut,
+    response_model_exclude_unset=True,
+)
 def checkout_basket(
     ctx: CtxDep,
     actor: ActorDep,

@@ -7,14 +7,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Response
 from pydantic import Field
 
+from edge.api.contract import raises
 from edge.api.deps import ActorDep, CtxDep
 from edge.api.schemas import Credentials, _In
+from edge.api.stock_out import DeliveryReceived, Scanned, StockDoc
 from edge.domain.errors import NotFound
 from edge.services import stock_counts
 from edge.services import stock_documents as docs
 
-router = APIRouter(tags=["stock"])
+# A document in another state refuses the step (409); a write-off past a cashier's limit needs
+# a supervisor (403).
+router = APIRouter(tags=["stock"], responses=raises(403, 409))
 MAX_LINES = 500
+# A blind count's lines have no `expected`: keys the answer lacks stay out (not null).
+AS_SERVED: dict[str, Any] = {"response_model_exclude_unset": True}
 STORE = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")
 
 
@@ -70,7 +76,7 @@ def _answer(result: dict[str, Any], response: Response) -> dict[str, Any]:
     return result
 
 
-@router.post("/write-offs", status_code=201)
+@router.post("/write-offs", status_code=201, response_model=StockDoc, **AS_SERVED)
 def write_off(
     ctx: CtxDep, actor: ActorDep, body: WriteOffIn, response: Response,
     idempotency_key: IdempotencyKey = None,
@@ -80,39 +86,41 @@ def write_off(
     return _answer(result, response)
 
 
-@router.get("/write-offs/{doc_id}")
+@router.get("/write-offs/{doc_id}", response_model=StockDoc, **AS_SERVED)
 def get_write_off(ctx: CtxDep, _actor: ActorDep, doc_id: str) -> dict[str, Any]:
     return docs.get(ctx, doc_id, "write_off")
 
 
-@router.post("/counts", status_code=201)
+@router.post("/counts", status_code=201, response_model=StockDoc, **AS_SERVED)
 def start_count(ctx: CtxDep, actor: ActorDep, body: CountIn) -> dict[str, Any]:
     return stock_counts.start_count(ctx, actor, body.scope)
 
 
-@router.post("/counts/{count_id}/scans")
+@router.post("/counts/{count_id}/scans", response_model=Scanned)
 def scan(ctx: CtxDep, actor: ActorDep, count_id: str, body: ScanIn) -> dict[str, Any]:
     return stock_counts.scan(ctx, actor, count_id, body.code, body.qty)
 
 
-@router.post("/counts/{count_id}/finish")
+@router.post("/counts/{count_id}/finish", response_model=StockDoc, **AS_SERVED)
 def finish_count(ctx: CtxDep, actor: ActorDep, count_id: str) -> dict[str, Any]:
     return stock_counts.finish_count(ctx, actor, count_id)
 
 
-@router.get("/counts/{count_id}")
+@router.get("/counts/{count_id}", response_model=StockDoc, **AS_SERVED)
 def get_count(ctx: CtxDep, _actor: ActorDep, count_id: str) -> dict[str, Any]:
     """While the count is open it is blind: counted quantities only, never the book stock."""
     return stock_counts.get_count(ctx, count_id)
 
 
-@router.get("/deliveries")
+@router.get("/deliveries", response_model=list[StockDoc], **AS_SERVED)
 def deliveries(ctx: CtxDep, _actor: ActorDep, all: bool = False) -> list[dict[str, Any]]:
     """Deliveries announced by the ERP and not yet received in full (`all`: every one)."""
     return docs.deliveries(ctx, open_only=not all)
 
 
-@router.post("/deliveries/unannounced", status_code=201)
+@router.post(
+    "/deliveries/unannounced", status_code=201, response_model=DeliveryReceived, **AS_SERVED
+)
 def receive_unannounced(
     ctx: CtxDep, actor: ActorDep, body: UnannouncedIn, response: Response,
     idempotency_key: IdempotencyKey = None,
@@ -123,7 +131,7 @@ def receive_unannounced(
     return _answer(result, response)
 
 
-@router.post("/deliveries/{delivery_id}/receive")
+@router.post("/deliveries/{delivery_id}/receive", response_model=DeliveryReceived, **AS_SERVED)
 def receive_delivery(
     ctx: CtxDep, actor: ActorDep, delivery_id: str, body: ReceiveIn, response: Response,
     idempotency_key: IdempotencyKey = None,
@@ -134,7 +142,7 @@ def receive_delivery(
     return _answer(result, response)
 
 
-@router.post("/transfers", status_code=201)
+@router.post("/transfers", status_code=201, response_model=StockDoc, **AS_SERVED)
 def send_transfer(
     ctx: CtxDep, actor: ActorDep, body: TransferIn, response: Response,
     idempotency_key: IdempotencyKey = None,
@@ -143,14 +151,16 @@ def send_transfer(
     return _answer(result, response)
 
 
-@router.post("/transfers/{transfer_id}/receive", status_code=201)
+@router.post(
+    "/transfers/{transfer_id}/receive", status_code=201, response_model=StockDoc, **AS_SERVED
+)
 def receive_transfer(
     ctx: CtxDep, actor: ActorDep, transfer_id: str, body: TransferReceiveIn
 ) -> dict[str, Any]:
     return docs.receive_transfer(ctx, actor, transfer_id, body.from_store, body.pairs())
 
 
-@router.get("/transfers/{transfer_id}")
+@router.get("/transfers/{transfer_id}", response_model=StockDoc, **AS_SERVED)
 def get_transfer(ctx: CtxDep, _actor: ActorDep, transfer_id: str) -> dict[str, Any]:
     try:
         return docs.get(ctx, transfer_id, "transfer_out")
