@@ -1,8 +1,9 @@
 """The error half of the OpenAPI contract, by construction: each operation documents the problem
 statuses it can answer, derived from what the route depends on (a session or token ⇒ 401, a
 hub scope ⇒ 403, a path parameter that looks something up ⇒ 404, parameters or a body ⇒ 422,
-a body ⇒ 413, the node's database ⇒ 503) plus what the route declares with `raises(...)`, each
-with the problem+json schema. A new route is documented without anyone listing its errors."""
+a body ⇒ 413 and 400, the node's database ⇒ 503) plus what the route declares with
+`raises(...)`, each with the problem+json schema. A new route is documented without anyone
+listing its errors."""
 
 from __future__ import annotations
 
@@ -64,19 +65,16 @@ def statuses_of(route: APIRoute, *, guarded: bool = False) -> set[int]:
     if _scoped(dependant):
         out.add(403)
     params = [
-        *dependant.path_params,
-        *dependant.query_params,
-        *dependant.header_params,
-        *dependant.body_params,
+        p
+        for d in (dependant, *_calls(dependant))
+        for p in (*d.path_params, *d.query_params, *d.header_params, *d.body_params)
     ]
-    for sub in _calls(dependant):
-        params += [*sub.path_params, *sub.query_params, *sub.header_params, *sub.body_params]
     if dependant.path_params:
         out.add(404)
-    if any(p.name.lower() != "authorization" for p in params):
+    if params:
         out.add(422)
-    if dependant.body_params:
-        out |= {413, 422}
+    if dependant.body_params:  # too large, or a Content-Length that is no number (body_limit.py)
+        out |= {400, 413, 422}
     if get_ctx in calls:  # the store database stayed locked (edge/api/problems.py)
         out.add(503)
     return out

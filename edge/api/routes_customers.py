@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field
 
 from edge.api.contract import raises
 from edge.api.deps import ActorDep, CtxDep
+from edge.api.loyalty_out import Attached, BasketCustomer, CustomerFound, Redeemed
 from edge.api.schemas import PlainText
 from edge.services import customers, redemptions
 
@@ -22,7 +23,7 @@ class CustomerIn(PlainText):
     phone: str | None = Field(None, max_length=32)
 
 
-@router.post("/baskets/{basket_id}/customer")
+@router.post("/baskets/{basket_id}/customer", response_model=Attached, responses=raises(409, 503))
 def attach_customer(
     ctx: CtxDep, _actor: ActorDep, basket_id: str, body: CustomerIn
 ) -> dict[str, Any]:
@@ -31,14 +32,14 @@ def attach_customer(
     return customers.attach(ctx, basket_id, body.card, body.phone)
 
 
-@router.get("/baskets/{basket_id}/customer")
+@router.get("/baskets/{basket_id}/customer", response_model=BasketCustomer)
 def basket_customer(ctx: CtxDep, _actor: ActorDep, basket_id: str) -> dict[str, Any]:
     """The basket's customer (balance as of when the till last saw it) and the points the
     basket earns if paid now."""
     return customers.of_basket(ctx, basket_id)
 
 
-@router.get("/customers/lookup", responses=raises(404, 503))
+@router.get("/customers/lookup", response_model=CustomerFound, responses=raises(404, 503))
 def lookup(
     ctx: CtxDep,
     _actor: ActorDep,
@@ -54,7 +55,7 @@ class RedeemIn(PlainText):
     points: int = Field(ge=1, le=100_000_000)
 
 
-@router.post("/baskets/{basket_id}/redeem", responses=raises(409, 503))
+@router.post("/baskets/{basket_id}/redeem", response_model=Redeemed, responses=raises(409, 503))
 def redeem(ctx: CtxDep, _actor: ActorDep, basket_id: str, body: RedeemIn) -> dict[str, Any]:
     """Points off the basket ([loyalty] redeem_points → redeem_value): authorised by the hub,
     or offline within the card's daily limit here (409 beyond it)."""

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from sync.hub.api_auth import require_scope
+from sync.hub.api_models import Feed, HubDelivery, HubTransfer
 from sync.hub.deliveries import DeliveryIn
 from sync.hub.service import Hub
 from sync.hub.store import feed as feed_repo
@@ -26,7 +27,8 @@ def _hub(request: Request) -> Hub:
 HubDep = Annotated[Hub, Depends(_hub)]
 
 
-@read_router.get("/feed")
+# Served as the stores wrote it (bytes, not re-serialised): the model documents it.
+@read_router.get("/feed", response_model=Feed)
 def feed(
     hub: HubDep,
     after: Annotated[int, Query(ge=0, le=2**62)] = 0,
@@ -41,7 +43,7 @@ def feed(
     return Response(body, media_type="application/json")
 
 
-@read_router.get("/transfers")
+@read_router.get("/transfers", response_model=list[HubTransfer])
 def transfers(
     hub: HubDep,
     flagged: bool | None = None,
@@ -54,7 +56,7 @@ def transfers(
     return hub.transfers(flagged=flagged, status=status, limit=limit)
 
 
-@read_router.get("/deliveries")
+@read_router.get("/deliveries", response_model=list[HubDelivery])
 def deliveries(
     hub: HubDep,
     store_id: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,32}$")] = None,
@@ -66,14 +68,14 @@ def deliveries(
     return hub.deliveries(store_id=store_id, status=status, limit=limit)
 
 
-@read_router.get("/deliveries/{delivery_id}")
+@read_router.get("/deliveries/{delivery_id}", response_model=HubDelivery)
 def delivery(hub: HubDep, delivery_id: str) -> dict[str, Any]:
     """An announced (or received) delivery: per line what was announced, what the store
     received so far and the difference."""
     return hub.delivery(delivery_id)
 
 
-@erp_router.post("/deliveries", status_code=201)
+@erp_router.post("/deliveries", status_code=201, response_model=HubDelivery)
 def announce_delivery(hub: HubDep, body: DeliveryIn) -> dict[str, Any]:
     """A delivery on its way to a store: the store gets it as a signed command and receives it
     by scanning (partial receipts allowed)."""

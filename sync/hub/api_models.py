@@ -131,3 +131,112 @@ class HubReturn(Out):
     offline: bool
     flagged: bool
     flag_reason: str | None
+
+
+class Consents(Out):
+    marketing: bool
+    history: bool
+
+
+class CustomerOut(Out):
+    customer_id: str
+    card: str | None
+    phone: str | None
+    name: str
+    email: str | None
+    consents: Consents
+    points: int
+    overdraft: int = Field(description="points spent beyond the balance (offline redemptions)")
+
+
+class SignedCustomer(CustomerOut, Signed):
+    pass
+
+
+class CustomerHistory(Signed):
+    customer_id: str
+    history_shown: bool = Field(description="false: the customer did not consent to it")
+    items: list[dict[str, Any]] = Field(
+        description="newest first; `kind` sale, order, return or points says what else it holds"
+    )
+    next_offset: int | None
+
+
+class CustomerOrder(Out):
+    order_id: str
+    store_id: str
+    status: str
+    total: Minor
+    currency: str
+    updated_at: str
+    created_at: str
+
+
+class Erased(Out):
+    customer_id: str
+    erased_at: str
+    stores: list[str] = Field(description="the stores told to erase the customer too")
+
+
+class Redeemed(Signed):
+    redemption_id: str
+    customer_id: str
+    points: int
+    balance: int
+
+
+class DeliveryLine(Out):
+    sku: str
+    announced: int
+    received: int
+    difference: int
+
+
+class HubDelivery(Out):
+    delivery_id: str
+    store_id: str
+    reference: str
+    announced: bool = Field(description="false: received without an announcement")
+    status: str
+    created_at: str
+    updated_at: str
+    lines: list[DeliveryLine]
+
+
+class TransferLine(Out):
+    sku: str
+    sent: int
+    received: int
+    in_transit: int
+    difference: int
+
+
+class TransferReceipt(Out):
+    store_id: str
+    at: str
+
+
+class HubTransfer(Out):
+    transfer_id: str
+    from_store: str
+    to_store: str | None
+    sent_at: str | None
+    status: str = Field(description="in_transit, received or arrived_unsent")
+    lines: list[TransferLine]
+    receipts: list[TransferReceipt]
+    flags: list[str] = Field(description="why it needs someone's attention (empty: it does not)")
+
+
+class FeedItem(Out):
+    cursor: int
+    store_id: str
+    seq: int
+    type: str
+    at: str
+    applied_at: str
+    data: dict[str, Any] = Field(description="the document as the store wrote it")
+
+
+class Feed(Out):
+    items: list[FeedItem]
+    next: int = Field(description="`after` for the next page")

@@ -12,6 +12,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from edge.api.contract import raises
 from sync.hub import customers, lookups
 from sync.hub.api_auth import require_scope
+from sync.hub.api_models import (
+    CustomerHistory,
+    CustomerOrder,
+    CustomerOut,
+    Erased,
+    Imported,
+    Redeemed,
+    SignedCustomer,
+)
 from sync.hub.service import Hub
 from sync.hub.store import customers as customers_repo
 from sync.hub.tokens import Caller, Scope
@@ -30,7 +39,9 @@ def _hub(request: Request) -> Hub:
 HubDep = Annotated[Hub, Depends(_hub)]
 
 
-@customers_router.post("/import", dependencies=CRM, responses=raises(413, 422))
+@customers_router.post(
+    "/import", dependencies=CRM, response_model=Imported, responses=raises(413, 422)
+)
 async def import_customers(request: Request, hub: HubDep) -> dict[str, int]:
     """CSV or JSON Lines (by Content-Type or the `filename` query), all or nothing: rows
     {customer_id, card, phone, name, email, consents: {marketing, history}}."""
@@ -42,7 +53,7 @@ async def import_customers(request: Request, hub: HubDep) -> dict[str, int]:
     return customers.import_customers(hub.ctx, data, name)
 
 
-@customers_router.get("/lookup", responses=raises(404))
+@customers_router.get("/lookup", response_model=SignedCustomer, responses=raises(404))
 def lookup(
     hub: HubDep,
     caller: Reader,
@@ -59,13 +70,13 @@ def lookup(
     return lookups.signed(hub.key, "customer", card or phone or "", found, caller)
 
 
-@customers_router.get("/{customer_id}")
+@customers_router.get("/{customer_id}", response_model=CustomerOut)
 def customer(customer_id: str, hub: HubDep, _caller: Reader) -> dict[str, Any]:
     with hub.storage.read() as tx:
         return customers.customer(tx, customer_id)
 
 
-@customers_router.get("/{customer_id}/history")
+@customers_router.get("/{customer_id}/history", response_model=CustomerHistory)
 def history(
     customer_id: str,
     hub: HubDep,
@@ -79,13 +90,13 @@ def history(
     return lookups.signed(hub.key, "customer-history", customer_id, page, caller)
 
 
-@customers_router.get("/{customer_id}/orders")
+@customers_router.get("/{customer_id}/orders", response_model=list[CustomerOrder])
 def orders(customer_id: str, hub: HubDep, _caller: OrdersReader) -> list[dict[str, Any]]:
     with hub.storage.read() as tx:
         return customers.orders(tx, customer_id)
 
 
-@customers_router.post("/{customer_id}/erase", dependencies=CRM)
+@customers_router.post("/{customer_id}/erase", dependencies=CRM, response_model=Erased)
 def erase(customer_id: str, hub: HubDep) -> dict[str, Any]:
     """GDPR erasure: personal data removed at the hub and at every store that holds the
     customer (a signed command); their sales stay, anonymous."""
@@ -98,7 +109,9 @@ class RedemptionIn(BaseModel):
     points: int = Field(ge=1, le=100_000_000)
 
 
-@customers_router.post("/{customer_id}/redemptions", status_code=201, responses=raises(409))
+@customers_router.post(
+    "/{customer_id}/redemptions", status_code=201, response_model=Redeemed, responses=raises(409)
+)
 def redeem(customer_id: str, body: RedemptionIn, hub: HubDep, caller: Redeemer) -> dict[str, Any]:
     """Authorises spending points (a till, the web shop): 409 over the balance. Signed for
     the store that asks, as the money it takes off depends on it."""

@@ -40,7 +40,7 @@ class Contract:
             ((_pattern(p), p, m, op) for p, m, op in operations(spec)),
             key=lambda r: r[1].count("{"),
         )
-        self.checked: set[tuple[str, str]] = set()
+        self.served: set[str] = set()  # operations seen answering 2xx
         # Models let unlisted keys through at run time (a model never drops what a client is
         # served); here every key served must be listed: closed, but a problem's extras.
         self.closed = copy.deepcopy(spec["components"])
@@ -54,6 +54,11 @@ class Contract:
                 return template, op
         raise AssertionError(f"{method} {path} is not in /openapi.json")
 
+    def unserved(self) -> list[str]:
+        """Operations the flow never saw succeed: their 2xx bodies went unchecked."""
+        every = {f"{m.upper()} {p}" for p, m, _ in operations(self.spec)}
+        return sorted(every - self.served)
+
     def check(self, response: httpx.Response) -> httpx.Response:
         """Asserts the answer is documented; returns it for the flow to go on with."""
         request = response.request
@@ -63,7 +68,8 @@ class Contract:
         assert documented is not None, (
             f"{what} is not documented (documents {sorted(op['responses'])}): {response.text[:300]}"
         )
-        self.checked.add((request.method.lower(), template))
+        if response.is_success:
+            self.served.add(f"{request.method.upper()} {template}")
         media = response.headers.get("content-type", "").split(";")[0].strip()
         content = documented.get("content", {})
         if not response.content:
