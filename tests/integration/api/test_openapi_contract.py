@@ -166,6 +166,8 @@ def test_what_the_node_serves_is_what_it_documents(node: TestClient) -> None:
     check(node.post(f"{API}/baskets/{other}/customer", json=card, headers=auth))
     check(node.get(f"{API}/baskets/{other}/customer", headers=auth))
     check(node.post(f"{API}/baskets/{other}/cancel", headers=auth))
+    closed = node.post(f"{API}/baskets/{other}/lines", json={"sku": milk["sku"]}, headers=auth)
+    assert check(closed).status_code == 409  # a problem the route declares, not derives
     check(node.get(f"{API}/pickups/nope", headers=auth))
     check(node.get(f"{API}/devices", headers=auth))
     check(node.post(f"{API}/sales/{receipt}/reprint", headers=auth))
