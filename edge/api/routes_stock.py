@@ -15,9 +15,9 @@ from edge.domain.errors import NotFound
 from edge.services import stock_counts
 from edge.services import stock_documents as docs
 
-# A document in another state refuses the step (409); a write-off past a cashier's limit needs
-# a supervisor (403).
-router = APIRouter(tags=["stock"], responses=raises(403, 409))
+# A code that names no product refuses the document (404), one in another state the step (409);
+# a write-off past a cashier's limit needs a supervisor (403).
+router = APIRouter(tags=["stock"], responses=raises(403, 404, 409))
 MAX_LINES = 500
 # A blind count's lines have no `expected`: keys the answer lacks stay out (not null).
 AS_SERVED: dict[str, Any] = {"response_model_exclude_unset": True}

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from edge.api.contract import raises
 from sync.hub.api_auth import require_scope
 from sync.hub.api_models import Feed, HubDelivery, HubTransfer
 from sync.hub.deliveries import DeliveryIn
@@ -75,7 +76,8 @@ def delivery(hub: HubDep, delivery_id: str) -> dict[str, Any]:
     return hub.delivery(delivery_id)
 
 
-@erp_router.post("/deliveries", status_code=201, response_model=HubDelivery)
+# A SKU the catalogue does not hold refuses the announcement (404).
+@erp_router.post("/deliveries", status_code=201, response_model=HubDelivery, responses=raises(404))
 def announce_delivery(hub: HubDep, body: DeliveryIn) -> dict[str, Any]:
     """A delivery on its way to a store: the store gets it as a signed command and receives it
     by scanning (partial receipts allowed)."""
