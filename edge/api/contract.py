@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from edge.api.deps import get_actor, get_ctx, get_token
 from edge.api.problems import PROBLEM_JSON
+from edge.api.schemas import Credentials
 
 PROBLEM_REF = "#/components/schemas/Problem"
 # Dependencies whose presence means a session is needed (the node's) or the database is read.
@@ -54,6 +55,30 @@ def _scoped(dependant: Dependant) -> bool:
     return any(getattr(d.call, "scopes", None) for d in _calls(dependant))
 
 
+def _models(annotation: Any, seen: set[type] | None = None) -> Iterator[type[BaseModel]]:
+    """Every model a body annotation holds, nested ones included."""
+    seen = set() if seen is None else seen
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in seen:
+            return
+        seen.add(annotation)
+        yield annotation
+        for field in annotation.model_fields.values():
+            yield from _models(field.annotation, seen)
+    for arg in get_args(annotation):
+        yield from _models(arg, seen)
+
+
+def _pin_statuses(body: Any) -> set[int]:
+    """A body carrying a PIN (a login, or a supervisor's `approver`): wrong PINs lock the account
+    (423) and throttle the client (429); an approver that may not approve is a 403."""
+    models = list(_models(body))
+    if not any(issubclass(m, Credentials) for m in models):
+        return set()
+    nested = not (isinstance(body, type) and issubclass(body, Credentials))
+    return {423, 429} | ({403} if nested else set())
+
+
 def statuses_of(route: APIRoute, *, guarded: bool = False) -> set[int]:
     """The problem statuses a route can answer, from its dependencies and parameters;
     `guarded`: a middleware asks every request of this app for a token (the hub's)."""
@@ -75,6 +100,8 @@ def statuses_of(route: APIRoute, *, guarded: bool = False) -> set[int]:
         out.add(422)
     if dependant.body_params:  # too large, or a Content-Length that is no number (body_limit.py)
         out |= {400, 413, 422}
+        for body in dependant.body_params:
+            out |= _pin_statuses(body.field_info.annotation)
     if get_ctx in calls:  # the store database stayed locked (edge/api/problems.py)
         out.add(503)
     return out

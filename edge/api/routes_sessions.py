@@ -15,9 +15,7 @@ from edge.services import auth
 router = APIRouter(tags=["sessions"])
 
 
-@router.post(
-    "/sessions", status_code=201, response_model=SessionOut, responses=raises(401, 423, 429)
-)
+@router.post("/sessions", status_code=201, response_model=SessionOut, responses=raises(401))
 def login(ctx: CtxDep, body: LoginIn, request: Request) -> dict[str, Any]:
     """PIN login → bearer token for the POS. Five wrong PINs lock the account for a while
     (423); too many wrong PINs from one client address, whatever the accounts, block the

@@ -181,6 +181,12 @@ def test_what_the_node_serves_is_what_it_documents(node: TestClient) -> None:
     check(node.post(f"{API}/shifts/close", json={"counted": 10500}, headers=auth))
     check(node.post(f"{API}/fiscal/daily-report", json={"approver": SUPERVISOR}, headers=auth))
     check(node.get(f"{API}/fiscal", headers=auth))
+    wrong = {"approver": {**SUPERVISOR, "pin": "0000"}}
+    statuses = [
+        check(node.post(f"{API}/devices/drawers/01/open", json=wrong, headers=auth)).status_code
+        for _ in range(6)
+    ]
+    assert statuses[-1] in (423, 429), statuses  # a PIN in a body: locks and throttles
     check(node.delete(f"{API}/sessions/current", headers=auth))
     check(node.get(f"{API}/sessions/current", headers=auth))
     assert c.unserved() == NODE_UNSERVED
