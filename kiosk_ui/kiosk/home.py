@@ -42,7 +42,8 @@ class Results:
 
     def _page(self, offset: int) -> list[ProductView]:
         s = self.screen
-        return catalogue.search(s.ctx, s.query_text, RESULTS + 1, offset, s.category)
+        member = s.member is not None
+        return catalogue.search(s.ctx, s.query_text, RESULTS + 1, offset, s.category, member)
 
     def first_page(self) -> None:
         """Re-renders the cards only when the answer changed ("mlek" -> "mleko" usually does
