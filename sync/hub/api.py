@@ -21,9 +21,9 @@ from edge.domain.errors import InvalidInput
 from sync.hub import api_erp, lookups
 from sync.hub.api_auth import TokenRequired, require_scope
 from sync.hub.customers_api import customers_router
-from sync.hub.orders_api import orders_router
 from sync.hub.metrics import HubCollector
 from sync.hub.orders import OrderIn
+from sync.hub.orders_api import orders_router
 from sync.hub.service import Hub
 from sync.hub.tokens import Caller, Scope
 
