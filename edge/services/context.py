@@ -25,6 +25,8 @@ SaleHook = Callable[[sqlite3.Connection, Sale], None]
 AfterSaleHook = Callable[[Sale, bool], dict[str, Any]]
 # Runs before a checkout touches anything; raises a DomainError to refuse the sale.
 BeforeCheckoutHook = Callable[[], None]
+# In a basket's cancelling transaction, with the basket's id (e.g. a reward given back).
+CancelHook = Callable[[sqlite3.Connection, str], None]
 # A reason the node is not ready (for /readyz), or None.
 ReadinessHook = Callable[[], str | None]
 
@@ -38,6 +40,7 @@ class Hooks:
     on_sale: list[SaleHook] = field(default_factory=list)
     before_checkout: list[BeforeCheckoutHook] = field(default_factory=list)
     after_sale: list[AfterSaleHook] = field(default_factory=list)
+    on_cancel: list[CancelHook] = field(default_factory=list)
     readiness: list[ReadinessHook] = field(default_factory=list)
     # Called after a commit that wrote outbox events (wakes the sync agent; never raises).
     after_outbox: list[Callable[[], None]] = field(default_factory=list)
