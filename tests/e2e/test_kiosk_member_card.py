@@ -5,17 +5,17 @@ was known and the member prices; the idle reset forgets it all."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from edge.domain.catalogue import Product, Promotion
 from edge.domain.vat import VatRate
 from edge.store import catalogue_repo, customers_repo
 from kiosk_ui.harness import Served
 from tests.e2e.axe import serious_violations
+from tests.e2e.test_kiosk_shopper import page, wedge  # noqa: F401  (fixture)
 from tests.waiting import TIMEOUT_S
 
 TIMEOUT_MS = int(TIMEOUT_S * 1000)
@@ -25,32 +25,26 @@ TEA = Product("CLUB-TEA-1", {"pl": "Herbata klubowa 100 g"}, 1500, VatRate.C, ba
 MEMBER_PRICE = Promotion("club-tea", TEA.sku, "price", value=999, members_only=True)
 
 
-@pytest.fixture
-def page(browser: Browser, node: Served) -> Iterator[Page]:
+@pytest.fixture(autouse=True)
+def member(node: Served) -> None:
+    """A product with a member price, and Anna's card as this store last heard of it."""
     now = node.ctx.clock()
     with node.ctx.db.transaction() as conn:
         catalogue_repo.upsert(conn, [TEA], now)
         catalogue_repo.upsert_promotions(conn, [MEMBER_PRICE])
         anna = {"customer_id": "C-ANNA", "card": CARD, "name": "Anna Nowak", "points": 120}
         customers_repo.remember(conn, anna, now - timedelta(minutes=7))
-    p = browser.new_page(viewport={"width": 1080, "height": 1920})
-    p.set_default_timeout(TIMEOUT_MS)
-    yield p
-    p.close()
 
 
-def wedge(page: Page, code: str) -> None:
-    page.keyboard.type(code, delay=2)
-    page.keyboard.press("Enter")
-
-
-def _tea(page: Page) -> None:
-    wedge(page, TEA_CODE)  # a price check by scan
-    expect(page.get_by_role("heading", name="Herbata klubowa 100 g")).to_be_visible()
+def _tea(tab: Page) -> None:
+    wedge(tab, TEA_CODE)  # a price check by scan
+    expect(tab.get_by_role("heading", name="Herbata klubowa 100 g")).to_be_visible()
 
 
 def test_a_scanned_card_shows_points_as_of_and_member_prices_until_the_idle_reset(
-    page: Page, node: Served, monkeypatch: pytest.MonkeyPatch
+    page: Page,  # noqa: F811
+    node: Served,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from kiosk_ui.kiosk import screen
 
@@ -82,7 +76,10 @@ def test_a_scanned_card_shows_points_as_of_and_member_prices_until_the_idle_rese
     expect(page.locator(".kiosk-price")).to_have_text("15,00 zł")
 
 
-def test_a_card_typed_on_the_keyboard_and_a_card_nobody_holds(page: Page, node: Served) -> None:
+def test_a_card_typed_on_the_keyboard_and_a_card_nobody_holds(
+    page: Page,  # noqa: F811
+    node: Served,
+) -> None:
     page.goto(f"{node.url}/kiosk")
     page.get_by_text("Dotknij ekranu, aby zacząć").click()
     page.get_by_role("button", name="Moja karta").click()
