@@ -34,7 +34,7 @@ DatabaseOpt = Annotated[
 
 
 def _fail(message: str) -> NoReturn:
-    from edge.cli import fail
+    from edge.cli_support import fail
 
     fail(message)
     raise SystemExit(2)  # fail() exits; this line keeps the type checker honest
