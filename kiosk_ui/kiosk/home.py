@@ -47,12 +47,14 @@ class Results:
 
     def first_page(self) -> None:
         """Re-renders the cards only when the answer changed ("mlek" -> "mleko" usually does
-        not); `data-q` tells the page (and the benchmark) which query the grid answers."""
+        not); `data-q` and `data-category` tell the page (and the benchmark) which query and
+        category the grid answers."""
         views = self._page(0)
         has_more, views = len(views) > RESULTS, views[:RESULTS]
         self.more.set_visibility(has_more)
         shown = tuple(v.product.sku for v in views)
         self.grid.props(f'data-q="{html.escape(self.screen.query_text)}"')
+        self.grid.props(f'data-category="{html.escape(self.screen.category or "")}"')
         if shown == self.shown and views:
             return
         self.shown = shown

@@ -37,8 +37,8 @@ VIEWS: dict[str, Callable[[KioskScreen], None]] = {
 
 
 class KioskScreen:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+    def __init__(self, ctx: Context, parts: runtime.UiParts) -> None:
+        self.ctx, self.parts = ctx, parts
         self.lang: str = ctx.settings.store.language
         self.last_touch = time.monotonic()
         self.idle_seconds = IDLE_SECONDS
@@ -49,7 +49,7 @@ class KioskScreen:
         self.placed: Placed | None = None
         self.big_text = False
         self.member: MemberCard | None = None  # the shopper's loyalty card: member prices
-        self.scanner = runtime.ScannerFeed()
+        self.scanner = runtime.ScannerFeed(parts)
 
     def build(self) -> None:
         theme.apply("kiosk")
@@ -158,7 +158,7 @@ class KioskScreen:
                 ui.button(lang.upper(), on_click=lambda lg=lang: self.set_lang(lg)).props(
                     f'{look} size=lg aria-pressed="{str(chosen).lower()}"'
                 ).mark(f"lang-{lang}")
-        if runtime.node_status(self.ctx).offline:
+        if runtime.node_status(self.ctx, self.parts).offline:
             ui.label(t("offline", self.lang)).classes("offline-banner m-4 mb-0").mark("offline")
 
     # ---- product and scans --------------------------------------------------------------
