@@ -240,3 +240,17 @@ class FeedItem(Out):
 class Feed(Out):
     items: list[FeedItem]
     next: int = Field(description="`after` for the next page")
+
+
+class OrderChange(Out):
+    cursor: int
+    order_id: str
+    store_id: str
+    status: str
+    at: str
+    customer_id: str | None
+
+
+class OrderChanges(Out):
+    items: list[OrderChange] = Field(description="oldest first")
+    next: int = Field(description="`changed_after` for the next page")

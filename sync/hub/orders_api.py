@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from sync.hub.api_auth import require_scope
+from sync.hub.api_models import OrderChanges
 from sync.hub.service import Hub
 from sync.hub.store import orders as orders_repo
 from sync.hub.tokens import Scope
@@ -21,7 +22,7 @@ def _hub(request: Request) -> Hub:
     return request.app.state.hub  # type: ignore[no-any-return]
 
 
-@orders_router.get("/orders")
+@orders_router.get("/orders", response_model=OrderChanges)
 def order_changes(
     hub: Annotated[Hub, Depends(_hub)],
     changed_after: Annotated[int, Query(ge=0, le=2**62)] = 0,

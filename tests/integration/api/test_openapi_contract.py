@@ -226,6 +226,7 @@ def test_what_the_hub_serves_is_what_it_documents(hub: TestClient) -> None:
     made = check(hub.post(f"{API}/orders", json=order, headers=office)).json()
     check(hub.get(f"{API}/orders/{made['order_id']}", headers=store))
     check(hub.post(f"{API}/orders/{made['order_id']}/cancel", json={}, headers=office))
+    check(hub.get(f"{API}/orders", headers=office))
     check(hub.get(f"{API}/availability/BAK-001-11", headers=office))
     check(hub.get(f"{API}/stores", headers=office))
     check(hub.get(f"{API}/returns", headers=office))
