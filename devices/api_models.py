@@ -11,6 +11,13 @@ from edge.api.out_base import Out
 from edge.api.till_out import ShiftSummary
 
 
+class FailedJob(Out):
+    job_id: int
+    kind: str
+    error: str | None
+    at: str | None
+
+
 class PrinterState(Out):
     name: str
     kind: str
@@ -18,8 +25,8 @@ class PrinterState(Out):
         description="online, offline, paper_low, paper_out, cover_open, error or unknown"
     )
     queue: int
-    failed: int
-    last_failed: str | None
+    failed: int = Field(description="jobs that could not be printed at all, in the last day")
+    last_failed: FailedJob | None
     last_error: str | None
     width_mm: int
     code_page: str
@@ -46,7 +53,7 @@ class FiscalDevice(Out):
     description: str
     emulator: bool
     status: str
-    detail: str
+    detail: str | None
     pending: int = Field(description="sales waiting for the device")
     registered: int
 
