@@ -33,7 +33,7 @@ from devices.fiscal.port import (
     register,
 )
 from devices.fiscal.runtime import FiscalRuntime, fiscal
-from edge.domain.errors import FiscalDeviceUnavailable, FiscalReceiptPending
+from edge.domain.errors import Conflict, FiscalDeviceUnavailable, FiscalReceiptPending
 from edge.domain.events import Event
 from edge.domain.sale import Sale, SaleLine
 from edge.services.context import Context
@@ -70,6 +70,31 @@ def needs_device(sale: Sale) -> bool:
     return any(t.type != "online" for t in sale.tenders)
 
 
+class FiscalCopyRefused(Conflict):
+    """A copy of a fiscal receipt may only be the device's own, from its electronic journal."""
+
+    code = "fiscal-copy-refused"
+
+
+def refuse_copy(conn: Any, receipt_no: str) -> None:
+    """Raises for a sale registered (or waiting to be registered) on a fiscal device: a slip
+    printed by the node would be a second receipt-like document, and the Posnet protocol has no
+    command that prints a copy from the electronic journal."""
+    job = jobs_repo.get(conn, receipt_no)
+    if job is None:
+        return
+    where = (
+        f"was registered on the fiscal device as fiscal receipt no. {job.number}"
+        if job.number is not None
+        else "waits to be registered on the fiscal device, which prints its receipt then"
+    )
+    raise FiscalCopyRefused(
+        f"sale {receipt_no} {where}; a copy of a fiscal receipt can only come from the "
+        f"device's electronic journal, so nothing is printed: show the sale from the sales "
+        f"journal (GET /api/v1/sales/{receipt_no}) instead"
+    )
+
+
 # -- checkout hooks ---------------------------------------------------------------------------
 
 
@@ -93,11 +118,11 @@ def before_checkout(ctx: Context) -> None:
                 receipt_no=left[0].receipt_no,
             )
         try:
-            status = rt.device.status()
-            ready, detail = status.ready, status.detail
             # The device's last document now: committed with the sale as the job's `before`,
             # so the receipt can be sent right after the commit (see _settle).
-            _before.number = rt.device.last_document().number if ready else None
+            status, last = rt.device.ready_for_receipt()
+            ready, detail = status.ready and last is not None, status.detail
+            _before.number = last.number if last is not None else None
         except FiscalError as exc:
             ready, detail = False, exc.detail
         if not ready:
@@ -178,7 +203,10 @@ def _settle(ctx: Context, rt: FiscalRuntime, job: Job) -> bool:
     try:
         fresh = False
         if job.state == "sending":
-            last = dev.last_document()
+            # Right after its checkout the driver still knows the number it read for `before`;
+            # a retry asks the device.
+            known = dev.known_last_document() if job.attempts == 0 else None
+            last = known or dev.last_document()
             if job.before is not None and last.number > job.before and last.total == job.total:
                 log.warning("sale %s was registered as document %d before its answer was lost",
                             job.receipt_no, last.number)  # fmt: skip
