@@ -17,14 +17,15 @@ ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="TOML con
 DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="where the database lives")]
 
 
-def _context(config: Path | None, data_dir: Path | None) -> Context:
-    from edge.cli import context_for, settings_from
+def _context(command: typer.Context, config: Path | None, data_dir: Path | None) -> Context:
+    from edge.cli_support import context_for, settings_from
 
-    return context_for(settings_from(config, data_dir=data_dir, demo=False))
+    return context_for(command, settings_from(config, data_dir=data_dir, demo=False))
 
 
 @app.command("list")
 def list_devices(
+    command: typer.Context,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
@@ -33,7 +34,7 @@ def list_devices(
     from devices.runtime import runtime
     from devices.service import devices_status
 
-    ctx = _context(config, data_dir)
+    ctx = _context(command, config, data_dir)
     try:
         for printer in runtime(ctx).printers.values():
             printer.probe()
@@ -62,6 +63,7 @@ def list_devices(
 
 @app.command("test-print")
 def test_print(
+    command: typer.Context,
     name: Annotated[str, typer.Argument(help="printer name from [devices.printers]")],
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
@@ -73,7 +75,7 @@ def test_print(
     from devices.runtime import runtime
     from devices.slips import self_test_page
 
-    ctx = _context(config, data_dir)
+    ctx = _context(command, config, data_dir)
     try:
         printer = runtime(ctx).printers.get(name)
         if printer is None:

@@ -9,10 +9,11 @@ from typing import Any
 from devices.config import PrinterProfile
 from devices.layout import Document, StoreHeader
 from devices.queue_repo import Job
-from devices.receipts import return_receipt, sale_receipt
+from devices.receipts import loyalty_lines, return_receipt, sale_receipt
 from devices.render import drawer_job, render
 from devices.slips import cash_slip, pickup_slip, report, self_test_page
 from devices.stock_slips import stock_slip
+from edge.services import customers
 from edge.services.context import Context
 from edge.store import catalogue_repo, sales_repo
 
@@ -48,7 +49,10 @@ def layout(ctx: Context, job: Job, printer: str, profile: PrinterProfile) -> Doc
         if sale is None:
             raise BadJob(f"no sale {p.get('receipt_no')}")
         footer = tuple(ctx.settings.devices.footer)
-        return sale_receipt(sale, store, width, copy=job.copy, footer=footer, qr_code=profile.qr)
+        member = customers.sale_customer(ctx, sale.receipt_no).get("customer")
+        points = loyalty_lines(member, sale.at, store.timezone)
+        return sale_receipt(sale, store, width, copy=job.copy, footer=footer, qr_code=profile.qr,
+                            loyalty=points)  # fmt: skip
     if job.kind == "return":
         names = _names(ctx, p.get("lines"))
         return return_receipt(p, store, width, copy=job.copy, names=names, currency=ctx.currency)

@@ -27,6 +27,9 @@ def setup(ctx: Context) -> None:
     ctx.hooks.before_checkout.append(lambda: fiscal.before_checkout(ctx))
     ctx.hooks.after_sale.append(lambda sale, replayed: fiscal.after_sale(ctx, sale, replayed))
     ctx.hooks.readiness.append(lambda: fiscal_ops.readiness(ctx))
+    ctx.hooks.print_document = lambda conn, kind, payload: (
+        service.enqueue_document(conn, ctx, kind, payload) is not None
+    )
     # The checkout commits then calls this: the worker starts on the receipt at once.
     ctx.hooks.after_outbox.append(rt.wake)
 

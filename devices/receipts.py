@@ -22,6 +22,7 @@ from devices.layout import (
 from edge.domain.sale import Sale, SaleLine
 from edge.domain.vat import VatRate
 
+STALE_BALANCE_S = 300  # a balance known longer before the sale is "the last one known"
 TENDER_NAMES = {"cash": "Gotówka", "card": "Karta", "exchange": "Wymiana", "voucher": "Bon"}
 SALE_TITLE = "POTWIERDZENIE SPRZEDAŻY"
 DEFAULT_FOOTER = ("Dziękujemy za zakupy! Zwrot w ciągu 30 dni z paragonem.",)
@@ -61,6 +62,25 @@ def _vat_block(sale: Sale, width: int) -> Document:
     return doc
 
 
+def loyalty_lines(member: Mapping[str, Any] | None, sale_at: datetime, timezone: str) -> list[str]:
+    """The member's points as the customer's printout shows them (the sale summary here, or a
+    non-fiscal printout after a fiscal receipt): earned, redeemed and the balance with when it
+    was known (the hub's answer when the card was scanned, or the one cached here)."""
+    if not member:
+        return []
+    lines = ["Karta stałego klienta", f"Punkty za zakupy: {int(member.get('points_earned') or 0)}"]
+    if member.get("points_redeemed"):
+        lines.append(f"Wykorzystane punkty: {int(member['points_redeemed'])}")
+    balance, as_of = member.get("points_balance"), member.get("balance_as_of")
+    if balance is None or not as_of:
+        return [*lines, "Saldo punktów: nieznane", "(naliczymy po połączeniu)"]
+    known = datetime.fromisoformat(str(as_of))
+    lines += [f"Saldo punktów: {int(balance)}", f"stan na {local_time(known, timezone)}"]
+    if (sale_at - known).total_seconds() > STALE_BALANCE_S:
+        lines.append("(ostatnie znane saldo + te zakupy)")
+    return lines
+
+
 def sale_receipt(
     sale: Sale,
     store: StoreHeader,
@@ -69,6 +89,7 @@ def sale_receipt(
     copy: bool = False,
     footer: tuple[str, ...] = DEFAULT_FOOTER,
     qr_code: bool = True,
+    loyalty: list[str] | None = None,
 ) -> Document:
     # Printed only where no fiscal device registers the sales ([fiscal] required = false):
     # a summary of the sale, never a receipt.
@@ -96,6 +117,9 @@ def sale_receipt(
     doc.append(Text(columns("Dokument nr", sale.receipt_no, width)))
     doc.append(Text(columns(f"Kasa {sale.register}", f"Kasjer {sale.cashier}", width)))
     doc.append(Text(local_time(sale.at, store.timezone)))
+    if loyalty:
+        doc.append(rule(width))
+        doc += [Text(line[:width]) for line in loyalty]
     doc.append(Barcode(sale.receipt_no))
     if qr_code:
         doc.append(QR(sale.receipt_no))

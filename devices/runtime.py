@@ -13,8 +13,6 @@ from devices.printer import Printer
 from edge.services.context import Context
 
 ScanCallback = Callable[[dict[str, Any]], None]
-_ATTR = "_devices_runtime"
-_create_lock = threading.Lock()
 
 
 @dataclass
@@ -44,18 +42,10 @@ class Runtime:
 
 
 def runtime(ctx: Context) -> Runtime:
-    # Context is a plain dataclass the core owns; the devices part keeps its state beside it
-    # rather than adding a field the core would have to know about.
-    rt = getattr(ctx, _ATTR, None)
-    if rt is None:
-        with _create_lock:
-            rt = getattr(ctx, _ATTR, None)
-            if rt is None:
-                cfg = ctx.settings.devices
-                printers = {
-                    name: Printer(name, pc, ctx.settings.data_dir)
-                    for name, pc in cfg.printers.items()
-                }
-                rt = Runtime(printers)
-                setattr(ctx, _ATTR, rt)
-    return rt
+    return ctx.parts.get_or_create(Runtime, lambda: _build(ctx))
+
+
+def _build(ctx: Context) -> Runtime:
+    cfg = ctx.settings.devices
+    printers = {name: Printer(name, pc, ctx.settings.data_dir) for name, pc in cfg.printers.items()}
+    return Runtime(printers)

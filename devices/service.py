@@ -12,11 +12,12 @@ from devices import queue_repo
 from devices.documents import KINDS, PICKUP_KINDS
 from devices.fiscal import runtime as fiscal
 from devices.fiscal import service as fiscal_service
+from devices.fiscal.operations import probe
 from devices.runtime import runtime
 from edge.domain.errors import Conflict, NotFound
 from edge.domain.sale import Sale
 from edge.domain.staff import Role
-from edge.services import shifts
+from edge.services import pickups, shifts
 from edge.services.auth import Actor, approval
 from edge.services.context import Context
 from edge.store import sales_repo
@@ -141,10 +142,6 @@ def print_report(
 
 
 def print_pickup_slip(ctx: Context, order_id: str) -> dict[str, Any]:
-    try:
-        from edge.services import pickups
-    except ImportError:
-        raise Conflict("this node has no click & collect part") from None
     order = pickups.get_order(ctx, order_id)
     with ctx.db.transaction() as conn:
         job = enqueue_document(conn, ctx, "pickup_slip", pickups.slip(order))
@@ -194,6 +191,4 @@ def devices_status(ctx: Context) -> dict[str, Any]:
             scanners.append({"name": name, "port": sc.port, "target": sc.target,
                              "status": "stopped", "last_error": None, "scans": 0,
                              "bad_scans": 0})  # fmt: skip
-    from devices.fiscal.operations import probe  # the fiscal part builds on this module
-
     return {"printers": printers, "drawers": drawers, "scanners": scanners, "fiscal": probe(ctx)}

@@ -28,7 +28,8 @@ from edge.api.request_id import RequestIdMiddleware
 from edge.bootstrap import bootstrap, plugin_migrations
 from edge.config import Settings
 from edge.metrics import Metrics
-from edge.plugins import Component, ComponentFactory, plugins
+from edge.node import PLUGINS
+from edge.plugins import Component, ComponentFactory
 from edge.services.context import Context
 from edge.store.migrations import MigrationSet
 from edge.store.schema import edge_migrations
@@ -43,7 +44,7 @@ def migration_sets() -> list[MigrationSet]:
 
 
 def component_factories(settings: Settings) -> list[ComponentFactory]:
-    return [factory for p in plugins() for factory in p.components]
+    return [factory for p in PLUGINS for factory in p.components]
 
 
 def create_app(
@@ -102,7 +103,7 @@ def create_app(
         routes_shifts.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
-    for plugin in plugins():
+    for plugin in PLUGINS:
         for router in plugin.routers:
             app.include_router(router, prefix=API_PREFIX)
         for collector in plugin.metrics:
@@ -122,7 +123,8 @@ def create_app(
     if settings.http.kiosk_port is not None:
         app.add_middleware(KioskGuard, kiosk_port=settings.http.kiosk_port)
     if ui:
+        from edge.node import ui_parts
         from kiosk_ui import mount
 
-        mount(app, ctx)
+        mount(app, ctx, ui_parts())
     return app

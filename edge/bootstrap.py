@@ -1,4 +1,5 @@
-"""Wires a node together: database, migrations, context, demo data."""
+"""Wires a node together from the parts in edge/node.py: database, migrations, context, each
+part's hooks and command handlers, demo data."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import logging
 from collections.abc import Sequence
 
 from edge.config import Settings
+from edge.node import PLUGINS
+from edge.plugins import command_handlers
 from edge.services.context import Context
+from edge.services.hub_lookup import warn_about_config
 from edge.services.seeding import seed_demo
 from edge.services.staff import demo_staff_active
 from edge.store.db import Database
@@ -29,20 +33,16 @@ def open_database(settings: Settings, extra: Sequence[MigrationSet] = ()) -> Dat
 
 
 def plugin_migrations() -> list[MigrationSet]:
-    from edge.plugins import plugins
-
-    return [p.migrations for p in plugins() if p.migrations is not None]
+    return [p.migrations for p in PLUGINS if p.migrations is not None]
 
 
 def bootstrap(settings: Settings) -> Context:
     """A node's context: its database migrated for every part (the parts' hooks attached below
     write to their own tables), demo data if asked for."""
-    from edge.plugins import plugins
-    from edge.services.hub_lookup import warn_about_config
-
     ctx = Context(open_database(settings, plugin_migrations()), settings)
     warn_about_config(settings)
-    for plugin in plugins():
+    ctx.parts.put(command_handlers(PLUGINS))
+    for plugin in PLUGINS:
         if plugin.setup is not None:
             plugin.setup(ctx)
     if settings.demo:

@@ -5,11 +5,18 @@ from __future__ import annotations
 import socket
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from edge.config import ConfigError, HttpConfig, Settings, load_settings
+from edge.cli_support import (
+    ConfigOpt,
+    DataDirOpt,
+    NodeFactory,
+    fail,
+    settings_from,
+)
+from edge.config import HttpConfig, Settings
 from edge.domain.errors import DomainError
 from edge.domain.staff import Role
 from edge.private_files import restrict_umask
@@ -32,39 +39,11 @@ catalog_app = typer.Typer(
 app.add_typer(users_app, name="users")
 app.add_typer(catalog_app, name="catalog")
 
-ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", "-c", help="TOML config file", exists=False)
-]
-DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="where the database lives")]
 
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"store-edge: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def settings_from(config: Path | None, **overrides: Any) -> Settings:
-    """Settings from file + environment + the flags that were given (nested keys as dicts)."""
-    nested: dict[str, Any] = {}
-    for dotted, value in overrides.items():
-        if value is None:
-            continue
-        parts = dotted.split(".")
-        cursor = nested
-        for part in parts[:-1]:
-            cursor = cursor.setdefault(part, {})
-        cursor[parts[-1]] = value
-    try:
-        return load_settings(config, nested)
-    except ConfigError as exc:
-        fail(str(exc))
-        raise  # unreachable; keeps type checkers content
-
-
-def _logging(settings: Settings) -> None:
-    from edge.logging_setup import configure
-
-    configure(settings.log_format, settings.log_level)
+@app.callback()
+def _node(command: typer.Context) -> None:
+    # The parts' commands build their node through this (edge/cli_support.py context_for).
+    command.obj = NodeFactory(context_for)
 
 
 def context_for(settings: Settings) -> Context:
@@ -76,10 +55,17 @@ def context_for(settings: Settings) -> Context:
         fail(str(exc))
 
 
-def _preflight(ctx: Any) -> None:
-    from edge.plugins import StartupRefused, plugins
+def _logging(settings: Settings) -> None:
+    from edge.logging_setup import configure
 
-    for plugin in plugins():
+    configure(settings.log_format, settings.log_level)
+
+
+def _preflight(ctx: Context) -> None:
+    from edge.node import PLUGINS
+    from edge.plugins import StartupRefused
+
+    for plugin in PLUGINS:
         if plugin.preflight is None:
             continue
         try:
@@ -241,9 +227,9 @@ def catalog_import(file: Path, config: ConfigOpt = None, data_dir: DataDirOpt = 
 
 
 def _add_plugin_commands() -> None:
-    from edge.plugins import plugins
+    from edge.node import PLUGINS
 
-    for plugin in plugins():
+    for plugin in PLUGINS:
         for name, sub in plugin.cli:
             # An empty name adds the sub-app's commands at the top level.
             app.add_typer(sub, name=name or None)

@@ -11,7 +11,7 @@ from typing import Any
 from edge.api import routes_customers
 from edge.background import Periodic
 from edge.plugins import Plugin
-from edge.services import customers
+from edge.services import customers, redemptions
 from edge.services.context import Context
 from edge.store import customers_repo
 
@@ -21,6 +21,9 @@ FORGET_EVERY_S = 3600.0
 
 def _setup(ctx: Context) -> None:
     ctx.hooks.on_sale.append(customers.earn_on_sale)
+    ctx.hooks.on_cancel.append(
+        lambda conn, basket_id: redemptions.released_on_cancel(conn, basket_id, ctx.clock())
+    )
     # The sale's answer carries the member's points: {"customer": {id, points_earned, …}}.
     ctx.hooks.after_sale.append(
         lambda sale, _replayed: customers.sale_customer(ctx, sale.receipt_no)

@@ -1,12 +1,11 @@
 """The parts of a node beyond the selling core (devices, sync, pickups & returns, ops) plug in
 here, so the core never imports them and each part owns its schema, routes, workers and CLI.
 
-A plugin module exposes `PLUGIN: Plugin`. `PLUGIN_MODULES` lists them in the order their
-migrations apply; a module that fails to import is a programming error and fails loudly."""
+A part exposes `PLUGIN: Plugin`; the composition root (edge/node.py) imports each by name and
+lists them in the order their migrations apply."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -64,24 +63,14 @@ class Plugin:
     preflight: Preflight | None = None
 
 
-PLUGIN_MODULES: tuple[str, ...] = (
-    # one line per part; keep the order (it is the migration order)
-    "edge.pickups_plugin",
-    "edge.loyalty_plugin",
-    "devices.plugin",
-    "edge.ops_plugin",
-    "sync.edge_plugin",
-    "edge.stock_plugin",
-)
+class CommandHandlers(dict[str, "CommandHandler"]):
+    """Every part's hub command handlers, by command type: the bootstrap puts them in the
+    node's `ctx.parts` and the sync agent dispatches to them."""
 
 
-def plugins() -> list[Plugin]:
-    return [importlib.import_module(name).PLUGIN for name in PLUGIN_MODULES]
-
-
-def command_handlers() -> dict[str, CommandHandler]:
-    handlers: dict[str, CommandHandler] = {}
-    for plugin in plugins():
+def command_handlers(plugins: Sequence[Plugin]) -> CommandHandlers:
+    handlers = CommandHandlers()
+    for plugin in plugins:
         for kind, handler in plugin.command_handlers.items():
             if kind in handlers:
                 raise RuntimeError(f"two plugins handle the command {kind!r}")

@@ -13,6 +13,7 @@ app = typer.Typer(help="Returns: the returns register.", no_args_is_help=True)
 
 @app.command("export")
 def export(
+    command: typer.Context,
     config: Annotated[Path | None, typer.Option("--config", "-c", help="TOML config file")] = None,
     data_dir: Annotated[Path | None, typer.Option("--data-dir")] = None,
     since: Annotated[str | None, typer.Option(help="first day, YYYY-MM-DD")] = None,
@@ -20,7 +21,7 @@ def export(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="file (default stdout)")] = None,
 ) -> None:
     """Every returned line with its protocol's data, oldest first."""
-    from edge.cli import context_for, fail, settings_from
+    from edge.cli_support import context_for, fail, settings_from
     from edge.services.returns_register import rows, to_csv
 
     try:
@@ -29,7 +30,7 @@ def export(
     except ValueError as exc:
         fail(f"--since/--until: {exc}")
         return
-    ctx = context_for(settings_from(config, data_dir=data_dir, demo=False))
+    ctx = context_for(command, settings_from(config, data_dir=data_dir, demo=False))
     try:
         text = to_csv(rows(ctx, first, last))
     finally:

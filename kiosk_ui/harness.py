@@ -18,6 +18,7 @@ from nicegui.testing.general import nicegui_reset_globals
 from edge.app import create_app
 from edge.config import Settings
 from edge.services.context import Context
+from kiosk_ui.runtime import UiParts
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -39,6 +40,8 @@ def free_port() -> int:
 class Served:
     url: str
     ctx: Context
+    # What the pages use of the parts (kiosk_ui/runtime.py): a test swaps a status in it.
+    parts: UiParts
 
 
 @contextlib.contextmanager
@@ -61,7 +64,7 @@ def serve(settings: Settings, timeout: float = 20.0) -> Iterator[Served]:
                 raise RuntimeError("the node did not start")
             time.sleep(0.05)
         try:
-            yield Served(f"http://127.0.0.1:{port}", app.state.ctx)
+            yield Served(f"http://127.0.0.1:{port}", app.state.ctx, app.state.ui.parts)
         finally:
             server.should_exit = True
             thread.join(timeout)

@@ -186,3 +186,36 @@ TEXTS.update(
         "bigger_text": {"pl": "Większy tekst", "en": "Larger text"},
     }
 )
+
+# The shopper's loyalty card at the kiosk (issue 15).
+TEXTS.update(
+    {
+        "my_card": {"pl": "Moja karta", "en": "My card"},
+        "status_sent": {"pl": "przekazane do sklepu", "en": "passed to the store"},
+        "card_prompt": {
+            "pl": "Zeskanuj kartę lojalnościową lub wpisz jej numer",
+            "en": "Scan your loyalty card or type its number",
+        },
+        "card_no": {"pl": "Numer karty", "en": "Card number"},
+        "card_unknown": {"pl": "Nie znamy tej karty", "en": "We do not know this card"},
+        "card_unavailable": {
+            "pl": "Nie możemy teraz sprawdzić tej karty. Zapytaj obsługę sklepu.",
+            "en": "We cannot check this card right now. Please ask a member of staff.",
+        },
+        "points": {"pl": "Twoje punkty: {n}", "en": "Your points: {n}"},
+        "points_live": {"pl": "stan bieżący", "en": "as of now"},
+        "member_prices": {
+            "pl": "Widzisz teraz ceny dla członków programu.",
+            "en": "You now see the member prices.",
+        },
+        "your_orders": {"pl": "Twoje zamówienia", "en": "Your orders"},
+        "no_orders": {"pl": "Brak zamówień", "en": "No orders"},
+        "orders_unavailable": {
+            "pl": "Status zamówień pokażemy, gdy sklep połączy się z centralą.",
+            "en": "We can show your orders once the store reaches head office.",
+        },
+        "forget_card": {"pl": "Zakończ i ukryj dane", "en": "Finish and hide my details"},
+        "member_price": {"pl": "Cena z kartą: {price}", "en": "With a loyalty card: {price}"},
+        "your_member_price": {"pl": "Twoja cena z kartą", "en": "Your loyalty card price"},
+    }
+)

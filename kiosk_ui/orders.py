@@ -24,13 +24,14 @@ class Placed:
 
 def place(
     ctx: Context,
+    parts: runtime.UiParts,
     lines: list[tuple[str, int]],
     customer: dict[str, str],
     consent: bool,
     kiosk: str = "kiosk",
 ) -> Placed:
     """Raises the domain's refusal (edge.domain.ordering) when the order breaks a rule."""
-    sync = runtime.node_status(ctx).sync
+    sync = runtime.node_status(ctx, parts).sync
     queued = sync is None or not sync.get("connected", False)
     request = kiosk_orders.request_order(
         ctx, lines, customer, consent, kiosk=kiosk, slip=True, queued=queued

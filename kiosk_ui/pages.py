@@ -25,8 +25,8 @@ def _register_pages() -> None:
     ui.page("/kiosk", title="Kiosk")(kiosk_page)
 
 
-def mount_pages(app: FastAPI, ctx: Context) -> None:
-    runtime.set_context(ctx)
+def mount_pages(app: FastAPI, ctx: Context, parts: runtime.UiParts) -> None:
+    app.state.ui = runtime.attach(ctx, parts)
     _register_pages()
 
     @app.get("/", include_in_schema=False)

@@ -1,44 +1,76 @@
-"""What the pages share: the node's Context, and the status of the optional parts (sync,
-devices) imported lazily so the UI works on a node built without them."""
+"""What the pages share: the node's Context and the functions of the node's optional parts
+(sync, devices) they use, both passed in at mount (`UiParts`, built by the composition root in
+edge/node.py), so the UI works on a node built without those parts."""
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from nicegui import core
+
 from edge.services.context import Context
 
 log = logging.getLogger(__name__)
 
-_ctx: Context | None = None
+ScanHandler = Callable[[dict[str, Any]], None]
+Status = Callable[[Context], dict[str, Any]]
+# A till action of the devices part (reprint, X/Z report, drawer, fiscal daily report).
+Action = Callable[..., dict[str, Any]]
 
 
-def set_context(ctx: Context) -> None:
-    global _ctx
-    _ctx = ctx
+@dataclass
+class UiParts:
+    """The parts' functions the pages call; None where the node has no such part. Mutable:
+    tests (and a node without a hub) swap a status to show a given state."""
+
+    sync_status: Status | None = None
+    devices_status: Status | None = None
+    # (ctx, target, on_scan) -> unsubscribe; on_scan runs on the reader's thread.
+    subscribe_scans: Callable[[Context, str, ScanHandler], Callable[[], None]] | None = None
+    reprint: Action | None = None
+    print_report: Action | None = None
+    open_drawer: Action | None = None
+    # The fiscal device's daily report (raport dobowy).
+    fiscal_daily_report: Action | None = None
 
 
-def context() -> Context:
-    if _ctx is None:
-        raise RuntimeError("kiosk_ui.mount(app, ctx) was not called")
-    return _ctx
+@dataclass(frozen=True)
+class NodeUi:
+    ctx: Context
+    parts: UiParts
+
+
+def attach(ctx: Context, parts: UiParts) -> NodeUi:
+    """Hands the node to the pages: NiceGUI serves them from its one app, whose state is the
+    place a page finds what it was mounted with."""
+    node = NodeUi(ctx, parts)
+    core.app.state.store_edge = node
+    return node
+
+
+def mounted() -> NodeUi:
+    node = getattr(core.app.state, "store_edge", None)
+    if not isinstance(node, NodeUi):
+        raise RuntimeError("kiosk_ui.mount(app, ctx, parts) was not called")
+    return node
 
 
 class ScannerFeed:
     """Serial scans for one register (or the kiosk) handed to a page on its own event loop,
     until stop() or the browser tab goes away."""
 
-    def __init__(self) -> None:
+    def __init__(self, parts: UiParts) -> None:
+        self._subscribe = parts.subscribe_scans
         self._cancel: Callable[[], None] | None = None
 
     def start(
         self, ctx: Context, client: Any, target: str, handler: Callable[[dict[str, Any]], Any]
     ) -> None:
-        subscribe = optional("devices.scans", "subscribe")
+        subscribe = self._subscribe
         if subscribe is None or self._cancel is not None:
             return
         loop = asyncio.get_running_loop()
@@ -59,32 +91,6 @@ class ScannerFeed:
             self._cancel = None
 
 
-def optional(module: str, name: str) -> Callable[..., Any] | None:
-    """A function of another part of the node, or None when that part is not installed."""
-    try:
-        found: Callable[..., Any] = getattr(importlib.import_module(module), name)
-        return found
-    except (ImportError, AttributeError):
-        return None
-
-
-def _sync_status(ctx: Context) -> dict[str, Any] | None:
-    fn = optional("sync.status", "sync_status")
-    return fn(ctx) if fn else None
-
-
-def _devices_status(ctx: Context) -> dict[str, Any] | None:
-    fn = optional("devices.service", "devices_status")
-    return fn(ctx) if fn else None
-
-
-# Replaceable providers: tests (and a node without a hub) swap these to show a given state.
-providers: dict[str, Callable[[Context], dict[str, Any] | None]] = {
-    "sync": _sync_status,
-    "devices": _devices_status,
-}
-
-
 @dataclass(frozen=True, slots=True)
 class NodeStatus:
     sync: dict[str, Any] | None
@@ -103,13 +109,13 @@ class NodeStatus:
         return int((self.sync or {}).get("outbox_depth") or 0)
 
 
-def node_status(ctx: Context) -> NodeStatus:
+def node_status(ctx: Context, parts: UiParts) -> NodeStatus:
     """Never raises: a status bar that crashes the till is worse than one that says unknown."""
     found: dict[str, dict[str, Any] | None] = {}
     errors = []
-    for name, fn in providers.items():
+    for name, fn in (("sync", parts.sync_status), ("devices", parts.devices_status)):
         try:
-            found[name] = fn(ctx)
+            found[name] = fn(ctx) if fn is not None else None
         except Exception as exc:
             log.warning("status of %s failed: %s", name, exc)
             found[name] = None

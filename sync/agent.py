@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 
-from edge.plugins import CommandHandler, command_handlers
+from edge.plugins import CommandHandler, CommandHandlers
 from edge.services.context import Context
 from edge.signing import load_public_key, public_pem
 from edge.store import outbox
@@ -32,11 +32,10 @@ from sync.protocol import (
 
 log = logging.getLogger(__name__)
 
-_AGENTS: dict[int, SyncAgent] = {}
-
 
 def agent_for(ctx: Context) -> SyncAgent | None:
-    return _AGENTS.get(id(ctx))
+    """The node's running agent (None: no broker, or not started)."""
+    return ctx.parts.get(SyncAgent)
 
 
 class SyncAgent:
@@ -113,11 +112,12 @@ class SyncAgent:
         await asyncio.to_thread(self.stop_sync)
 
     def start_sync(self) -> None:
-        self.messages.handlers.update(command_handlers())
+        # The parts' handlers, put there by the bootstrap (edge/node.py lists the parts).
+        self.messages.handlers.update(self.ctx.parts.get(CommandHandlers) or {})
         with self.ctx.db.transaction() as conn:
             # Offline returns check the hub's order confirmations against this row.
             edge_store.trust_keys(conn, {"hub": public_pem(self.hub_key).decode()})
-        _AGENTS[id(self.ctx)] = self
+        self.ctx.parts.put(self)
         self.ctx.hooks.after_outbox.append(self.wake.set)
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="sync-agent", daemon=True)
@@ -132,7 +132,7 @@ class SyncAgent:
         self.link.stop(final=(self.topics.status(self.store_id), self._status(online=False)))
         if self.wake.set in self.ctx.hooks.after_outbox:
             self.ctx.hooks.after_outbox.remove(self.wake.set)
-        _AGENTS.pop(id(self.ctx), None)
+        self.ctx.parts.remove(self)
 
     @property
     def connected(self) -> bool:

@@ -81,6 +81,7 @@ class Emulator:
         self.receipt: _Open | None = None
         self.last_answer: bytes | None = None
         self.in_form = False
+        self.printouts: list[list[str]] = []  # non-fiscal printouts, their lines (not journalled)
         for doc in self.documents():
             if doc["type"] == "receipt":
                 self.number, self.last_total = doc["number"], doc["total"]
@@ -260,11 +261,13 @@ class Emulator:
         if self.receipt is not None:
             raise Refused(cmd.ERR_STATE)
         self.in_form = True
+        self.printouts.append([])
         return []
 
     def _formline(self, p: dict[str, str]) -> list[tuple[str, str]]:
         if not self.in_form:
             raise Refused(cmd.ERR_STATE)
+        self.printouts[-1].append(p.get("s1", ""))
         return []
 
     def _formend(self, p: dict[str, str]) -> list[tuple[str, str]]:

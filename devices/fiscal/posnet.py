@@ -210,10 +210,13 @@ class PosnetDevice:
         return self._learn(_last_document(self.call(cmd.COUNTERS, changes=False)))
 
     def non_fiscal(self, lines: Sequence[str]) -> None:
-        self.call(cmd.FORM_START, [("fn", "1")])
-        for text in lines:
-            self.call(cmd.FORM_LINE, [("s1", printable(text))])
-        self.call(cmd.FORM_END)
+        # Nothing here registers a sale: the whole printout may go out together.
+        commands: list[Command] = [(cmd.FORM_START, [("fn", "1")])]
+        commands += [(cmd.FORM_LINE, [("s1", printable(text))]) for text in lines]
+        commands.append((cmd.FORM_END, ()))
+        for start in range(0, len(commands), cmd.TOGETHER_MAX):
+            self.call_together(commands[start : start + cmd.TOGETHER_MAX])
+        self._ready_at = time.monotonic()  # printed to its end: paper there, no receipt open
 
     def daily_report(self) -> DailyReport:
         answer = self.call(cmd.DAILY_REPORT, [("da", date.today().isoformat())])

@@ -12,9 +12,6 @@ from devices.fiscal.posnet import PosnetDevice
 from devices.fiscal.posnet_link import open_link
 from edge.services.context import Context
 
-_ATTR = "_fiscal_runtime"
-_create_lock = threading.Lock()
-
 
 @dataclass
 class FiscalRuntime:
@@ -37,14 +34,7 @@ def fiscal(ctx: Context) -> FiscalRuntime | None:
     cfg = ctx.settings.fiscal
     if not (cfg.enabled and cfg.required):
         return None
-    rt: FiscalRuntime | None = getattr(ctx, _ATTR, None)
-    if rt is None:
-        with _create_lock:
-            rt = getattr(ctx, _ATTR, None)
-            if rt is None:
-                rt = _build(ctx)
-                setattr(ctx, _ATTR, rt)
-    return rt
+    return ctx.parts.get_or_create(FiscalRuntime, lambda: _build(ctx))
 
 
 def _build(ctx: Context) -> FiscalRuntime:

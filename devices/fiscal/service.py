@@ -33,9 +33,11 @@ from devices.fiscal.port import (
     register,
 )
 from devices.fiscal.runtime import FiscalRuntime, fiscal
+from devices.receipts import loyalty_lines
 from edge.domain.errors import Conflict, FiscalDeviceUnavailable, FiscalReceiptPending
 from edge.domain.events import Event
 from edge.domain.sale import Sale, SaleLine
+from edge.services import customers
 from edge.services.context import Context
 from edge.store import outbox, sales_repo
 
@@ -233,7 +235,22 @@ def _settle(ctx: Context, rt: FiscalRuntime, job: Job) -> bool:
         _failed(ctx, rt, job, exc.detail)
         return False
     _finish(ctx, rt, job.receipt_no, number)
+    _loyalty_printout(ctx, rt, sale)
     return True
+
+
+def _loyalty_printout(ctx: Context, rt: FiscalRuntime, sale: Sale) -> None:
+    """A member's points on a non-fiscal printout right after their receipt (docs/loyalty.md
+    says why not in the receipt itself). Best effort: the sale is registered whatever happens
+    to it, and the points are in the customer's account anyway."""
+    member = customers.sale_customer(ctx, sale.receipt_no).get("customer")
+    lines = loyalty_lines(member, sale.at, ctx.settings.devices.timezone)
+    if not lines:
+        return
+    try:
+        rt.device.non_fiscal([f"Do dokumentu {sale.receipt_no}", *lines])
+    except FiscalError as exc:
+        log.warning("the points of sale %s were not printed: %s", sale.receipt_no, exc.detail)
 
 
 def _failed(ctx: Context, rt: FiscalRuntime, job: Job, error: str) -> None:

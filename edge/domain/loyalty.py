@@ -28,8 +28,9 @@ from typing import Literal
 from edge.domain.barcodes import all_digits, has_valid_check_digit
 from edge.domain.errors import Conflict, InvalidInput
 
-EntryKind = Literal["sale", "return", "order", "redemption"]
-ENTRY_KINDS: tuple[EntryKind, ...] = ("sale", "return", "order", "redemption")
+# "release": a redemption's points given back (its basket was cancelled), keyed by its id.
+EntryKind = Literal["sale", "return", "order", "redemption", "release"]
+ENTRY_KINDS: tuple[EntryKind, ...] = ("sale", "return", "order", "redemption", "release")
 GROSZ_PER_ZL = 100
 
 

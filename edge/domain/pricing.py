@@ -98,9 +98,12 @@ class Offer:
     promotion_id: str | None
 
 
-def offer(product: Product, promotions: Iterable[Promotion], now: datetime) -> Offer:
-    """One unit of `product` priced as the till prices a line of one unit."""
-    line = best(product.unit, product.price, one_unit(product.unit), promotions, now)
+def offer(
+    product: Product, promotions: Iterable[Promotion], now: datetime, member: bool = False
+) -> Offer:
+    """One unit of `product` priced as the till prices a line of one unit (for a `member`,
+    as it prices a basket carrying a loyalty card)."""
+    line = best(product.unit, product.price, one_unit(product.unit), promotions, now, member)
     return Offer(line.total, line.promotion.id if line.promotion else None)
 
 

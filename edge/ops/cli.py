@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from edge.cli import ConfigOpt, DataDirOpt, fail, settings_from
+from edge.cli_support import ConfigOpt, DataDirOpt, fail, settings_from
 
 ops_app = typer.Typer(add_completion=False)
 
@@ -63,13 +63,13 @@ def restore(
 
 
 @ops_app.command()
-def compact(config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
+def compact(command: typer.Context, config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
     """Delete acknowledged events and printed jobs past their retention; vacuum."""
-    from edge.cli import context_for
+    from edge.cli_support import context_for
     from edge.ops.compaction import compact as run_compact
     from edge.ops.compaction import ensure_incremental
 
-    ctx = context_for(settings_from(config, data_dir=data_dir))
+    ctx = context_for(command, settings_from(config, data_dir=data_dir))
     try:
         ensure_incremental(str(ctx.db.path))
         done = run_compact(ctx.db, ctx.clock(), ctx.settings.ops)

@@ -239,7 +239,14 @@ def discount_basket(
 
 
 def cancel_basket(ctx: Context, basket_id: str) -> BasketView:
-    return _change(ctx, basket_id, lambda _c, b: b.cancel())
+    def cancel(conn: sqlite3.Connection, basket: Basket) -> None:
+        basket.cancel()
+        for hook in ctx.hooks.on_cancel:
+            hook(conn, basket.id)
+
+    view = _change(ctx, basket_id, cancel)
+    ctx.hooks.outbox_written()  # a hook may have written an event
+    return view
 
 
 def discount_by_rule(

@@ -24,6 +24,7 @@ class ProductView:
     product: Product
     promotions: tuple[Promotion, ...]
     offer: pricing.Offer  # what one unit costs now: the till's price, shown by the kiosk
+    member_offer: pricing.Offer | None = None  # with a loyalty card, when that is cheaper
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,20 +36,32 @@ class Lookup:
     offer: pricing.Offer
 
 
-def _view(ctx: Context, product: Product, promos: list[Promotion]) -> ProductView:
+def _view(
+    ctx: Context, product: Product, promos: list[Promotion], member: bool = False
+) -> ProductView:
+    """The offer as the till prices it for this shopper: a `member` (a loyalty card shown)
+    gets the member prices; anyone else the member price beside, as what a card would give."""
     now = ctx.clock()
     active = tuple(p for p in promos if p.active_at(now))
-    return ProductView(product, active, pricing.offer(product, active, now))
+    offer = pricing.offer(product, promos, now, member)
+    with_card = pricing.offer(product, promos, now, member=True)
+    cheaper = with_card if with_card.unit_price < offer.unit_price else None
+    return ProductView(product, active, offer, cheaper)
 
 
 def search(
-    ctx: Context, text: str = "", limit: int = 20, offset: int = 0, category: str | None = None
+    ctx: Context,
+    text: str = "",
+    limit: int = 20,
+    offset: int = 0,
+    category: str | None = None,
+    member: bool = False,
 ) -> list[ProductView]:
     limit = max(1, min(limit, MAX_PAGE))
     with ctx.db.read() as conn:
         products = product_search.search(conn, text, limit, max(0, offset), category)
         promos = catalogue_repo.promotions_for(conn, (p.sku for p in products))
-    return [_view(ctx, p, promos.get(p.sku, [])) for p in products]
+    return [_view(ctx, p, promos.get(p.sku, []), member) for p in products]
 
 
 def promoted(ctx: Context) -> list[ProductView]:
@@ -65,13 +78,13 @@ def promoted(ctx: Context) -> list[ProductView]:
     return sorted(views, key=lambda v: v.product.name("pl"))
 
 
-def get_product(ctx: Context, sku: str) -> ProductView:
+def get_product(ctx: Context, sku: str, member: bool = False) -> ProductView:
     with ctx.db.read() as conn:
         product = catalogue_repo.get(conn, sku)
         if product is None:
             raise UnknownProduct(f"no product with SKU {sku}")
         promos = catalogue_repo.promotions_for(conn, [sku]).get(sku, [])
-    return _view(ctx, product, promos)
+    return _view(ctx, product, promos, member)
 
 
 def find(ctx: Context, conn: sqlite3.Connection, code: str) -> tuple[Product, Scan | None]:

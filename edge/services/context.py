@@ -16,6 +16,7 @@ from edge.config import Settings
 from edge.domain.barcodes import DEFAULT_VARIABLE_RULES, VariableMeasureRule
 from edge.domain.sale import Sale
 from edge.domain.shifts import Shift
+from edge.services.parts import Parts
 from edge.store.db import Database
 
 # Runs inside the checkout transaction: whatever it writes commits (or rolls back) with the sale.
@@ -25,8 +26,13 @@ SaleHook = Callable[[sqlite3.Connection, Sale], None]
 AfterSaleHook = Callable[[Sale, bool], dict[str, Any]]
 # Runs before a checkout touches anything; raises a DomainError to refuse the sale.
 BeforeCheckoutHook = Callable[[], None]
+# In a basket's cancelling transaction, with the basket's id (e.g. a reward given back).
+CancelHook = Callable[[sqlite3.Connection, str], None]
 # A reason the node is not ready (for /readyz), or None.
 ReadinessHook = Callable[[], str | None]
+# Queues a document's printout (return receipt, pickup slip) in the caller's transaction, so it
+# commits with the change; True when a printer here took it. Set by the devices part.
+PrintDocument = Callable[[sqlite3.Connection, str, dict[str, Any]], bool]
 
 
 def utc_now() -> datetime:
@@ -38,12 +44,15 @@ class Hooks:
     on_sale: list[SaleHook] = field(default_factory=list)
     before_checkout: list[BeforeCheckoutHook] = field(default_factory=list)
     after_sale: list[AfterSaleHook] = field(default_factory=list)
+    on_cancel: list[CancelHook] = field(default_factory=list)
     readiness: list[ReadinessHook] = field(default_factory=list)
     # Called after a commit that wrote outbox events (wakes the sync agent; never raises).
     after_outbox: list[Callable[[], None]] = field(default_factory=list)
     # Called after a shift's close committed, with the closed shift (e.g. the fiscal printer's
     # daily report); an exception reaches the till, the shift stays closed.
     on_shift_close: list[Callable[[Context, Shift], None]] = field(default_factory=list)
+    # None: this node prints no documents (edge/services/documents.py).
+    print_document: PrintDocument | None = None
 
     def sale_committed(self, sale: Sale, replayed: bool) -> dict[str, Any]:
         extra: dict[str, Any] = {}
@@ -64,6 +73,8 @@ class Context:
     settings: Settings
     clock: Callable[[], datetime] = utc_now
     hooks: Hooks = field(default_factory=Hooks)
+    # The parts' own live state (edge/services/parts.py), by type.
+    parts: Parts = field(default_factory=Parts)
     # Serialises a node's own checkouts per basket is the DB's job; this lock only guards
     # in-process caches.
     lock: threading.Lock = field(default_factory=threading.Lock)

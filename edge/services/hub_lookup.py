@@ -106,6 +106,19 @@ def _fetch(
 ) -> dict[str, Any] | None:
     """GET (or POST `post`) /api/v1`path` with this store's token; the signed answer about
     `kind` `ref`, None when the hub knows nothing of it; Conflict when it refuses."""
+    body = _request(ctx, path, params, fallback, post, quiet_s)
+    return None if body is None else _trusted(ctx, kind, ref, body)
+
+
+def _request(
+    ctx: Context,
+    path: str,
+    params: dict[str, str] | None,
+    fallback: str,
+    post: dict[str, Any] | None = None,
+    quiet_s: float = 0.0,
+) -> Any:
+    """The hub's JSON answer as it came (None for 404), not yet checked."""
     hub = ctx.settings.hub
     if not hub.url:
         raise NoHub(f"no hub to ask; {fallback}")
@@ -132,10 +145,9 @@ def _fetch(
     if r.status_code not in (200, 201):
         raise HubUnavailable(f"the hub answered {r.status_code}; {fallback}")
     try:
-        body = r.json()
+        return r.json()
     except ValueError:
         raise HubUnavailable("the hub's answer was not JSON") from None
-    return _trusted(ctx, kind, ref, body)
 
 
 def _detail(r: httpx.Response) -> str:
@@ -210,3 +222,14 @@ def redeem(
     body = {"redemption_id": redemption_id, "points": points}
     path = f"/customers/{quote(customer_id, safe='')}/redemptions"
     return _fetch(ctx, "redemption", redemption_id, path, None, SEEN_HERE, body, QUIET_S)
+
+
+def customer_orders(ctx: Context, customer_id: str) -> list[dict[str, Any]]:
+    """The customer's click & collect orders with their status, for the shopper's own eyes at
+    the kiosk. Unsigned on purpose: it is shown and sets no money at the store (what does is
+    signed); an answer of another shape is the hub not answering."""
+    path = f"/customers/{quote(customer_id, safe='')}/orders"
+    body = _request(ctx, path, None, SEEN_HERE, quiet_s=QUIET_S)
+    if not isinstance(body, list) or not all(isinstance(o, dict) for o in body):
+        raise HubUnavailable("the hub's answer about the customer's orders was not a list")
+    return body

@@ -22,6 +22,7 @@ from edge.services.context import Context
 from edge.store import customers_repo, outbox
 
 LOYALTY_REDEEMED = "loyalty.redeemed"
+LOYALTY_RELEASED = "loyalty.released"
 
 
 def _value(ctx: Context, points: int) -> int:
@@ -108,3 +109,20 @@ def redeemed_on_sale(conn: sqlite3.Connection, sale: Sale) -> int:
     if row["customer_id"]:
         customers_repo.add_points(conn, row["customer_id"], -int(row["points"]))
     return int(row["points"])
+
+
+def released_on_cancel(conn: sqlite3.Connection, basket_id: str, at: datetime) -> None:
+    """The cancel hook: a redemption the hub authorised (and so recorded) online, on a basket
+    now cancelled, is given back there: one `loyalty.released` event in the cancel's own
+    transaction (the hub applies it once, keyed by the redemption). An offline one never left
+    the till: nothing to give back."""
+    row = customers_repo.redemption_of(conn, basket_id)
+    if row is None or row["offline"]:
+        return
+    data = {
+        "redemption_id": row["redemption_id"],
+        "customer_id": row["customer_id"],
+        "points": row["points"],
+        "at": at.isoformat(),
+    }
+    outbox.append(conn, Event(LOYALTY_RELEASED, data), at)

@@ -15,4 +15,5 @@ __all__ = ["MIN_SEARCH", "RESULTS", "KioskScreen", "kiosk_page"]
 
 
 def kiosk_page() -> None:
-    KioskScreen(runtime.context()).build()
+    node = runtime.mounted()
+    KioskScreen(node.ctx, node.parts).build()

@@ -42,6 +42,11 @@ def view(screen: KioskScreen) -> None:
                         "text-2xl font-bold text-teal-900"
                     )
                     ui.label(v.promotions[0].label(lang)).classes("text-xl text-red-800 font-bold")
+                    if v.member_offer is not None:
+                        price = fmt.money(v.member_offer.unit_price, v.product.currency)
+                        ui.label(t("member_price", lang, price=price)).classes(
+                            "text-xl text-teal-900 font-bold"
+                        )
         # No handler of its own: its click (a touch, or Enter from a keyboard) reaches the
         # screen's, which starts the kiosk.
         ui.button(t("touch", lang)).props(

@@ -42,16 +42,19 @@ class Results:
 
     def _page(self, offset: int) -> list[ProductView]:
         s = self.screen
-        return catalogue.search(s.ctx, s.query_text, RESULTS + 1, offset, s.category)
+        member = s.member is not None
+        return catalogue.search(s.ctx, s.query_text, RESULTS + 1, offset, s.category, member)
 
     def first_page(self) -> None:
         """Re-renders the cards only when the answer changed ("mlek" -> "mleko" usually does
-        not); `data-q` tells the page (and the benchmark) which query the grid answers."""
+        not); `data-q` and `data-category` tell the page (and the benchmark) which query and
+        category the grid answers."""
         views = self._page(0)
         has_more, views = len(views) > RESULTS, views[:RESULTS]
         self.more.set_visibility(has_more)
         shown = tuple(v.product.sku for v in views)
         self.grid.props(f'data-q="{html.escape(self.screen.query_text)}"')
+        self.grid.props(f'data-category="{html.escape(self.screen.category or "")}"')
         if shown == self.shown and views:
             return
         self.shown = shown

@@ -100,7 +100,9 @@ def _place(
     lang = screen.lang
     try:
         kiosk = f"ui:{screen.client.ip or 'local'}"  # rate limits count per kiosk
-        placed = orders.place(screen.ctx, [(v.product.sku, qty)], customer, consent, kiosk)
+        placed = orders.place(
+            screen.ctx, screen.parts, [(v.product.sku, qty)], customer, consent, kiosk
+        )
     except OrderRefused as exc:
         reason = ordering.reason_of(exc)
         known = reason in ("contact", "consent")

@@ -59,7 +59,7 @@ def view(screen: KioskScreen) -> None:
             desc = p.descriptions.get(lang) or p.descriptions.get("pl") or ""
             if desc:
                 ui.label(desc).classes("text-xl text-gray-800")
-            _price(v, lang)
+            _price(v, lang, screen.member is not None)
             _stock(screen, p)
             with ui.row().classes("gap-3"):
                 ui.button(
@@ -72,9 +72,10 @@ def view(screen: KioskScreen) -> None:
                 ).props("outline size=xl color=teal-10")
 
 
-def _price(v: ProductView, lang: str) -> None:
-    """The domain's offer, as the till will charge it; the shelf price struck through beside
-    it when a promotion makes it lower."""
+def _price(v: ProductView, lang: str, member: bool) -> None:
+    """The domain's offer, as the till will charge it (a `member`'s with their card); the shelf
+    price struck through beside it when a promotion makes it lower; without a card, what the
+    card would make it."""
     p, price = v.product, v.offer.unit_price
     with ui.row().classes("items-end gap-4"):
         ui.label(fmt.money(price, p.currency)).classes("kiosk-price").mark("price")
@@ -92,7 +93,17 @@ def _price(v: ProductView, lang: str) -> None:
         ui.label(f"{fmt.money(unit_amount, p.currency)} / {unit} ({t('vat_incl', lang)})").classes(
             "text-xl"
         ).mark("unit-price")
+    if member and any(pr.members_only and pr.id == v.offer.promotion_id for pr in v.promotions):
+        ui.label(t("your_member_price", lang)).classes("text-2xl font-bold text-teal-900").mark(
+            "member-price"
+        )
+    if v.member_offer is not None:
+        ui.label(
+            t("member_price", lang, price=fmt.money(v.member_offer.unit_price, p.currency))
+        ).classes("text-2xl font-bold text-teal-900").mark("member-price")
     for promo in v.promotions:
+        if promo.members_only:  # said by the member price above
+            continue
         ui.label(f"{t('promotion', lang)}: {promo.label(lang)}").classes(
             "text-2xl font-bold text-red-800"
         )

@@ -14,9 +14,10 @@ from edge.domain.errors import DomainError
 from edge.services import catalogue
 from edge.services.catalogue import ProductView
 from edge.services.context import Context
+from edge.services.member_card import MemberCard, is_card
 from kiosk_ui import runtime, theme
 from kiosk_ui.i18n import t
-from kiosk_ui.kiosk import attract, home, order, product, status, style, wedge
+from kiosk_ui.kiosk import attract, card, home, order, product, status, style, wedge
 from kiosk_ui.orders import Placed
 
 IDLE_SECONDS = 90.0
@@ -31,12 +32,13 @@ VIEWS: dict[str, Callable[[KioskScreen], None]] = {
     "order": order.view,
     "placed": order.placed_view,
     "status": status.view,
+    "card": card.view,
 }
 
 
 class KioskScreen:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+    def __init__(self, ctx: Context, parts: runtime.UiParts) -> None:
+        self.ctx, self.parts = ctx, parts
         self.lang: str = ctx.settings.store.language
         self.last_touch = time.monotonic()
         self.idle_seconds = IDLE_SECONDS
@@ -46,7 +48,8 @@ class KioskScreen:
         self.current: ProductView | None = None
         self.placed: Placed | None = None
         self.big_text = False
-        self.scanner = runtime.ScannerFeed()
+        self.member: MemberCard | None = None  # the shopper's loyalty card: member prices
+        self.scanner = runtime.ScannerFeed(parts)
 
     def build(self) -> None:
         theme.apply("kiosk")
@@ -93,8 +96,9 @@ class KioskScreen:
 
     def reset(self) -> None:
         """Back to the attract screen in the store's language, forgetting everything the last
-        shopper typed, chose or ordered."""
+        shopper typed, chose or ordered, and their loyalty card."""
         self.category, self.current, self.placed, self.query_text = None, None, None, ""
+        self.member = None
         self._set_page_lang(self.ctx.settings.store.language)
         self._set_big_text(False)
         self.show("attract")
@@ -140,6 +144,9 @@ class KioskScreen:
                 icon="receipt_long",
                 on_click=lambda: self.show("status"),
             ).props("flat color=white size=lg").mark("status")
+            ui.button(
+                t("my_card", self.lang), icon="loyalty", on_click=lambda: self.show("card")
+            ).props("flat color=white size=lg").mark("my-card")
             bigger = t("bigger_text", self.lang)
             ui.button("A+", on_click=self._toggle_big_text).props(
                 f'flat color=white size=lg aria-label="{bigger}"'
@@ -151,13 +158,13 @@ class KioskScreen:
                 ui.button(lang.upper(), on_click=lambda lg=lang: self.set_lang(lg)).props(
                     f'{look} size=lg aria-pressed="{str(chosen).lower()}"'
                 ).mark(f"lang-{lang}")
-        if runtime.node_status(self.ctx).offline:
+        if runtime.node_status(self.ctx, self.parts).offline:
             ui.label(t("offline", self.lang)).classes("offline-banner m-4 mb-0").mark("offline")
 
     # ---- product and scans --------------------------------------------------------------
     def open_product(self, sku: str) -> None:
         try:
-            self.current = catalogue.get_product(self.ctx, sku)
+            self.current = catalogue.get_product(self.ctx, sku, self.member is not None)
         except DomainError:
             self.unknown_code()
             return
@@ -169,6 +176,11 @@ class KioskScreen:
         self.show("unknown")
 
     def open_code(self, code: str) -> None:
+        if is_card(self.ctx, code):
+            if (why := card.open_card(self, code)) is not None:
+                self.show("card")
+                ui.notify(why, type="warning", position="center")
+            return
         try:
             found = catalogue.lookup(self.ctx, code)
         except DomainError:

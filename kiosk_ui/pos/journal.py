@@ -13,7 +13,7 @@ from nicegui import ui
 from edge.domain.errors import DomainError
 from edge.inline import inline
 from edge.services import sales
-from kiosk_ui import fmt, runtime
+from kiosk_ui import fmt
 from kiosk_ui.pos.returns import ReturnsPanel
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class JournalPanel:
     def __init__(self, screen: PosScreen) -> None:
         self.screen, self.ctx, self.w = screen, screen.ctx, screen.w
         self.zone = self.ctx.settings.store.timezone
-        self.reprint = runtime.optional("devices.service", "reprint")
+        self.reprint = screen.parts.reprint
         self.offset = 0
         today = datetime.now(ZoneInfo(self.zone)).date().isoformat()
         with ui.column().classes("w-full gap-3").mark("journal"):

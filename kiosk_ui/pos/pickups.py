@@ -1,6 +1,6 @@
 """The till's click & collect screen: the queue of orders (received, picking, ready), putting
 one on the shelf, and handing it over with the shopper's code (QR scanned or typed), taking
-cash with the change the checkout settles. Calls the pickups part's services, imported lazily."""
+cash with the change the checkout settles. Calls the pickups services."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from nicegui import run, ui
 
 from edge.domain.errors import AccountLocked, ApprovalRequired, DomainError, InvalidInput
 from edge.domain.tenders import Tender
-from edge.services import catalogue
+from edge.services import catalogue, pickups
 from kiosk_ui import fmt
 from kiosk_ui.pos.tender import change_text
 
@@ -20,14 +20,6 @@ if TYPE_CHECKING:
 QUEUE = ("received", "picking", "ready")
 _COLUMNS = (("id", "col_order"), ("name", "col_customer"), ("status", "col_status"),
             ("shelf", "col_shelf"), ("items", "col_items"), ("due", "col_due"))  # fmt: skip
-
-
-def _pickups() -> Any | None:
-    try:
-        from edge.services import pickups
-    except ImportError:
-        return None
-    return pickups
 
 
 def _name(ctx: Any, sku: str) -> str:
@@ -45,11 +37,8 @@ def _due(order: Any) -> int:
 class PickupsPanel:
     def __init__(self, screen: PosScreen) -> None:
         self.screen, self.ctx, self.w = screen, screen.ctx, screen.w
-        self.service = _pickups()
+        self.service: Any = pickups
         self.selected: str | None = None
-        if self.service is None:
-            ui.label(self.w("pickups_missing")).classes("text-xl")
-            return
         with ui.row().classes("w-full gap-4 no-wrap items-start"):
             with ui.column().classes("grow gap-2"):
                 self.find = (
@@ -78,8 +67,6 @@ class PickupsPanel:
         return status if shown == f"st_{status}" else shown
 
     def refresh(self) -> None:
-        if self.service is None:
-            return
         q = (self.find.value or "").strip() or None
         try:
             if q:

@@ -1,7 +1,7 @@
 """The till's returns wizard: 1 find the purchase (receipt number, order number, the signed QR
 on the receipt, or no receipt), 2 choose what comes back with a reason and where it goes,
 3 refund to the original tender after the cashier confirms what it does (a supervisor approves
-when the rules say so). Calls the returns part's services, imported lazily."""
+when the rules say so). Calls the returns services."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from nicegui import ui
 
 from edge.domain.errors import DomainError
-from edge.services import catalogue
+from edge.domain.returns import Requested
+from edge.services import catalogue, returns
 from kiosk_ui import fmt
 from kiosk_ui.pos.dialogs import confirm
 
@@ -22,30 +23,15 @@ if TYPE_CHECKING:
 DISPOSITIONS = ("restock", "damaged", "inspection")
 
 
-def _returns() -> tuple[Any, Any] | None:
-    """(the returns service module, its Requested line type), or None if not installed."""
-    try:
-        from edge.domain.returns import Requested
-        from edge.services import returns
-    except ImportError:
-        return None
-    return returns, Requested
-
-
 class ReturnsPanel:
     def __init__(self, screen: PosScreen) -> None:
         self.screen, self.ctx, self.w = screen, screen.ctx, screen.w
-        found = _returns()
-        self.service: Any = found[0] if found else None
-        self.requested_type: Any = found[1] if found else None
+        self.service: Any = returns
+        self.requested_type: Any = Requested
         self.ref: dict[str, str | None] = {}
         self.original: Any = None
         self.key = uuid.uuid4().hex  # one return attempt: a retry cannot refund twice
         self.box = ui.column().classes("w-full gap-3").mark("returns")
-        if self.service is None:
-            with self.box:
-                ui.label(self.w("returns_missing")).classes("text-xl")
-            return
         self.step_find()
 
     def _say_error(self, exc: BaseException) -> None:

@@ -50,8 +50,8 @@ class PosScreen(Scanning, BasketActions):
     last: Any
     message: Any
 
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+    def __init__(self, ctx: Context, parts: runtime.UiParts) -> None:
+        self.ctx, self.parts = ctx, parts
         self.lang = ctx.settings.store.language
         self.session: Session | None = None
         self.view: BasketView | None = None
@@ -61,7 +61,7 @@ class PosScreen(Scanning, BasketActions):
         self.mode = "sell"
         self.login_message = ""
         self.panel: Any = None  # the pickups, returns, or tools panel on show
-        self.scanner = runtime.ScannerFeed()
+        self.scanner = runtime.ScannerFeed(parts)
         # One basket change at a time: a change waiting for the database in a worker thread
         # (edge.inline) must not let the next scan open a second basket or land out of order.
         self.changing = asyncio.Lock()
@@ -79,7 +79,7 @@ class PosScreen(Scanning, BasketActions):
         ui.query("html").props(f'lang="{self.lang}"')
         lifeline.add_watch(self.lang)
         self.client = ui.context.client
-        self.status = StatusBar(self.ctx, self.lang)
+        self.status = StatusBar(self.ctx, self.parts, self.lang)
         self.body = ui.column().classes("w-full p-4 gap-4")
         self.render()
         background_tasks.create(self._resume(), name="pos-resume")
@@ -262,4 +262,5 @@ def _panel(mode: str) -> Callable[[PosScreen], Any]:
 
 
 def pos_page() -> None:
-    PosScreen(runtime.context()).build()
+    node = runtime.mounted()
+    PosScreen(node.ctx, node.parts).build()

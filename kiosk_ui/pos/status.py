@@ -67,8 +67,8 @@ def _sync_chip(sync: dict[str, Any] | None, lang: str) -> tuple[str, str]:
 
 
 class StatusBar:
-    def __init__(self, ctx: Context, lang: str) -> None:
-        self.ctx, self.lang = ctx, lang
+    def __init__(self, ctx: Context, parts: runtime.UiParts, lang: str) -> None:
+        self.ctx, self.parts, self.lang = ctx, parts, lang
         self.last: tuple[Any, ...] | None = None
         with ui.header().classes("status-bar items-center gap-3 px-4 py-1").mark("status-bar"):
             store = ctx.settings.store
@@ -85,7 +85,7 @@ class StatusBar:
         ui.timer(2.0, self.refresh)
 
     def refresh(self) -> None:
-        status = runtime.node_status(self.ctx)
+        status = runtime.node_status(self.ctx, self.parts)
         sync_label, sync_health = _sync_chip(status.sync, self.lang)
         devices = _device_chips(status.devices, self.lang)
         key = (sync_label, sync_health, tuple(devices), status.offline)

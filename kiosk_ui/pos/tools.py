@@ -11,7 +11,7 @@ from nicegui import ui
 
 from edge.domain.errors import InvalidInput
 from edge.services import cash
-from kiosk_ui import fmt, runtime
+from kiosk_ui import fmt
 from kiosk_ui.pos.report_view import show_report
 from kiosk_ui.pos.shift_card import ShiftCard
 
@@ -26,13 +26,15 @@ CashKind = Literal["in", "out"]
 class ToolsPanel:
     def __init__(self, screen: PosScreen) -> None:
         self.screen, self.ctx, self.w = screen, screen.ctx, screen.w
-        svc = "devices.service"
-        self.reprint = runtime.optional(svc, "reprint")
-        self.report = runtime.optional(svc, "print_report")
-        self.drawer = runtime.optional(svc, "open_drawer")
+        parts = screen.parts
+        self.reprint, self.report, self.drawer = (
+            parts.reprint,
+            parts.print_report,
+            parts.open_drawer,
+        )
         # The fiscal device's daily report (raport dobowy) closes the fiscal day; a node without
         # a fiscal device says so when it is asked for.
-        self.daily = runtime.optional("devices.fiscal.operations", "daily_report")
+        self.daily = parts.fiscal_daily_report
         with ui.column().classes("w-full gap-4 max-w-4xl").mark("tools"):
             ShiftCard(screen, lambda: self.report_out)
             self._cash_card()

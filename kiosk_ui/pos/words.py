@@ -198,10 +198,6 @@ WORDS: dict[str, dict[str, str]] = {
     "reconnected": {"pl": "Połączenie przywrócone", "en": "Connection restored"},
     "session_ended": {"pl": "Zaloguj się ponownie", "en": "Please log in again"},
     # pickups
-    "pickups_missing": {
-        "pl": "Odbiory osobiste nie są zainstalowane w tym sklepie.",
-        "en": "Click & collect is not installed on this node.",
-    },
     "pickup_find": {
         "pl": "Zeskanuj QR klienta albo wpisz numer zamówienia / nazwisko",
         "en": "Scan the shopper's QR or type an order number / name",
@@ -250,10 +246,6 @@ WORDS: dict[str, dict[str, str]] = {
     "st_expired": {"pl": "wygasłe", "en": "expired"},
     "st_cancelled": {"pl": "anulowane", "en": "cancelled"},
     # returns
-    "returns_missing": {
-        "pl": "Zwroty nie są zainstalowane w tym sklepie.",
-        "en": "Returns are not installed on this node.",
-    },
     "return_step1": {"pl": "Zwrot — 1. zakup", "en": "Return — 1. the purchase"},
     "return_ref": {
         "pl": "Numer paragonu, numer zamówienia albo zeskanuj QR z paragonu",

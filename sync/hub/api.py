@@ -23,6 +23,7 @@ from sync.hub.api_auth import TokenRequired, require_scope
 from sync.hub.customers_api import customers_router
 from sync.hub.metrics import HubCollector
 from sync.hub.orders import OrderIn
+from sync.hub.orders_api import orders_router
 from sync.hub.service import Hub
 from sync.hub.tokens import Caller, Scope
 
@@ -170,6 +171,7 @@ def create_hub_app(hub: Hub, *, run: bool = True) -> FastAPI:
     app.add_middleware(TokenRequired, open_paths=OPEN_PATHS)  # outermost: before any body
     app.include_router(router, prefix="/api/v1")
     app.include_router(customers_router, prefix="/api/v1")
+    app.include_router(orders_router, prefix="/api/v1")
     app.include_router(api_erp.read_router, prefix="/api/v1")
     app.include_router(api_erp.erp_router, prefix="/api/v1")
 

@@ -388,4 +388,7 @@ HANDLERS: dict[str, Handler] = {
     "loyalty.redeemed": lambda tx, store_id, ev, done, w: loyalty_apply.redeemed(
         tx, store_id, ev.data, ev.at
     ),
+    "loyalty.released": lambda tx, store_id, ev, done, w: loyalty_apply.released(
+        tx, store_id, ev.data, ev.at
+    ),
 }

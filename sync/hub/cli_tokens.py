@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from edge.private_files import make_private_dir
-from sync.hub.cli import ConfigOpt, DatabaseOpt, DataDirOpt, _fail, settings_from
+from sync.hub.cli_support import ConfigOpt, DatabaseOpt, DataDirOpt, _fail, settings_from
 from sync.hub.tokens import Scope
 
 if TYPE_CHECKING:

@@ -7,7 +7,9 @@ number, a duplicated batch or a replayed backup never earns twice.
 - a return of such a sale (`return.completed`, at any store) takes back the points of what is
   returned, in proportion (edge/domain/loyalty.py).
 - `loyalty.redeemed`: points spent (online: authorised by the hub before; offline: within the
-  store's daily limit). Never refused here: the past is recorded, an overdraft flagged."""
+  store's daily limit). Never refused here: the past is recorded, an overdraft flagged.
+- `loyalty.released`: a redemption authorised online whose basket was then cancelled: its
+  points come back, once."""
 
 from __future__ import annotations
 
@@ -127,3 +129,17 @@ def redeemed(tx: Tx, store_id: str, d: dict[str, Any], at: str) -> None:
             "offline redemption %s at %s overdrew %s by %d points",
             redemption_id, store_id, entry.customer_id, overdraft,
         )  # fmt: skip
+
+
+def released(tx: Tx, store_id: str, d: dict[str, Any], at: str) -> None:
+    """Gives back what an online redemption spent, once (keyed by the redemption's id), and
+    only to the store that spent it; the points are the hub's record, never the event's."""
+    redemption_id = str(d["redemption_id"])
+    spent = loyalty_repo.entry(tx, "redemption", redemption_id)
+    if spent is None or spent["store_id"] != store_id:
+        log.warning("store %s released redemption %s, which it did not make here",
+                    store_id, redemption_id)  # fmt: skip
+        return
+    back = Entry(str(spent["customer_id"]), "release", redemption_id, -int(spent["points"]))
+    if not loyalty_repo.add_entry(tx, back, at=utc_iso(d.get("at", at)), store_id=store_id):
+        log.info("redemption %s was already given back", redemption_id)

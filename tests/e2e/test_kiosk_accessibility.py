@@ -85,6 +85,14 @@ def _status(page: Page) -> None:
     expect(page.locator("body")).to_contain_text("Nie znaleziono zamówienia")
 
 
+def _card(page: Page) -> None:
+    page.get_by_text("Dotknij ekranu, aby zacząć").click()
+    page.get_by_role("button", name="Moja karta").click()
+    page.get_by_label("Numer karty").fill("2900000000018")
+    page.get_by_role("button", name="Sprawdź").click()
+    expect(page.get_by_role("status")).to_contain_text("Nie znamy tej karty")
+
+
 SCREENS: dict[str, Callable[[Page], None]] = {
     "attract": _attract,
     "home": _home,
@@ -93,6 +101,7 @@ SCREENS: dict[str, Callable[[Page], None]] = {
     "order": _order_with_an_error,
     "placed": _placed,
     "status": _status,
+    "card": _card,
 }
 
 

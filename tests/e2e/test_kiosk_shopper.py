@@ -84,6 +84,8 @@ def test_the_keyboard_has_polish_letters_in_english_too(page: Page, node: Served
 def test_a_category_shows_all_its_products_page_by_page(page: Page, node: Served) -> None:
     start(page, node)
     page.get_by_role("button", name="Nabiał", exact=True).click()
+    # The category's first page, not the listing it replaces (whose "more" is still shown).
+    expect(page.locator('.kiosk-grid[data-category="dairy"]')).to_be_attached()
     more = page.get_by_role("button", name="Pokaż więcej wyników")
     while more.is_visible():
         shown = page.locator(".kiosk-card").count()

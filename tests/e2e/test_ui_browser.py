@@ -15,7 +15,6 @@ from devices.fiscal import jobs_repo as fiscal_jobs
 from edge import signing
 from edge.services import pickups
 from edge.store import sales_repo
-from kiosk_ui import runtime
 from kiosk_ui.harness import Served
 from tests.waiting import TIMEOUT_S, wait_until
 
@@ -92,8 +91,8 @@ def test_sale_by_keyboard_and_clicks(page: Page, node: Served) -> None:
 
 
 def test_offline_banner_says_what_still_works(page: Page, node: Served) -> None:
-    saved = runtime.providers["sync"]
-    runtime.providers["sync"] = lambda ctx: {
+    saved = node.parts.sync_status
+    node.parts.sync_status = lambda ctx: {
         "connected": False,
         "configured": True,
         "outbox_depth": 14,
@@ -118,7 +117,7 @@ def test_offline_banner_says_what_still_works(page: Page, node: Served) -> None:
         page.keyboard.press("Enter")
         expect(page.locator(".pos-last")).to_contain_text("Reszta 5,61 zł")
     finally:
-        runtime.providers["sync"] = saved
+        node.parts.sync_status = saved
 
 
 def test_kiosk_search_and_product_page(page: Page, node: Served) -> None:

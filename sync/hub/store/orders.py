@@ -47,6 +47,7 @@ def add(
         [order_id, request_id, store_id, status, currency, total, int(prepaid), customer, at,
          at],
     )  # fmt: skip
+    _changed(tx, order_id, store_id, status, at)
     tx.executemany(
         "INSERT INTO hub_order_lines (order_id, sku, qty, unit_price, unit, promotion, total)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -90,6 +91,10 @@ def set_status(
     reason: str | None = None,
 ) -> None:
     where, params = ("", []) if store_id is None else (" AND store_id = ?", [store_id])
+    was = tx.one(f"SELECT store_id, status FROM hub_orders WHERE order_id = ?{where}",
+                 [order_id, *params])  # fmt: skip
+    if was is not None and was["status"] != status:
+        _changed(tx, order_id, str(was["store_id"]), status, at)
     tx.execute(
         "UPDATE hub_orders SET status = ?, shelf = coalesce(?, shelf),"
         " receipt_no = coalesce(?, receipt_no), reason = coalesce(?, reason), updated_at = ?"
@@ -121,4 +126,27 @@ def add_returned(tx: Tx, order_id: str, sku: str, qty: int) -> None:
     tx.execute(
         "UPDATE hub_order_lines SET returned = returned + ? WHERE order_id = ? AND sku = ?",
         [qty, order_id, sku],
+    )
+
+
+def _changed(tx: Tx, order_id: str, store_id: str, status: str, at: str) -> None:
+    """One change of status, numbered after the last: the counter row stays locked until the
+    commit, so a reader never sees a later change before an earlier one."""
+    position = tx.scalar(
+        "UPDATE hub_counters SET value = value + 1 WHERE name = 'order_change_position'"
+        " RETURNING value"
+    )
+    tx.execute(
+        "INSERT INTO hub_order_changes (position, order_id, store_id, status, at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [int(position), order_id, store_id, status, at],
+    )
+
+
+def changes_after(tx: Tx, position: int, limit: int) -> list[Any]:
+    return tx.all(
+        "SELECT c.position, c.order_id, c.store_id, c.status, c.at, o.customer_id"
+        " FROM hub_order_changes c JOIN hub_orders o ON o.order_id = c.order_id"
+        " WHERE c.position > ? ORDER BY c.position LIMIT ?",
+        [position, limit],
     )

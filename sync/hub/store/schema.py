@@ -484,3 +484,24 @@ def _webhooks(tx: Tx, storage: Storage) -> None:
         )
         """,
     )
+
+
+@migration(45, "order_changes")
+def _order_changes(tx: Tx, storage: Storage) -> None:
+    # Every status an order takes, once, for the web shop to follow (GET /api/v1/orders?
+    # changed_after=): numbered from a counter row taken in the changing transaction, so
+    # positions commit in order, as the feed's do.
+    run_ddl(
+        tx,
+        storage,
+        """
+        CREATE TABLE hub_order_changes (
+            position bigint PRIMARY KEY,
+            order_id text NOT NULL,
+            store_id text NOT NULL,
+            status text NOT NULL,
+            at timestamptz NOT NULL
+        )
+        """,
+    )
+    tx.execute("INSERT INTO hub_counters (name, value) VALUES ('order_change_position', 0)")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from edge.domain.stock import Level
-from edge.plugins import command_handlers
+from edge.node import command_handlers
 from edge.services.context import Context
 from edge.signing import hash_pickup_code
 from edge.store import stock_repo

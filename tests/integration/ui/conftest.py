@@ -20,7 +20,6 @@ from nicegui.testing.user import User
 from edge.app import create_app
 from edge.config import Settings
 from edge.services.context import Context
-from kiosk_ui import runtime
 from tests.waiting import WaitTimeout, wait_until_async
 
 
@@ -77,7 +76,6 @@ class Node:
 
 @pytest.fixture
 async def node(settings: Settings) -> AsyncIterator[Node]:
-    saved = dict(runtime.providers)
     with nicegui_reset_globals():
         os.environ["NICEGUI_USER_SIMULATION"] = "true"
         app = create_app(settings, ui=True, components=[])
@@ -90,6 +88,4 @@ async def node(settings: Settings) -> AsyncIterator[Node]:
         finally:
             os.environ.pop("NICEGUI_USER_SIMULATION", None)
             ui.navigate, ui.notify, ui.download = Navigate(), notify, download
-            runtime.providers.clear()
-            runtime.providers.update(saved)
             ctx.db.close()

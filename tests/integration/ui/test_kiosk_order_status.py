@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from edge.plugins import command_handlers
+from edge.node import command_handlers
 from edge.services import kiosk_orders
 from edge.services.context import Context
 from edge.signing import hash_pickup_code
