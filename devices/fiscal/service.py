@@ -159,7 +159,7 @@ def after_sale(ctx: Context, sale: Sale, replayed: bool) -> dict[str, Any]:
     if rt is not None and not replayed:
         try:
             with rt.lock:
-                drain(ctx, rt)
+                drain(ctx, rt, sale)
         except Exception:
             # The sale is committed and its answer must go out; the job waits for recovery.
             log.exception("registering sale %s on the fiscal device failed", sale.receipt_no)
@@ -189,18 +189,20 @@ def sale_fiscal(ctx: Context, receipt_no: str) -> dict[str, Any]:
 # -- registration and recovery ----------------------------------------------------------------
 
 
-def drain(ctx: Context, rt: FiscalRuntime) -> list[Job]:
+def drain(ctx: Context, rt: FiscalRuntime, just_sold: Sale | None = None) -> list[Job]:
     """Registers (or settles) every unfinished job in order; returns those left, from the first
     that could not be settled (a later one must wait: the device's last document has to be the
-    earlier one's for recovery to recognise it). Call with rt.lock held."""
+    earlier one's for recovery to recognise it). `just_sold`: a sale in hand, not read again.
+    Call with rt.lock held."""
     jobs = _unfinished(ctx)
     for i, job in enumerate(jobs):
-        if not _settle(ctx, rt, job):
+        known = just_sold if just_sold and just_sold.receipt_no == job.receipt_no else None
+        if not _settle(ctx, rt, job, known):
             return jobs[i:]
     return []
 
 
-def _settle(ctx: Context, rt: FiscalRuntime, job: Job) -> bool:
+def _settle(ctx: Context, rt: FiscalRuntime, job: Job, sale: Sale | None = None) -> bool:
     dev = rt.device
     try:
         fresh = False
@@ -225,8 +227,9 @@ def _settle(ctx: Context, rt: FiscalRuntime, job: Job) -> bool:
             before = dev.last_document().number
             with ctx.db.transaction() as conn:
                 jobs_repo.sending(conn, job.receipt_no, before)
-        with ctx.db.read() as conn:
-            sale = sales_repo.get(conn, job.receipt_no)
+        if sale is None:
+            with ctx.db.read() as conn:
+                sale = sales_repo.get(conn, job.receipt_no)
         assert sale is not None  # the job was written in the sale's transaction
         number = register(dev, receipt_of(sale))
     except FiscalError as exc:
