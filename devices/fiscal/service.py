@@ -211,7 +211,8 @@ def _settle(ctx: Context, rt: FiscalRuntime, job: Job, sale: Sale | None = None)
             # a retry asks the device.
             known = dev.known_last_document() if job.attempts == 0 else None
             last = known or dev.last_document()
-            if job.before is not None and last.number > job.before and last.total == job.total:
+            registered = job.before is not None and last.number > job.before
+            if registered and last.total == job.total and not _claimed(ctx, last.number, job):
                 log.warning("sale %s was registered as document %d before its answer was lost",
                             job.receipt_no, last.number)  # fmt: skip
                 _finish(ctx, rt, job.receipt_no, last.number)
@@ -254,6 +255,13 @@ def _loyalty_printout(ctx: Context, rt: FiscalRuntime, sale: Sale) -> None:
         rt.device.non_fiscal([f"Do dokumentu {sale.receipt_no}", *lines])
     except FiscalError as exc:
         log.warning("the points of sale %s were not printed: %s", sale.receipt_no, exc.detail)
+
+
+def _claimed(ctx: Context, number: int, job: Job) -> bool:
+    # Two tills may read the same `before` ahead of their commits: the document registered
+    # since may be the other sale's (same total or not), and is then not this one's.
+    with ctx.db.read() as conn:
+        return jobs_repo.claimed(conn, number, job.receipt_no)
 
 
 def _failed(ctx: Context, rt: FiscalRuntime, job: Job, error: str) -> None:

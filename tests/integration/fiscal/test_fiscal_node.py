@@ -234,3 +234,38 @@ def test_a_sale_in_a_burst_costs_two_exchanges_with_the_device(client: TestClien
     sent.clear()
     assert _sell(client)["fiscal"] == {"status": "registered", "number": 2}
     assert sent == [[b"trinit", b"trline", b"trpayment"], [b"trend"]]
+
+
+def test_two_tills_checking_out_at_once_each_get_their_own_receipt(
+    client: TestClient, settings: Settings
+) -> None:
+    """Both read the same last document before their commits; once the first is registered,
+    the device's last document (a number above the second's `before`, with the same total)
+    is the first sale's, not the second's: the second is registered, not taken as done."""
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    actor = auth.login(ctx, "cashier", "1234").actor
+    sku = client.get(f"{API}/products", params={"q": "mleko"}).json()["items"][0]["sku"]
+    views = []
+    for _ in range(2):
+        view = baskets.create_basket(ctx, actor)
+        views.append(baskets.add_line(ctx, view.basket.id, sku=sku)[0])
+    both_checked = threading.Barrier(2, timeout=60)
+    ctx.hooks.before_checkout.append(lambda: both_checked.wait())
+    results: list[object] = []
+
+    def till(view: baskets.BasketView) -> None:
+        results.append(checkout.checkout(ctx, actor, view.basket.id,
+                                         [Tender("card", view.priced.total)]))  # fmt: skip
+
+    threads = [threading.Thread(target=till, args=(v,)) for v in views]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(results) == 2
+    wait_until(lambda: fiscal_service.resolve(ctx) == {"pending": []}, what="both settled")
+    journal = settings.data_dir / "fiscal-journal.jsonl"
+    assert len(journal.read_text().splitlines()) == 2  # one receipt per sale
+    with sqlite3.connect(settings.db_path) as conn:
+        numbers = sorted(r[0] for r in conn.execute("SELECT number FROM fiscal_jobs"))
+    assert numbers == [1, 2]
