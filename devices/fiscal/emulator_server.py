@@ -4,8 +4,10 @@ embedded default: `make run` needs no hardware)."""
 
 from __future__ import annotations
 
+import socket
 import socketserver
 import threading
+from collections.abc import Sequence
 
 from devices.fiscal.emulator import Emulator
 from devices.fiscal.posnet_frame import FrameReader
@@ -17,6 +19,7 @@ class _Handler(socketserver.BaseRequestHandler):
         assert isinstance(self.server, EmulatorServer)
         emulator = self.server.emulator
         reader = FrameReader()
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         while True:
             try:
                 data = self.request.recv(4096)
@@ -57,11 +60,14 @@ class LoopbackLink:
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
 
-    def exchange(self, request: bytes, timeout: float) -> bytes:
-        answer = self.emulator.handle(request)
-        if answer is None:
-            raise LinkTimeout("the emulator gave no answer")
-        return answer
+    def exchange(self, requests: Sequence[bytes], timeout: float) -> list[bytes]:
+        answers = []
+        for request in requests:
+            answer = self.emulator.handle(request)
+            if answer is None:
+                raise LinkTimeout("the emulator gave no answer")
+            answers.append(answer)
+        return answers
 
     def close(self) -> None:
         pass

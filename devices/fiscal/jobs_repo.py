@@ -45,6 +45,15 @@ def unfinished(conn: sqlite3.Connection) -> list[Job]:
     return [_job(r) for r in rows]
 
 
+def claimed(conn: sqlite3.Connection, number: int, by_other_than: str) -> bool:
+    """Whether another sale is already done as the device's document `number`."""
+    row = conn.execute(
+        "SELECT 1 FROM fiscal_jobs WHERE state = 'done' AND number = ? AND receipt_no != ?",
+        [number, by_other_than],
+    ).fetchone()
+    return row is not None
+
+
 def sending(conn: sqlite3.Connection, receipt_no: str, before: int) -> None:
     conn.execute(
         "UPDATE fiscal_jobs SET state = 'sending', before = ?, attempts = attempts + 1,"

@@ -112,6 +112,21 @@ class FiscalDevice(Protocol):
         """Tax class letter -> percent (None: the class is not active)."""
         ...
 
+    def ready_for_receipt(self) -> tuple[DeviceStatus, LastDocument | None]:
+        """Whether a receipt may be opened now and, if so, the last document: asked together,
+        or known from the answer to a receipt closed a moment ago."""
+        ...
+
+    def known_last_document(self) -> LastDocument | None:
+        """The last document as learned a moment ago from the device's own answers; None when
+        not known (never after a failure), then ask with last_document()."""
+        ...
+
+    def receipt_body(self, receipt: Receipt) -> None:
+        """Opens the receipt and sends its lines, discount and payments (at once where the
+        protocol allows); not the close."""
+        ...
+
     def open_receipt(self, receipt: Receipt) -> None: ...
 
     def add_line(self, line: Line) -> None: ...
@@ -136,17 +151,12 @@ class FiscalDevice(Protocol):
 
 
 def register(device: FiscalDevice, receipt: Receipt) -> int:
-    """Sends one whole receipt; returns its document number. On a refusal before the close the
-    open receipt is cancelled (nothing registered); a lost answer is left to the caller, who
-    must read the last document before doing anything else."""
-    device.open_receipt(receipt)
+    """Sends one whole receipt; returns its document number. The close goes only once every
+    other command was accepted. On a refusal before the close the open receipt is cancelled
+    (nothing registered); a lost answer is left to the caller, who must read the last document
+    before doing anything else."""
     try:
-        for line in receipt.lines:
-            device.add_line(line)
-        if receipt.discount:
-            device.receipt_discount(receipt.discount)
-        for payment in receipt.payments:
-            device.payment(payment)
+        device.receipt_body(receipt)
     except AnswerLost:
         raise
     except FiscalError:

@@ -19,6 +19,9 @@ DRAWER = "opendrwr"
 # Asks for the answer to the previous command again: what a driver does after a timeout instead
 # of sending a fiscal command twice.
 REPEAT = "lastresp"
+# At most this many commands go out before their answers are read: the device queues them in
+# its input buffer, whose size the specification does not give (error 11 is its overrun).
+TOGETHER_MAX = 8
 
 CLASSES = "ABCDEFG"
 VAT_FIELDS = ("va", "vb", "vc", "vd", "ve", "vf", "vg")

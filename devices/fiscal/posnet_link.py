@@ -1,12 +1,14 @@
 """How Posnet frames reach a device: a TCP socket (the port printed on the device's network
-report) or a serial line (RS-232 or USB, through pyserial). One request, one answer frame, a
-deadline on each; a broken link is dropped and opened again on the next request."""
+report) or a serial line (RS-232 or USB, through pyserial). Requests go out together and their
+answers are read back in order (the specification's synchronous mode queues commands in the
+device's input buffer and executes them one after the other), a deadline on each answer; a
+broken link is dropped and opened again on the next request."""
 
 from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
 
@@ -24,23 +26,29 @@ class LinkDown(Exception):
 
 
 class Link(Protocol):
-    def exchange(self, request: bytes, timeout: float) -> bytes: ...
+    def exchange(self, requests: Sequence[bytes], timeout: float) -> list[bytes]:
+        """Sends the requests at once; returns one answer frame per request, in order."""
+        ...
 
     def close(self) -> None: ...
 
 
-def _read_frame(read: Callable[[float], bytes | None], timeout: float) -> bytes:
-    reader, deadline = FrameReader(), time.monotonic() + timeout
-    while True:
+def _read_frames(read: Callable[[float], bytes | None], count: int, timeout: float) -> list[bytes]:
+    reader = FrameReader()
+    frames: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    while len(frames) < count:
         left = deadline - time.monotonic()
         if left <= 0:
             raise LinkTimeout(f"no answer within {timeout:g} s")
         chunk = read(left)
         if chunk is None:
             raise LinkTimeout("the device closed the connection")
-        frames = reader.feed(chunk)
-        if frames:
-            return frames[0]
+        got = reader.feed(chunk)
+        if got:
+            frames += got
+            deadline = time.monotonic() + timeout  # the deadline is per answer
+    return frames[:count]
 
 
 class TcpLink:
@@ -51,17 +59,18 @@ class TcpLink:
     def _connect(self) -> socket.socket:
         if self._sock is None:
             try:
-                self._sock = socket.create_connection(
-                    (self.host, self.port), timeout=self.connect_timeout
-                )
+                sock = socket.create_connection((self.host, self.port), self.connect_timeout)
+                # Small frames answered one by one: no waiting to coalesce them.
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                self._sock = sock
             except OSError as exc:
                 raise LinkDown(f"cannot connect to {self.host}:{self.port}: {exc}") from None
         return self._sock
 
-    def exchange(self, request: bytes, timeout: float) -> bytes:
+    def exchange(self, requests: Sequence[bytes], timeout: float) -> list[bytes]:
         sock = self._connect()
         try:
-            sock.sendall(request)
+            sock.sendall(b"".join(requests))
         except OSError as exc:
             self.close()
             raise LinkDown(f"sending to {self.host}:{self.port} failed: {exc}") from None
@@ -77,7 +86,7 @@ class TcpLink:
             return data or None
 
         try:
-            return _read_frame(read, timeout)
+            return _read_frames(read, len(requests), timeout)
         except LinkTimeout:
             # What is left in the stream would be read as the next answer: start afresh.
             self.close()
@@ -102,13 +111,14 @@ class SerialLink:
                 raise LinkDown(f"cannot open {self.port}: {exc}") from None
         return self._serial
 
-    def exchange(self, request: bytes, timeout: float) -> bytes:
+    def exchange(self, requests: Sequence[bytes], timeout: float) -> list[bytes]:
         port = self._open()
         try:
             port.reset_input_buffer()  # a late answer to an earlier request is not this one's
-            port.write(request)
+            port.write(b"".join(requests))
             port.flush()
-            return _read_frame(lambda left: port.read(port.in_waiting or 1), timeout)
+            read = lambda left: port.read(port.in_waiting or 1)  # noqa: E731
+            return _read_frames(read, len(requests), timeout)
         except (serial.SerialException, OSError) as exc:
             self.close()
             raise LinkTimeout(f"{self.port}: {exc}") from None

@@ -34,7 +34,7 @@ from devices.fiscal.port import (
 )
 from devices.fiscal.runtime import FiscalRuntime, fiscal
 from devices.receipts import loyalty_lines
-from edge.domain.errors import FiscalDeviceUnavailable, FiscalReceiptPending
+from edge.domain.errors import Conflict, FiscalDeviceUnavailable, FiscalReceiptPending
 from edge.domain.events import Event
 from edge.domain.sale import Sale, SaleLine
 from edge.services import customers
@@ -72,6 +72,31 @@ def needs_device(sale: Sale) -> bool:
     return any(t.type != "online" for t in sale.tenders)
 
 
+class FiscalCopyRefused(Conflict):
+    """A copy of a fiscal receipt may only be the device's own, from its electronic journal."""
+
+    code = "fiscal-copy-refused"
+
+
+def refuse_copy(conn: Any, receipt_no: str) -> None:
+    """Raises for a sale registered (or waiting to be registered) on a fiscal device: a slip
+    printed by the node would be a second receipt-like document, and the Posnet protocol has no
+    command that prints a copy from the electronic journal."""
+    job = jobs_repo.get(conn, receipt_no)
+    if job is None:
+        return
+    where = (
+        f"was registered on the fiscal device as fiscal receipt no. {job.number}"
+        if job.number is not None
+        else "waits to be registered on the fiscal device, which prints its receipt then"
+    )
+    raise FiscalCopyRefused(
+        f"sale {receipt_no} {where}; a copy of a fiscal receipt can only come from the "
+        f"device's electronic journal, so nothing is printed: show the sale from the sales "
+        f"journal (GET /api/v1/sales/{receipt_no}) instead"
+    )
+
+
 # -- checkout hooks ---------------------------------------------------------------------------
 
 
@@ -95,11 +120,11 @@ def before_checkout(ctx: Context) -> None:
                 receipt_no=left[0].receipt_no,
             )
         try:
-            status = rt.device.status()
-            ready, detail = status.ready, status.detail
             # The device's last document now: committed with the sale as the job's `before`,
             # so the receipt can be sent right after the commit (see _settle).
-            _before.number = rt.device.last_document().number if ready else None
+            status, last = rt.device.ready_for_receipt()
+            ready, detail = status.ready and last is not None, status.detail
+            _before.number = last.number if last is not None else None
         except FiscalError as exc:
             ready, detail = False, exc.detail
         if not ready:
@@ -134,7 +159,7 @@ def after_sale(ctx: Context, sale: Sale, replayed: bool) -> dict[str, Any]:
     if rt is not None and not replayed:
         try:
             with rt.lock:
-                drain(ctx, rt)
+                drain(ctx, rt, sale)
         except Exception:
             # The sale is committed and its answer must go out; the job waits for recovery.
             log.exception("registering sale %s on the fiscal device failed", sale.receipt_no)
@@ -164,24 +189,30 @@ def sale_fiscal(ctx: Context, receipt_no: str) -> dict[str, Any]:
 # -- registration and recovery ----------------------------------------------------------------
 
 
-def drain(ctx: Context, rt: FiscalRuntime) -> list[Job]:
+def drain(ctx: Context, rt: FiscalRuntime, just_sold: Sale | None = None) -> list[Job]:
     """Registers (or settles) every unfinished job in order; returns those left, from the first
     that could not be settled (a later one must wait: the device's last document has to be the
-    earlier one's for recovery to recognise it). Call with rt.lock held."""
+    earlier one's for recovery to recognise it). `just_sold`: a sale in hand, not read again.
+    Call with rt.lock held."""
     jobs = _unfinished(ctx)
     for i, job in enumerate(jobs):
-        if not _settle(ctx, rt, job):
+        known = just_sold if just_sold and just_sold.receipt_no == job.receipt_no else None
+        if not _settle(ctx, rt, job, known):
             return jobs[i:]
     return []
 
 
-def _settle(ctx: Context, rt: FiscalRuntime, job: Job) -> bool:
+def _settle(ctx: Context, rt: FiscalRuntime, job: Job, sale: Sale | None = None) -> bool:
     dev = rt.device
     try:
         fresh = False
         if job.state == "sending":
-            last = dev.last_document()
-            if job.before is not None and last.number > job.before and last.total == job.total:
+            # Right after its checkout the driver still knows the number it read for `before`;
+            # a retry asks the device.
+            known = dev.known_last_document() if job.attempts == 0 else None
+            last = known or dev.last_document()
+            registered = job.before is not None and last.number > job.before
+            if registered and last.total == job.total and not _claimed(ctx, last.number, job):
                 log.warning("sale %s was registered as document %d before its answer was lost",
                             job.receipt_no, last.number)  # fmt: skip
                 _finish(ctx, rt, job.receipt_no, last.number)
@@ -197,8 +228,9 @@ def _settle(ctx: Context, rt: FiscalRuntime, job: Job) -> bool:
             before = dev.last_document().number
             with ctx.db.transaction() as conn:
                 jobs_repo.sending(conn, job.receipt_no, before)
-        with ctx.db.read() as conn:
-            sale = sales_repo.get(conn, job.receipt_no)
+        if sale is None:
+            with ctx.db.read() as conn:
+                sale = sales_repo.get(conn, job.receipt_no)
         assert sale is not None  # the job was written in the sale's transaction
         number = register(dev, receipt_of(sale))
     except FiscalError as exc:
@@ -223,6 +255,13 @@ def _loyalty_printout(ctx: Context, rt: FiscalRuntime, sale: Sale) -> None:
         rt.device.non_fiscal([f"Do dokumentu {sale.receipt_no}", *lines])
     except FiscalError as exc:
         log.warning("the points of sale %s were not printed: %s", sale.receipt_no, exc.detail)
+
+
+def _claimed(ctx: Context, number: int, job: Job) -> bool:
+    # Two tills may read the same `before` ahead of their commits: the document registered
+    # since may be the other sale's (same total or not), and is then not this one's.
+    with ctx.db.read() as conn:
+        return jobs_repo.claimed(conn, number, job.receipt_no)
 
 
 def _failed(ctx: Context, rt: FiscalRuntime, job: Job, error: str) -> None:

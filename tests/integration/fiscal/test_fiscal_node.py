@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from devices.fiscal import service as fiscal_service
 from devices.fiscal.emulator import DEFAULT_VAT, Emulator, Faults
 from devices.fiscal.emulator_server import EmulatorServer
+from devices.fiscal.posnet import PosnetDevice
 from devices.fiscal.runtime import fiscal
 from edge.app import create_app
 from edge.config import ConfigError, Settings, load_settings
@@ -195,3 +196,76 @@ def test_a_nested_sale_never_waits_for_the_device_while_holding_the_database(
             checkout.checkout(ctx, actor, view.basket.id, [Tender("card", view.priced.total)])
     t.join(60)
     assert not t.is_alive()
+
+
+def test_a_fiscalised_sale_is_not_reprinted_the_cashier_is_sent_to_the_sales_journal(
+    client: TestClient, settings: Settings
+) -> None:
+    """A copy of a fiscal receipt may only come from the device's electronic journal, and the
+    Posnet protocol has no command to print one: the node refuses instead of printing a slip
+    that could pass for a receipt."""
+    sale = _sell(client)
+    auth = login(client)
+    r = client.post(f"{API}/sales/{sale['receipt_no']}/reprint", headers=auth)
+    assert r.status_code == 409, r.text
+    problem = r.json()
+    assert problem["code"] == "fiscal-copy-refused"
+    assert "fiscal receipt no. 1" in problem["detail"] and "sales journal" in problem["detail"]
+    assert _job_kinds(settings, sale["receipt_no"]) == ["drawer"]  # nothing queued
+
+
+def test_a_sale_in_a_burst_costs_two_exchanges_with_the_device(client: TestClient) -> None:
+    """Each exchange waits for the device: the receipt's opening, lines and payments go out
+    together and the close alone; the status and last document are known from the previous
+    receipt's close a moment ago (they were 9 exchanges)."""
+    rt = fiscal(client.app.state.ctx)  # type: ignore[attr-defined]
+    assert rt is not None and isinstance(rt.device, PosnetDevice)
+    link = rt.device.link
+    sent: list[list[bytes]] = []
+    exchange = link.exchange
+
+    def counted(requests: list[bytes], timeout: float) -> list[bytes]:
+        frames = [requests] if isinstance(requests, bytes) else requests  # one per call before
+        sent.append([r[1:].split(b"\t")[0] for r in frames])
+        return exchange(requests, timeout)
+
+    link.exchange = counted  # type: ignore[method-assign]
+    _sell(client)
+    sent.clear()
+    assert _sell(client)["fiscal"] == {"status": "registered", "number": 2}
+    assert sent == [[b"trinit", b"trline", b"trpayment"], [b"trend"]]
+
+
+def test_two_tills_checking_out_at_once_each_get_their_own_receipt(
+    client: TestClient, settings: Settings
+) -> None:
+    """Both read the same last document before their commits; once the first is registered,
+    the device's last document (a number above the second's `before`, with the same total)
+    is the first sale's, not the second's: the second is registered, not taken as done."""
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    actor = auth.login(ctx, "cashier", "1234").actor
+    sku = client.get(f"{API}/products", params={"q": "mleko"}).json()["items"][0]["sku"]
+    views = []
+    for _ in range(2):
+        view = baskets.create_basket(ctx, actor)
+        views.append(baskets.add_line(ctx, view.basket.id, sku=sku)[0])
+    both_checked = threading.Barrier(2, timeout=60)
+    ctx.hooks.before_checkout.append(lambda: both_checked.wait())
+    results: list[object] = []
+
+    def till(view: baskets.BasketView) -> None:
+        results.append(checkout.checkout(ctx, actor, view.basket.id,
+                                         [Tender("card", view.priced.total)]))  # fmt: skip
+
+    threads = [threading.Thread(target=till, args=(v,)) for v in views]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(results) == 2
+    wait_until(lambda: fiscal_service.resolve(ctx) == {"pending": []}, what="both settled")
+    journal = settings.data_dir / "fiscal-journal.jsonl"
+    assert len(journal.read_text().splitlines()) == 2  # one receipt per sale
+    with sqlite3.connect(settings.db_path) as conn:
+        numbers = sorted(r[0] for r in conn.execute("SELECT number FROM fiscal_jobs"))
+    assert numbers == [1, 2]

@@ -85,6 +85,20 @@ def test_a_wrong_total_is_refused_and_the_receipt_cancelled(emulator) -> None:  
     assert emu.documents() == [] and dev.status().ready
 
 
+def test_a_line_refused_among_those_sent_together_never_reaches_a_close(emulator) -> None:  # type: ignore[no-untyped-def]
+    """The device goes on with the commands after a refused one, and a free line (price 0)
+    refused would leave the total unchanged: the close must wait for every answer."""
+    emu, server = emulator
+    dev = device(server)
+    lines = [Line("Chleb", Decimal(2), 450, "B"), Line("Gratis", Decimal(1), 0, "F"),  # F: inactive
+             Line("Wino", Decimal(1), 3999, "A")]  # fmt: skip
+    receipt = Receipt("S001-01-000002", lines, [Payment("cash", 900 + 3999)])
+    with pytest.raises(DeviceUnavailable) as err:
+        register(dev, receipt)
+    assert err.value.device_code == "1300"
+    assert emu.documents() == [] and dev.status().ready  # cancelled, nothing registered
+
+
 @pytest.mark.parametrize("fault", ["paper-out", "busy", "bad-crc"])
 def test_faults_make_the_device_unavailable_and_register_nothing(emulator, fault) -> None:  # type: ignore[no-untyped-def]
     emu, server = emulator
