@@ -36,7 +36,10 @@ def list_devices(ctx: CtxDep, _actor: ActorDep) -> dict[str, Any]:
     return service.devices_status(ctx)
 
 
-@router.post("/sales/{receipt_no}/reprint", status_code=202, response_model=Reprinted)
+# A sale registered on the fiscal device gets its copy from the device, not here (409).
+@router.post(
+    "/sales/{receipt_no}/reprint", status_code=202, response_model=Reprinted, responses=raises(409)
+)
 def reprint(ctx: CtxDep, actor: ActorDep, receipt_no: str) -> dict[str, Any]:
     """Prints the receipt again on this register's printer, marked "DUPLIKAT / COPY"."""
     return service.reprint(ctx, receipt_no, actor)

@@ -42,6 +42,7 @@ NODE_UNSERVED = [
     "POST /api/v1/pickups/{order_id}/ready",
     "POST /api/v1/pickups/{order_id}/refuse",
     "POST /api/v1/pickups/{order_id}/unlock",
+    "POST /api/v1/sales/{receipt_no}/reprint",  # a fiscal sale's copy is the device's: 409
 ]
 HUB_UNSERVED = [
     "GET /api/v1/receipts/{receipt_no}",
