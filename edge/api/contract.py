@@ -102,7 +102,9 @@ def statuses_of(route: APIRoute, *, guarded: bool = False) -> set[int]:
         out |= {400, 413, 422}
         for body in dependant.body_params:
             out |= _pin_statuses(body.field_info.annotation)
-    if get_ctx in calls:  # the store database stayed locked (edge/api/problems.py)
+    # The node's store database stayed locked (edge/api/problems.py); the hub's, that checks
+    # every token, did not answer (sync/hub/store/postgres.py).
+    if get_ctx in calls or guarded:
         out.add(503)
     return out
 
