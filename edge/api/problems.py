@@ -73,13 +73,19 @@ def status_of(exc: DomainError) -> int:
     return 422
 
 
-async def _domain(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DomainError)
-    response = problem(status_of(exc), exc.code, exc.detail, request.url.path, **exc.extra)
+def domain_problem(exc: DomainError, instance: str) -> JSONResponse:
+    """The problem a domain error answers (also for middleware, which FastAPI's exception
+    handlers do not reach)."""
+    response = problem(status_of(exc), exc.code, exc.detail, instance, **exc.extra)
     retry = exc.extra.get("retry_after_s")
     if isinstance(retry, int | float) and retry > 0:
         response.headers["Retry-After"] = str(max(1, round(retry)))
     return response
+
+
+async def _domain(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return domain_problem(exc, request.url.path)
 
 
 async def _validation(request: Request, exc: Exception) -> JSONResponse:

@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Receive, Send
 from starlette.types import Scope as AsgiScope
 
 from edge.api import problems
-from edge.domain.errors import Forbidden, Unauthorized
+from edge.domain.errors import DomainError, Forbidden, Unauthorized
 from sync.hub import tokens
 from sync.hub.tokens import Caller, Scope
 
@@ -87,6 +87,9 @@ class TokenRequired:
             caller = await run_in_threadpool(_caller, Request(scope))
         except Unauthorized as exc:
             await problems.problem(401, exc.code, exc.detail, path)(scope, receive, send)
+            return
+        except DomainError as exc:  # the token store unavailable (a busy pool): 503, not 500
+            await problems.domain_problem(exc, path)(scope, receive, send)
             return
         scope.setdefault("state", {})["caller"] = caller
         await self.app(scope, receive, send)

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from edge.domain.errors import DomainError
+from edge.domain.errors import DomainError, Unavailable
 from sync import protocol
 from sync.hub import catalogue, commands, replication
 from sync.hub.context import HubContext
@@ -54,6 +54,8 @@ def handle(ctx: HubContext, neighbours: Neighbours, messages: Sequence[tuple[str
                 on_catalogue_request(ctx, store_id, protocol.decode(payload, CatalogueRequest))
             else:
                 raise ProtocolError(f"unexpected topic {topic}")
+        except Unavailable:
+            raise  # the hub's database, not the store's message: nothing to refuse
         except (ProtocolError, DomainError) as exc:
             refuse(ctx, topic, payload, exc)
     if batches:

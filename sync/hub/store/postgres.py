@@ -169,7 +169,14 @@ class PostgresStorage(Storage):
     def _connection(self) -> Iterator[psycopg.Connection[Any]]:
         try:
             with self.pool.connection() as conn:
-                yield conn
+                try:
+                    yield conn
+                except psycopg.OperationalError as exc:
+                    # A connection the server dropped (restart, failover, network): the pool
+                    # replaces it; the caller may try again. Other errors are the caller's.
+                    if not conn.broken:
+                        raise
+                    raise Unavailable("the hub's database connection was lost; try again") from exc
         except PoolTimeout:
             raise Unavailable("the hub's database is busy or unreachable; try again") from None
 
