@@ -93,7 +93,8 @@ def refuse_copy(conn: Any, receipt_no: str) -> None:
     raise FiscalCopyRefused(
         f"sale {receipt_no} {where}; a copy of a fiscal receipt can only come from the "
         f"device's electronic journal, so nothing is printed: show the sale from the sales "
-        f"journal (GET /api/v1/sales/{receipt_no}) instead"
+        f"journal (GET /api/v1/sales/{receipt_no}) instead",
+        fiscal_number=job.number,
     )
 
 

@@ -95,6 +95,21 @@ def _over_return(exc: e.DomainError, lang: str) -> str | None:
     return f"Too many: {sku} — at most {most} can come back, {asked} asked"
 
 
+def _no_fiscal_copy(exc: e.DomainError, lang: str) -> str:
+    number = exc.extra.get("fiscal_number")
+    if lang == "pl":
+        which = f"paragon fiskalny nr {number}" if number is not None else "paragon fiskalny"
+        return (
+            f"Kopii nie drukujemy: {which} jest w pamięci drukarki fiskalnej — "
+            "sprzedaż znajdziesz w dzienniku sprzedaży"
+        )
+    which = f"fiscal receipt no. {number}" if number is not None else "the fiscal receipt"
+    return (
+        f"No copy is printed: {which} is in the fiscal printer's memory — "
+        "find the sale in the sales journal"
+    )
+
+
 def cashier_text(exc: BaseException, lang: str, currency: str = "PLN") -> str:
     """What the cashier reads. Anything but a domain error is a fault of the node: logged with
     its traceback, and nothing was changed (each service call is one transaction)."""
@@ -106,6 +121,8 @@ def cashier_text(exc: BaseException, lang: str, currency: str = "PLN") -> str:
     over = _over_return(exc, lang) if exc.code == "over-return" else None
     if over:
         return over
+    if exc.code == "fiscal-copy-refused":
+        return _no_fiscal_copy(exc, lang)
     for start, words in _DETAILS.items():
         if exc.detail.startswith(start):
             return words.get(lang, words["pl"])
