@@ -4,6 +4,7 @@ runs the hub; its subcommands (`import`, `keygen`, `backup`, …) take the same 
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -62,9 +63,15 @@ def hub_main(
     hub = open_hub(settings)
     typer.echo(f"hub public key: {settings.data_dir / 'hub.pub'}", err=True)
     typer.echo(f"hub database: {hub.storage.describe()}", err=True)
+    app = create_hub_app(hub)
+    # As the node does (edge/cli.py): what start-up built is frozen, so the collector stops
+    # re-scanning it; unfrozen, its full collections paused GET /stores for 1 000 stores from
+    # ~4 ms to 35-60 ms (p99), measured in-process with the collector on, off and frozen.
+    gc.collect()
+    gc.freeze()
     NotifyingServer(  # READY=1 to systemd once the hub answers
         uvicorn.Config(
-            create_hub_app(hub),
+            app,
             host=settings.http.host,
             port=settings.http.port,
             log_config=None,
