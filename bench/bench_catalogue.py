@@ -15,7 +15,7 @@ from bench.bench_foundation import cold_start
 from bench.catalogue_gen import build, products
 from bench.report import Report
 from edge.bootstrap import open_database, plugin_migrations
-from edge.config import load_settings
+from edge.node import load_settings
 from edge.services.context import utc_now
 from sync import edge_store
 

@@ -63,7 +63,7 @@ def bench_scan_to_basket(report: Report, samples_n: int = 200) -> None:
 
     from devices.scans import subscribe
     from edge.app import create_app
-    from edge.config import load_settings
+    from edge.node import load_settings
     from edge.services import baskets
     from edge.services.auth import login
 

@@ -16,7 +16,7 @@ from devices.fiscal.emulator import Emulator
 from devices.fiscal.posnet import PosnetDevice
 from devices.fiscal.posnet_link import TcpLink
 from edge.bootstrap import bootstrap
-from edge.config import load_settings
+from edge.node import load_settings
 from tests.node import free_port
 from tests.waiting import wait_until
 

@@ -22,8 +22,8 @@ from bench.catalogue_gen import build
 from bench.report import Report, percentile
 from devices.schema import devices_migrations
 from edge.bootstrap import bootstrap
-from edge.config import load_settings
 from edge.domain.tenders import Tender
+from edge.node import load_settings
 from edge.services import auth, baskets, catalogue, checkout
 from edge.services.context import Context
 from edge.store.db import Database

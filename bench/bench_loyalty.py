@@ -14,8 +14,8 @@ import httpx
 
 from bench.report import Report, percentile
 from edge.bootstrap import bootstrap
-from edge.config import load_settings
 from edge.domain.barcodes import with_check_digit
+from edge.node import load_settings
 from edge.services import customers
 from sync.hub.config import HubSettings
 from sync.hub.service import Hub

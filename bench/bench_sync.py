@@ -28,10 +28,10 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from bench.report import Report
 from edge.app import create_app
-from edge.config import load_settings
 from edge.domain.catalogue import Product
 from edge.domain.events import Event
 from edge.domain.vat import VatRate
+from edge.node import load_settings
 from edge.store import outbox
 from sync.agent import agent_for
 from sync.hub.api import create_hub_app

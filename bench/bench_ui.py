@@ -13,9 +13,9 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from bench.report import Report, percentile
-from edge.config import load_settings
 from edge.demo.catalogue import demo_products
 from edge.domain.barcodes import with_check_digit
+from edge.node import load_settings
 from edge.services import catalogue
 from edge.services.context import Context
 from edge.store import catalogue_repo

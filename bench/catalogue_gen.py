@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from edge.bootstrap import open_database, plugin_migrations
-from edge.config import load_settings
 from edge.demo.catalogue import demo_products
 from edge.domain.barcodes import with_check_digit
 from edge.domain.catalogue import Product
+from edge.node import load_settings
 from edge.services.context import utc_now
 from edge.store import catalogue_repo
 

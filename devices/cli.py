@@ -20,7 +20,7 @@ DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="where the d
 def _context(command: typer.Context, config: Path | None, data_dir: Path | None) -> Context:
     from edge.cli_support import context_for, settings_from
 
-    return context_for(command, settings_from(config, data_dir=data_dir, demo=False))
+    return context_for(command, settings_from(command, config, data_dir=data_dir, demo=False))
 
 
 @app.command("list")

@@ -21,9 +21,12 @@ pickup_printer = "till1"
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+if TYPE_CHECKING:
+    from edge.config import Settings
 
 CodePage = Literal["cp852", "wpc1250", "iso8859_2", "none"]
 Suffix = Literal["CR", "LF", "CRLF", "TAB"]
@@ -144,3 +147,8 @@ class DevicesConfig(BaseModel):
         if self.pickup_printer is not None:
             return self.pickup_printer
         return next(iter(self.registers.values()), None) or next(iter(self.printers), None)
+
+
+def devices_config(settings: Settings) -> DevicesConfig:
+    """The node's `[devices]` section."""
+    return settings.section("devices", DevicesConfig)

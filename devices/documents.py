@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from devices.config import PrinterProfile
+from devices.config import PrinterProfile, devices_config
 from devices.layout import Document, StoreHeader
 from devices.queue_repo import Job
 from devices.receipts import loyalty_lines, return_receipt, sale_receipt
@@ -27,7 +27,7 @@ class BadJob(Exception):
 
 def store_header(ctx: Context) -> StoreHeader:
     s = ctx.settings.store
-    return StoreHeader(s.name, s.address, s.tax_id, ctx.settings.devices.timezone)
+    return StoreHeader(s.name, s.address, s.tax_id, devices_config(ctx.settings).timezone)
 
 
 def _names(ctx: Context, lines: Any) -> dict[str, str]:
@@ -48,7 +48,7 @@ def layout(ctx: Context, job: Job, printer: str, profile: PrinterProfile) -> Doc
             sale = sales_repo.get(conn, str(p.get("receipt_no")))
         if sale is None:
             raise BadJob(f"no sale {p.get('receipt_no')}")
-        footer = tuple(ctx.settings.devices.footer)
+        footer = tuple(devices_config(ctx.settings).footer)
         member = customers.sale_customer(ctx, sale.receipt_no).get("customer")
         points = loyalty_lines(member, sale.at, store.timezone)
         return sale_receipt(sale, store, width, copy=job.copy, footer=footer, qr_code=profile.qr,

@@ -6,10 +6,12 @@ from __future__ import annotations
 from devices import service
 from devices.api import router
 from devices.cli import app as cli_app
+from devices.config import DevicesConfig, devices_config
 from devices.fiscal import operations as fiscal_ops
 from devices.fiscal import service as fiscal
 from devices.fiscal.api import router as fiscal_router
 from devices.fiscal.cli import app as fiscal_cli
+from devices.fiscal.config import FiscalConfig
 from devices.fiscal.metrics import FiscalCollector
 from devices.metrics import PrinterCollector
 from devices.runtime import runtime
@@ -35,15 +37,16 @@ def setup(ctx: Context) -> None:
 
 
 def print_worker(ctx: Context) -> Component | None:
-    return PrintWorker(ctx) if ctx.settings.devices.printers else None
+    return PrintWorker(ctx) if devices_config(ctx.settings).printers else None
 
 
 def scanners(ctx: Context) -> Component | None:
-    return ScannerManager(ctx) if ctx.settings.devices.scanners else None
+    return ScannerManager(ctx) if devices_config(ctx.settings).scanners else None
 
 
 PLUGIN = Plugin(
     name="devices",
+    settings={"devices": DevicesConfig, "fiscal": FiscalConfig},
     migrations=devices_migrations,
     setup=setup,
     routers=[router, fiscal_router],

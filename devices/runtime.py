@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from devices.config import devices_config
 from devices.printer import Printer
 from edge.services.context import Context
 
@@ -46,6 +47,6 @@ def runtime(ctx: Context) -> Runtime:
 
 
 def _build(ctx: Context) -> Runtime:
-    cfg = ctx.settings.devices
+    cfg = devices_config(ctx.settings)
     printers = {name: Printer(name, pc, ctx.settings.data_dir) for name, pc in cfg.printers.items()}
     return Runtime(printers)

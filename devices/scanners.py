@@ -9,7 +9,7 @@ import threading
 
 import serial
 
-from devices.config import SUFFIX_BYTES, ScannerConfig
+from devices.config import SUFFIX_BYTES, ScannerConfig, devices_config
 from devices.runtime import ScannerState, runtime
 from devices.scans import deliver
 from edge.services.context import Context
@@ -101,7 +101,9 @@ class ScannerManager:
     """The component that runs every configured scanner's reader."""
 
     def __init__(self, ctx: Context) -> None:
-        self.readers = [ScannerReader(ctx, n, c) for n, c in ctx.settings.devices.scanners.items()]
+        self.readers = [
+            ScannerReader(ctx, n, c) for n, c in devices_config(ctx.settings).scanners.items()
+        ]
 
     async def start(self) -> None:
         for reader in self.readers:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from devices import queue_repo
+from devices.config import devices_config
 from devices.documents import KINDS, PICKUP_KINDS
 from devices.fiscal import runtime as fiscal
 from devices.fiscal import service as fiscal_service
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 def _printer_for(ctx: Context, kind: str, register: str | None) -> str | None:
-    cfg = ctx.settings.devices
+    cfg = devices_config(ctx.settings)
     if kind in PICKUP_KINDS:
         return cfg.pickup_printer_name()
     return cfg.printer_for_register(register or ctx.settings.store.register_id)
@@ -45,7 +46,7 @@ def _add(
     now = ctx.clock()
     expires = None
     if kind == "drawer":
-        expires = now + timedelta(seconds=ctx.settings.devices.retry.drawer_expiry_s)
+        expires = now + timedelta(seconds=devices_config(ctx.settings).retry.drawer_expiry_s)
     return queue_repo.add(conn, printer, kind, payload, now, ref=ref, copy=copy, expires_at=expires)
 
 
@@ -57,7 +58,7 @@ def on_sale(ctx: Context, conn: sqlite3.Connection, sale: Sale) -> None:
         return
     if (
         any(t.type == "cash" for t in sale.tenders)
-        and ctx.settings.devices.printers[printer].drawer
+        and devices_config(ctx.settings).printers[printer].drawer
     ):
         _add(conn, ctx, printer, "drawer", {"register": sale.register}, ref=sale.receipt_no)
     if fiscal.fiscal(ctx) is not None and fiscal_service.needs_device(sale):
@@ -81,7 +82,7 @@ def enqueue_document(
     ref = str(ref) if ref else None
     refund = payload.get("refund") or {}
     cash_out = any(t.get("type") == "cash" for t in refund.get("tenders", ()))
-    drawer = ctx.settings.devices.printers[printer].drawer
+    drawer = devices_config(ctx.settings).printers[printer].drawer
     if drawer and (kind == "cash" or (kind == "return" and cash_out)):
         # Cash goes in or out: the drawer opens with the refund or the movement, as it does for
         # a cash sale.
@@ -114,11 +115,11 @@ def open_drawer(
     ctx: Context, register: str, actor: Actor, approver: tuple[str, str] | None = None
 ) -> dict[str, Any]:
     """A drawer pulse outside a sale: a supervisor's decision (their session or their PIN)."""
-    if register not in ctx.settings.devices.registers:
+    if register not in devices_config(ctx.settings).registers:
         raise NotFound(f"register {register} has no printer with a cash drawer")
     by = approval(ctx, actor, Role.SUPERVISOR, approver, "opening the cash drawer")
     printer = _printer_for(ctx, "drawer", register)
-    if printer is None or not ctx.settings.devices.printers[printer].drawer:
+    if printer is None or not devices_config(ctx.settings).printers[printer].drawer:
         raise Conflict(f"register {register} has no cash drawer")
     with ctx.db.transaction() as conn:
         job = _add(conn, ctx, printer, "drawer", {"register": register, "by": by})
@@ -145,11 +146,11 @@ def print_pickup_slip(ctx: Context, order_id: str) -> dict[str, Any]:
     order = pickups.get_order(ctx, order_id)
     with ctx.db.transaction() as conn:
         job = enqueue_document(conn, ctx, "pickup_slip", pickups.slip(order))
-    return _queued(ctx, job, ctx.settings.devices.pickup_printer_name())
+    return _queued(ctx, job, devices_config(ctx.settings).pickup_printer_name())
 
 
 def test_print(ctx: Context, printer: str) -> dict[str, Any]:
-    if printer not in ctx.settings.devices.printers:
+    if printer not in devices_config(ctx.settings).printers:
         raise NotFound(f"no printer named {printer!r}")
     with ctx.db.transaction() as conn:
         job = _add(conn, ctx, printer, "test", {})
@@ -179,14 +180,14 @@ def devices_status(ctx: Context) -> dict[str, Any]:
             "code_page": p.config.profile.code_page,
         })  # fmt: skip
         if p.config.drawer:
-            registers = [r for r, n in ctx.settings.devices.registers.items() if n == name]
+            registers = [r for r, n in devices_config(ctx.settings).registers.items() if n == name]
             drawers.append({"printer": name, "registers": registers, "status": p.status.drawer})
     scanners = [
         {"name": s.name, "port": s.port, "target": s.target, "status": s.status,
          "last_error": s.last_error, "scans": s.scans, "bad_scans": s.bad_scans}
         for s in rt.scanners.values()
     ]  # fmt: skip
-    for name, sc in ctx.settings.devices.scanners.items():
+    for name, sc in devices_config(ctx.settings).scanners.items():
         if name not in rt.scanners:
             scanners.append({"name": name, "port": sc.port, "target": sc.target,
                              "status": "stopped", "last_error": None, "scans": 0,

@@ -11,6 +11,7 @@ import logging
 import time
 
 from devices import queue_repo
+from devices.config import devices_config
 from devices.documents import BadJob, job_bytes
 from devices.printer import Interrupted, NotSent, Printer
 from devices.runtime import runtime
@@ -109,7 +110,7 @@ class PrintWorker:
 
     def _after_failure(self, printer: Printer, job: queue_repo.Job, exc: Exception) -> None:
         ctx = self.ctx
-        retry = ctx.settings.devices.retry
+        retry = devices_config(ctx.settings).retry
         interrupted = isinstance(exc, Interrupted)
         with ctx.db.transaction() as conn:
             if interrupted and job.kind == "drawer":
@@ -125,7 +126,7 @@ class PrintWorker:
         )  # fmt: skip
 
     def _maybe_probe(self, printer: Printer) -> None:
-        interval = self.ctx.settings.devices.status_interval_s
+        interval = devices_config(self.ctx.settings).status_interval_s
         now = time.monotonic()
         if now - self._last_probe.get(printer.name, 0.0) >= interval:
             self._last_probe[printer.name] = now

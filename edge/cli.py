@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -14,7 +14,7 @@ from edge.cli_support import (
     DataDirOpt,
     NodeFactory,
     fail,
-    settings_from,
+    read_settings,
 )
 from edge.config import HttpConfig, Settings
 from edge.domain.errors import DomainError
@@ -43,7 +43,17 @@ app.add_typer(catalog_app, name="catalog")
 @app.callback()
 def _node(command: typer.Context) -> None:
     # The parts' commands build their node through this (edge/cli_support.py context_for).
-    command.obj = NodeFactory(context_for)
+    command.obj = NodeFactory(context_for, _node_settings)
+
+
+def _node_settings(config: Path | None, overrides: dict[str, Any]) -> Settings:
+    from edge.node import load_settings
+
+    return load_settings(config, overrides)
+
+
+def settings_from(config: Path | None, **flags: Any) -> Settings:
+    return read_settings(_node_settings, config, flags)
 
 
 def context_for(settings: Settings) -> Context:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from edge.config import ConfigError, Settings, load_settings
+from edge.config import ConfigError, Settings, nested
 
 if TYPE_CHECKING:
     from edge.services.context import Context
@@ -28,22 +28,23 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def settings_from(config: Path | None, **overrides: Any) -> Settings:
-    """Settings from file + environment + the flags that were given (nested keys as dicts)."""
-    nested: dict[str, Any] = {}
-    for dotted, value in overrides.items():
-        if value is None:
-            continue
-        parts = dotted.split(".")
-        cursor = nested
-        for part in parts[:-1]:
-            cursor = cursor.setdefault(part, {})
-        cursor[parts[-1]] = value
+SettingsLoader = Callable[[Path | None, dict[str, Any]], Settings]
+
+
+def read_settings(load: SettingsLoader, config: Path | None, flags: dict[str, Any]) -> Settings:
+    """Settings from file + environment + the flags that were given (dotted names for nested
+    keys); a bad value ends the command with a message naming its key."""
     try:
-        return load_settings(config, nested)
+        return load(config, nested(flags))
     except ConfigError as exc:
         fail(str(exc))
         raise  # unreachable; keeps type checkers content
+
+
+def settings_from(command: typer.Context, config: Path | None, **flags: Any) -> Settings:
+    """A part's command's settings: the node's (the core's and every part's sections), read
+    by the loader `store-edge` handed down (edge/cli.py)."""
+    return read_settings(_factory(command).load_settings, config, flags)
 
 
 @dataclass(frozen=True)
@@ -51,11 +52,17 @@ class NodeFactory:
     """Builds a node's Context from settings: the commands' handle on the composition root."""
 
     build: Callable[[Settings], Context]
+    # The node's settings: the core's with every part's sections (edge/node.py).
+    load_settings: SettingsLoader
+
+
+def _factory(command: typer.Context) -> NodeFactory:
+    node = command.find_object(NodeFactory)
+    if node is None:
+        raise RuntimeError("a store-edge command ran outside edge.cli's app")
+    return node
 
 
 def context_for(command: typer.Context, settings: Settings) -> Context:
     """The node's Context, built by the factory `store-edge` handed down to this command."""
-    node = command.find_object(NodeFactory)
-    if node is None:
-        raise RuntimeError("a store-edge command ran outside edge.cli's app")
-    return node.build(settings)
+    return _factory(command).build(settings)

@@ -4,11 +4,20 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    create_model,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -16,11 +25,10 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from devices.config import DevicesConfig
-from devices.fiscal.config import FiscalConfig
 from edge.domain.barcodes import VariableMeasureRule
-from edge.ops.config import OpsConfig
-from sync.config import SyncConfig
+
+SectionT = TypeVar("SectionT", bound=BaseModel)
+SettingsT = TypeVar("SettingsT", bound=BaseSettings)
 
 
 class _Section(BaseModel):
@@ -175,14 +183,10 @@ class Settings(TomlSettings):
     database: DatabaseConfig = DatabaseConfig()
     broker: BrokerConfig = BrokerConfig()
     selling: SellingConfig = SellingConfig()
-    devices: DevicesConfig = DevicesConfig()
-    fiscal: FiscalConfig = FiscalConfig()
     hub: HubConfig = HubConfig()
     pickups: PickupsConfig = PickupsConfig()
     returns: ReturnsConfig = ReturnsConfig()
     stock: StockConfig = StockConfig()
-    ops: OpsConfig = OpsConfig()
-    sync: SyncConfig = SyncConfig()
     loyalty: LoyaltyConfig = LoyaltyConfig()
     log_format: Literal["json", "console"] = "json"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -190,6 +194,28 @@ class Settings(TomlSettings):
     @property
     def db_path(self) -> Path:
         return self.data_dir / "store.db"
+
+    def section(self, name: str, model: type[SectionT]) -> SectionT:
+        """A part's own section (`[devices]`, `[sync]`, …): the parts declare theirs and the
+        composition root adds them to the node's settings (`with_sections`), so the core's
+        settings never import a part."""
+        value = getattr(self, name, None)
+        if not isinstance(value, model):
+            raise TypeError(f"these settings have no [{name}] section of {model.__name__}")
+        return value
+
+
+def with_sections(
+    base: type[Settings], sections: Mapping[str, type[BaseModel]], name: str = "NodeSettings"
+) -> type[Settings]:
+    """`base` with one more section per part, each defaulting to its model's defaults."""
+    clash = sorted(set(sections) & set(base.model_fields))
+    if clash:
+        raise ValueError(f"a part's settings section would replace the core's: {clash}")
+    fields: dict[str, Any] = {
+        key: (model, Field(default_factory=model)) for key, model in sections.items()
+    }
+    return create_model(name, __base__=base, **fields)
 
 
 class ConfigError(Exception):
@@ -205,12 +231,13 @@ def describe(exc: ValidationError, source: str) -> str:
 
 
 def load_settings(
-    config_file: Path | None = None,
-    overrides: dict[str, Any] | None = None,
-    settings_cls: type[Settings] = Settings,
-) -> Settings:
-    """Reads the embedded defaults, the TOML file, the environment and the CLI overrides.
-    Raises ConfigError naming the offending key."""
+    config_file: Path | None,
+    overrides: dict[str, Any] | None,
+    settings_cls: type[SettingsT],
+) -> SettingsT:
+    """Reads the embedded defaults, the TOML file, the environment and the CLI overrides into
+    `settings_cls` (the node's: edge.node.load_settings; the hub's: HubSettings). Raises
+    ConfigError naming the offending key."""
     cls = settings_cls
     source = "the environment"
     if config_file is not None:
@@ -229,3 +256,18 @@ def load_settings(
         raise ConfigError(describe(exc, source)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {config_file} is not valid TOML: {exc}") from None
+
+
+def nested(flags: dict[str, Any]) -> dict[str, Any]:
+    """CLI flags by dotted name (`database.url`) as the nested overrides load_settings takes;
+    a flag that was not given (None) is left out."""
+    result: dict[str, Any] = {}
+    for dotted, value in flags.items():
+        if value is None:
+            continue
+        *parents, leaf = dotted.split(".")
+        cursor = result
+        for part in parents:
+            cursor = cursor.setdefault(part, {})
+        cursor[leaf] = value
+    return result

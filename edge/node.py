@@ -4,10 +4,15 @@ else. The order is the order their migrations apply; keep it. `edge.bootstrap` (
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from devices import scans
 from devices import service as devices_service
 from devices.fiscal import operations as fiscal_operations
 from devices.plugin import PLUGIN as DEVICES
+from edge import config
+from edge.config import Settings, with_sections
 from edge.loyalty_plugin import PLUGIN as LOYALTY
 from edge.ops_plugin import PLUGIN as OPS
 from edge.pickups_plugin import PLUGIN as PICKUPS
@@ -19,6 +24,17 @@ from sync.edge_plugin import PLUGIN as SYNC
 from sync.status import sync_status
 
 PLUGINS: tuple[Plugin, ...] = (PICKUPS, LOYALTY, DEVICES, OPS, SYNC, STOCK)
+
+# The core's settings with every part's sections (`[devices]`, `[fiscal]`, `[ops]`, `[sync]`).
+NodeSettings = with_sections(Settings, {k: v for p in PLUGINS for k, v in p.settings.items()})
+
+
+def load_settings(
+    config_file: Path | None = None, overrides: dict[str, Any] | None = None
+) -> Settings:
+    """The node's settings: embedded defaults, the TOML file, the environment, then the
+    overrides (CLI flags); raises ConfigError naming the offending key."""
+    return config.load_settings(config_file, overrides, NodeSettings)
 
 
 def command_handlers() -> CommandHandlers:

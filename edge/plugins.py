@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import typer
     from fastapi import APIRouter
     from prometheus_client.registry import Collector
+    from pydantic import BaseModel
 
     from edge.services.context import Context
     from edge.store.migrations import MigrationSet
@@ -50,6 +51,9 @@ Preflight = Callable[["Context"], None]
 class Plugin:
     name: str
     migrations: MigrationSet | None = None
+    # The part's sections of the node's settings (`[devices]` → DevicesConfig), read back with
+    # `ctx.settings.section(name, Model)`; the composition root adds them to the settings.
+    settings: Mapping[str, type[BaseModel]] = field(default_factory=dict)
     # Called once per Context after migrations: attach hooks (e.g. print on sale).
     setup: Callable[[Context], None] | None = None
     routers: Sequence[APIRouter] = ()

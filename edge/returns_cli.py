@@ -30,7 +30,7 @@ def export(
     except ValueError as exc:
         fail(f"--since/--until: {exc}")
         return
-    ctx = context_for(command, settings_from(config, data_dir=data_dir, demo=False))
+    ctx = context_for(command, settings_from(command, config, data_dir=data_dir, demo=False))
     try:
         text = to_csv(rows(ctx, first, last))
     finally:

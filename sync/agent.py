@@ -21,6 +21,7 @@ from edge.signing import load_public_key, public_pem
 from edge.store import outbox
 from sync import edge_store, protocol
 from sync.agent_messages import HubMessages
+from sync.config import sync_config
 from sync.mqtt import MqttLink
 from sync.outbox_drain import Drain
 from sync.protocol import (
@@ -42,7 +43,7 @@ class SyncAgent:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         broker = ctx.settings.broker
-        self.cfg = ctx.settings.sync
+        self.cfg = sync_config(ctx.settings)
         if not broker.url:
             raise ValueError("the sync agent needs broker.url")
         if not broker.hub_key:

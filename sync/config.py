@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from edge.config import Settings
 
 
 class SyncConfig(BaseModel):
@@ -20,3 +25,8 @@ class SyncConfig(BaseModel):
     status_every_s: float = Field(10.0, gt=0)
     # A client id unique per store; default "edge-<store id>".
     client_id: str | None = None
+
+
+def sync_config(settings: Settings) -> SyncConfig:
+    """The node's `[sync]` section."""
+    return settings.section("sync", SyncConfig)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from edge.plugins import Plugin
 from sync.agent import component
+from sync.config import SyncConfig
 from sync.edge_store import sync_migrations
 from sync.hub.cli import hub_app
 from sync.routes import router
@@ -12,6 +13,7 @@ from sync.status import SyncCollector
 
 PLUGIN = Plugin(
     name="sync",
+    settings={"sync": SyncConfig},
     migrations=sync_migrations,
     routers=[router],
     components=[component],

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from edge.services.context import Context
 from edge.store import outbox
 from sync import edge_store, protocol
-from sync.config import SyncConfig
+from sync.config import SyncConfig, sync_config
 from sync.protocol import Ack, ProtocolError, Topics
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ MAX_RESEND_INTERVAL_S = 300.0
 class Drain:
     def __init__(self, ctx: Context, topics: Topics, publish: Callable[[str, bytes], bool]) -> None:
         self.ctx = ctx
-        self.cfg: SyncConfig = ctx.settings.sync
+        self.cfg: SyncConfig = sync_config(ctx.settings)
         self.store_id = ctx.store_id
         self.topics = topics
         self.publish = publish

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from edge.app import create_app
-from edge.config import Settings, load_settings
+from edge.config import Settings
+from edge.node import load_settings
 from edge.services.context import Context
 from tests.integration.sync.postgres import Postgres
 

@@ -13,10 +13,14 @@ training till) sales go through without a device and every receipt the node prin
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from devices.fiscal.posnet_link import parse_device_url
+
+if TYPE_CHECKING:
+    from edge.config import Settings
 
 
 class FiscalConfig(BaseModel):
@@ -42,3 +46,8 @@ class FiscalConfig(BaseModel):
     @property
     def enabled(self) -> bool:
         return self.device != "none"
+
+
+def fiscal_config(settings: Settings) -> FiscalConfig:
+    """The node's `[fiscal]` section."""
+    return settings.section("fiscal", FiscalConfig)

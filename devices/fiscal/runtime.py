@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from devices.fiscal.config import fiscal_config
 from devices.fiscal.emulator import Emulator
 from devices.fiscal.emulator_server import LoopbackLink
 from devices.fiscal.port import FiscalDevice
@@ -31,14 +32,14 @@ class FiscalRuntime:
 def fiscal(ctx: Context) -> FiscalRuntime | None:
     """None when sales are not registered on a device (`device = "none"`, or `required =
     false`: a training till or a shop outside Poland)."""
-    cfg = ctx.settings.fiscal
+    cfg = fiscal_config(ctx.settings)
     if not (cfg.enabled and cfg.required):
         return None
     return ctx.parts.get_or_create(FiscalRuntime, lambda: _build(ctx))
 
 
 def _build(ctx: Context) -> FiscalRuntime:
-    cfg = ctx.settings.fiscal
+    cfg = fiscal_config(ctx.settings)
     if cfg.device == "emulator":
         journal = cfg.journal or ctx.settings.data_dir / "fiscal-journal.jsonl"
         emulator = Emulator(journal)

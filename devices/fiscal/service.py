@@ -22,6 +22,7 @@ import threading
 from decimal import Decimal
 from typing import Any
 
+from devices.config import devices_config
 from devices.fiscal import jobs_repo
 from devices.fiscal.jobs_repo import Job
 from devices.fiscal.port import (
@@ -249,7 +250,7 @@ def _loyalty_printout(ctx: Context, rt: FiscalRuntime, sale: Sale) -> None:
     says why not in the receipt itself). Best effort: the sale is registered whatever happens
     to it, and the points are in the customer's account anyway."""
     member = customers.sale_customer(ctx, sale.receipt_no).get("customer")
-    lines = loyalty_lines(member, sale.at, ctx.settings.devices.timezone)
+    lines = loyalty_lines(member, sale.at, devices_config(ctx.settings).timezone)
     if not lines:
         return
     try:

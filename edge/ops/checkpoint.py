@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 
 from edge.background import Periodic
+from edge.ops.config import ops_config
 from edge.services.context import Context
 
 SQLITE_DEFAULT_PAGES = 1000
@@ -24,7 +25,7 @@ class WalCheckpointer(Periodic):
         super().__init__(
             "wal-checkpoint",
             self._checkpoint,
-            lambda: ctx.settings.ops.checkpoint_interval_s,
+            lambda: ops_config(ctx.settings).checkpoint_interval_s,
             first_wait=True,
         )
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from edge.cli_support import ConfigOpt, DataDirOpt, fail, settings_from
+from edge.ops.config import ops_config
 
 ops_app = typer.Typer(add_completion=False)
 
@@ -18,6 +19,7 @@ RootOpt = Annotated[
 
 @ops_app.command()
 def backup(
+    command: typer.Context,
     dest: Annotated[
         Path | None, typer.Option(help="directory for backups (default <data_dir>/backups)")
     ] = None,
@@ -29,10 +31,10 @@ def backup(
     from edge.ops.backup import BackupError
     from edge.ops.backup import backup as run_backup
 
-    settings = settings_from(config, data_dir=data_dir)
-    target = dest or settings.ops.backup_dir or settings.data_dir / "backups"
+    settings = settings_from(command, config, data_dir=data_dir)
+    target = dest or ops_config(settings).backup_dir or settings.data_dir / "backups"
     try:
-        result = run_backup(settings.db_path, target, keep or settings.ops.backup_keep)
+        result = run_backup(settings.db_path, target, keep or ops_config(settings).backup_keep)
     except BackupError as exc:
         fail(str(exc), 1)
         return
@@ -43,6 +45,7 @@ def backup(
 
 @ops_app.command()
 def restore(
+    command: typer.Context,
     file: Annotated[Path, typer.Argument(help="a backup made by `store-edge backup`")],
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
@@ -51,7 +54,7 @@ def restore(
     from edge.ops.backup import BackupError
     from edge.ops.backup import restore as run_restore
 
-    settings = settings_from(config, data_dir=data_dir)
+    settings = settings_from(command, config, data_dir=data_dir)
     try:
         kept = run_restore(file, settings.db_path)
     except BackupError as exc:
@@ -69,10 +72,10 @@ def compact(command: typer.Context, config: ConfigOpt = None, data_dir: DataDirO
     from edge.ops.compaction import compact as run_compact
     from edge.ops.compaction import ensure_incremental
 
-    ctx = context_for(command, settings_from(config, data_dir=data_dir))
+    ctx = context_for(command, settings_from(command, config, data_dir=data_dir))
     try:
         ensure_incremental(str(ctx.db.path))
-        done = run_compact(ctx.db, ctx.clock(), ctx.settings.ops)
+        done = run_compact(ctx.db, ctx.clock(), ops_config(ctx.settings))
     finally:
         ctx.db.close()
     typer.echo(

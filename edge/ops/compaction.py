@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from edge.background import Periodic
-from edge.ops.config import OpsConfig
+from edge.ops.config import OpsConfig, ops_config
 from edge.services.context import Context
 from edge.store import outbox
 from edge.store.db import Database, connect
@@ -122,7 +122,7 @@ class Compactor(Periodic):
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.config: OpsConfig = ctx.settings.ops
+        self.config: OpsConfig = ops_config(ctx.settings)
         super().__init__(
             "compaction",
             lambda: compact(ctx.db, ctx.clock(), self.config),

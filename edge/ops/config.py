@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from edge.config import Settings
 
 
 class OpsConfig(BaseModel):
@@ -21,3 +25,8 @@ class OpsConfig(BaseModel):
     print_jobs_keep_days: int = Field(30, ge=0)
     # Messages from the hub the node refused (sync_dead_letters), kept this long.
     dead_letters_keep_days: int = Field(30, ge=0)
+
+
+def ops_config(settings: Settings) -> OpsConfig:
+    """The node's `[ops]` section."""
+    return settings.section("ops", OpsConfig)

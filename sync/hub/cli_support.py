@@ -37,20 +37,11 @@ def settings_from(
 ) -> HubSettings:
     """The hub's settings as `store-edge hub` reads them: defaults, the TOML file, the
     environment, then these flags (dotted names for nested keys)."""
-    from edge.config import ConfigError, load_settings
+    from edge.config import ConfigError, load_settings, nested
     from sync.hub.config import HubSettings
 
     flags = {"data_dir": data_dir, "database.url": database, **overrides}
-    nested: dict[str, Any] = {}
-    for dotted, value in flags.items():
-        if value is None:
-            continue
-        *parents, leaf = dotted.split(".")
-        cursor = nested
-        for part in parents:
-            cursor = cursor.setdefault(part, {})
-        cursor[leaf] = value
     try:
-        return load_settings(config, nested, settings_cls=HubSettings)  # type: ignore[arg-type,return-value]  # load_settings is typed for the node's Settings
+        return load_settings(config, nested(flags), HubSettings)
     except ConfigError as exc:
         _fail(str(exc))

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from edge.config import load_settings
+from edge.node import load_settings
 from kiosk_ui.harness import CHROMIUM_ARGS, Served, serve, wait_for_chromium
 from tests.waiting import TIMEOUT_S
 

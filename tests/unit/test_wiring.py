@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("edge", "sync", "devices", "kiosk_ui")
-CORE = ("edge.domain", "edge.services", "edge.api", "edge.store")
+CORE = ("edge.domain", "edge.services", "edge.api", "edge.store", "edge.config")
 PARTS = ("devices", "sync", "kiosk_ui", "edge.ops", "edge.pickups_plugin", "edge.loyalty_plugin",
          "edge.stock_plugin", "edge.ops_plugin", "edge.node")  # fmt: skip
 

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from edge.bootstrap import bootstrap
-from edge.config import load_settings
 from edge.domain.errors import DomainError
+from edge.node import load_settings
 from edge.services import auth, baskets
 from edge.services.baskets import BasketView
 from edge.services.context import Context

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 
 from edge.bootstrap import bootstrap
-from edge.config import load_settings
 from edge.domain.stock import Movement, MovementKind
+from edge.node import load_settings
 from edge.store import stock_repo
 from tests.node import Node, login
 from tests.waiting import TIMEOUT_S, wait_until

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from edge.app import create_app
-from edge.config import load_settings
+from edge.node import load_settings
 from sync.hub.api import create_hub_app
 from sync.hub.config import HubSettings
 from sync.hub.service import Hub

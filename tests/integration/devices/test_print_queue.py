@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from devices import queue_repo
 from devices.layout import COPY_MARK
 from edge.app import create_app
-from edge.config import Settings, load_settings
+from edge.config import Settings
+from edge.node import load_settings
 from tests.conftest import login
 from tests.integration.devices.helpers import sell, wait_for
 from tests.integration.devices.tcp_printer import TcpPrinter

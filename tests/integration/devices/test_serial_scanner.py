@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from devices.scans import subscribe
 from edge.app import create_app
-from edge.config import load_settings
+from edge.node import load_settings
 from tests.conftest import login
 from tests.integration.devices.helpers import wait_for
 from tests.waiting import TIMEOUT_S

@@ -19,9 +19,10 @@ from devices.fiscal.emulator_server import EmulatorServer
 from devices.fiscal.posnet import PosnetDevice
 from devices.fiscal.runtime import fiscal
 from edge.app import create_app
-from edge.config import ConfigError, Settings, load_settings
+from edge.config import ConfigError, Settings
 from edge.domain.errors import FiscalDeviceUnavailable
 from edge.domain.tenders import Tender
+from edge.node import load_settings
 from edge.services import auth, baskets, checkout
 from tests.conftest import login
 from tests.node import free_port

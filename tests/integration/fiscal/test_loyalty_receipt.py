@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 from devices.fiscal.runtime import fiscal
 from devices.layout import local_time
 from edge.app import create_app
-from edge.config import Settings, load_settings
+from edge.config import Settings
 from edge.domain.loyalty import EarningRule
+from edge.node import load_settings
 from edge.store import customers_repo, loyalty_repo
 from tests.conftest import login
 from tests.unit.devices.escpos_decoder import decode

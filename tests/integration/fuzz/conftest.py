@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from edge.app import create_app
-from edge.config import load_settings
+from edge.node import load_settings
 from edge.store.db import Database
 from sync.hub.api import create_hub_app
 from sync.hub.config import HubSettings

@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from edge.app import create_app
-from edge.config import load_settings
+from edge.node import load_settings
 from edge.services.hub_lookup import warn_about_config
 from sync.hub import tokens
 from sync.hub.api import create_hub_app

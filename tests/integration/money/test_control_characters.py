@@ -18,8 +18,8 @@ from devices.config import PrinterProfile
 from devices.layout import Text
 from devices.render import render
 from edge.app import create_app
-from edge.config import load_settings
 from edge.domain.errors import InvalidInput
+from edge.node import load_settings
 from edge.services.context import Context
 from sync import protocol
 from sync.catalogue import products_from

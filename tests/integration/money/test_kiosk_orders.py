@@ -11,10 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from edge.app import create_app
-from edge.config import load_settings
 from edge.domain import ordering
 from edge.domain.errors import DomainError, NotFound
-from edge.node import command_handlers
+from edge.node import command_handlers, load_settings
 from edge.services import kiosk_orders, pickups
 from edge.services.context import Context
 from edge.signing import hash_pickup_code

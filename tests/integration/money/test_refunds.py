@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from edge.app import create_app
-from edge.config import load_settings
+from edge.node import load_settings
 from edge.services import catalogue, signed_qr
 from edge.services.context import Context
 from edge.store import returns_repo

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from edge.app import create_app
-from edge.config import load_settings
+from edge.node import load_settings
 from edge.services import signed_qr
 from tests.integration.sync.brokers import free_port, wait_for
 from tests.integration.sync.conftest import FAST_SYNC, NodeFactory, ctx_of, sell

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from edge.config import load_settings
+from edge.node import load_settings
 from edge.ops.install import UNITS
 from tests.waiting import TIMEOUT_S
 

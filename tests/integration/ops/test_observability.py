@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from edge.app import create_app
-from edge.config import load_settings
 from edge.logging_setup import configure
+from edge.node import load_settings
 from edge.store.migrations import MigrationSet
 from tests.conftest import login
 from tests.db_locks import write_lock_held_by_a_process, writer_held_by_a_thread

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from edge.app import create_app
-from edge.config import load_settings
+from edge.node import load_settings
 from edge.ops.checkpoint import WalCheckpointer
 from edge.services.context import Context
 from edge.store.db import Database

@@ -18,9 +18,9 @@ A = "BAK-001-11"
 
 
 def _register(data_dir: str, register: str, barrier: Any, results: Any) -> None:
-    from edge.config import load_settings
     from edge.domain.errors import DomainError
     from edge.domain.staff import Role
+    from edge.node import load_settings
     from edge.services import pickups
     from edge.services.auth import Actor
     from edge.services.context import Context

@@ -328,7 +328,8 @@ def test_bad_order_commands_are_rejected_and_change_nothing(
 
 
 def test_config_rejects_a_hub_url_that_is_not_http(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from edge.config import ConfigError, load_settings
+    from edge.config import ConfigError
+    from edge.node import load_settings
 
     with pytest.raises(ConfigError, match=r"hub\.url"):
         load_settings(None, {"data_dir": tmp_path, "hub": {"url": "mqtt://x"}})

@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from edge.app import create_app
-from edge.config import load_settings
 from edge.domain.staff import Role
 from edge.domain.tenders import Tender
+from edge.node import load_settings
 from edge.services import baskets
 from edge.services.auth import Actor
 from edge.services.checkout import checkout

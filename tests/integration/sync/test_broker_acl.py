@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from paho.mqtt.enums import CallbackAPIVersion
 
 from edge.app import create_app
-from edge.config import Settings, load_settings
+from edge.config import Settings
+from edge.node import load_settings
 from sync.agent import agent_for
 from sync.hub.service import Hub
 from tests.integration.sync.brokers import Broker, acl_broker, wait_for

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from edge.app import create_app
-from edge.config import load_settings
+from edge.node import load_settings
 from sync.hub.service import Hub
 from tests.integration.sync.brokers import Broker, free_port, wait_for
 from tests.integration.sync.conftest import NO_FISCAL_DEVICE, ctx_of, hub_of, sell

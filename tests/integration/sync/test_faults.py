@@ -115,7 +115,7 @@ def test_a_lossy_broker_still_delivers_every_event(tmp_path: Path) -> None:
     lossy.start()
     try:
         from edge.app import create_app
-        from edge.config import load_settings
+        from edge.node import load_settings
 
         settings = hub_settings(tmp_path / "hub", lossy.url)
         hub = Hub(settings)

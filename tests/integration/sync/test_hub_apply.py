@@ -190,7 +190,7 @@ def test_the_example_hub_config_loads_and_names_neighbours(tmp_path: Path) -> No
     from sync.hub.config import HubSettings
 
     example = Path(__file__).parents[3] / "deploy" / "hub.example.toml"
-    settings = load_settings(example, {"data_dir": tmp_path / "h"}, settings_cls=HubSettings)  # type: ignore[arg-type]
+    settings = load_settings(example, {"data_dir": tmp_path / "h"}, HubSettings)
     assert settings.broker.url == "mqtts://broker.example:8883"
     assert settings.stores["S001"].neighbours == ["S002"]
     hub = Hub(

@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from edge.app import create_app
-from edge.config import load_settings
+from edge.node import load_settings
 from sync.hub.service import Hub
 from sync.hub.tokens import Scope
 from tests.conftest import login

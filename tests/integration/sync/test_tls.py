@@ -14,7 +14,7 @@ from cryptography.x509.oid import NameOID
 from fastapi.testclient import TestClient
 
 from edge.app import create_app
-from edge.config import load_settings
+from edge.node import load_settings
 from sync.hub.service import Hub
 from tests.integration.sync.brokers import Broker, wait_for
 from tests.integration.sync.conftest import FAST_SYNC, ctx_of, depth, hub_client, hub_settings

@@ -7,7 +7,8 @@ import pytest
 
 from devices.config import DevicesConfig
 from devices.printer import parse_status
-from edge.config import ConfigError, load_settings
+from edge.config import ConfigError
+from edge.node import load_settings
 
 ROOT = Path(__file__).resolve().parents[3]
 

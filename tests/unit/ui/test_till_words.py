@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from edge.config import load_settings
 from edge.domain.errors import TenderMismatch, UnknownProduct
 from edge.domain.tenders import Tender, settle
+from edge.node import load_settings
 from kiosk_ui import fmt
 from kiosk_ui.pos.messages import cashier_text
 from kiosk_ui.pos.words import WORDS
