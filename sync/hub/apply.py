@@ -10,9 +10,9 @@ waiting) in the caller's transaction:
    filled;
 3. write everything in one go (PostgreSQL's pipeline mode: a handful of round trips per group,
    whatever its size).
-Each event type has a small handler; every stock-changing event carries the store's levels
-after the change (`data.stock`), which the hub simply sets (and marks for the neighbours' next
-nearby push).
+Each event type has a small handler (event_handlers.py); every stock-changing event carries the
+store's levels after the change (`data.stock`), which the hub simply sets (and marks for the
+neighbours' next nearby push).
 
 Fast path and careful path: the group is applied whole. If one event's data is unusable (a
 handler refuses it, or the database does), the transaction is rolled back and the group applied
@@ -23,35 +23,21 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sync.hub import loyalty_apply, stock_docs
+from sync.hub.applied import Applied, Writes
+from sync.hub.event_handlers import FEED, HANDLERS
 from sync.hub.store import events as events_repo
 from sync.hub.store import feed as feed_repo
-from sync.hub.store import orders as orders_repo
-from sync.hub.store import sales as sales_repo
 from sync.hub.store import stock as stock_repo
 from sync.hub.store import stores as stores_repo
 from sync.hub.store.port import Storage, Tx, utc_iso
 from sync.protocol import EventBatch, EventRecord
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Applied:
-    """What one batch did, for the ack and the messages sent after the commit."""
-
-    store_id: str = ""
-    acked_seq: int = 0
-    gap: bool = False
-    resend_from: int | None = None  # ask the store to resend: the gap outlasted the grace
-    duplicates: int = 0
-    applied: int = 0
-    requested_orders: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Unusable(Exception):
@@ -80,21 +66,6 @@ class _Store:
     last_event_at: str | None = None
     duplicates: int = 0
     resend_requests: int = 0
-
-
-@dataclass
-class _Writes:
-    """Rows written once per group instead of once per event (fast path only)."""
-
-    deferred: bool
-    events: list[tuple[str, int, str, str, str, str, str | None]] = field(default_factory=list)
-    levels: dict[tuple[str, str], stock_repo.Level] = field(default_factory=dict)
-    sales: list[dict[str, Any]] = field(default_factory=list)
-    held: list[tuple[str, int, str, str]] = field(default_factory=list)
-    feed: list[feed_repo.Item] = field(default_factory=list)
-
-
-Handler = Callable[[Tx, str, EventRecord, Applied, _Writes], None]
 
 
 def apply_batches(
@@ -135,7 +106,7 @@ def _apply_group(
         )
         for s, r in rows.items()
     }  # fmt: skip
-    w = _Writes(deferred=not careful)
+    w = Writes(deferred=not careful)
     out = []
     for store_id, batch in batches:
         st = stores[store_id]
@@ -178,9 +149,8 @@ def _apply_group(
     return out
 
 
-def _write(tx: Tx, w: _Writes, stores: dict[str, _Store], now: str) -> None:
-    for sale in w.sales:
-        sales_repo.add_sale(tx, **sale)
+def _write(tx: Tx, w: Writes, stores: dict[str, _Store], now: str) -> None:
+    w.flush_sales(tx)
     events_repo.hold_many(tx, w.held)
     waited = {h[0] for h in w.held} | {s for s, st in stores.items() if st.had_held}
     events_repo.release_many(tx, [(s, stores[s].applied) for s in sorted(waited)])
@@ -203,7 +173,7 @@ def _apply(
     now: str,
     done: Applied,
     st: _Store,
-    w: _Writes,
+    w: Writes,
     unusable: tuple[type[Exception], ...],
     careful: bool,
 ) -> None:
@@ -245,150 +215,3 @@ def _levels(store_id: str, ev: EventRecord, at: str) -> list[stock_repo.Level]:
     if any("\0" in lv[1] for lv in out):
         raise ValueError("a SKU with a NUL character")  # no database stores it as text
     return out
-
-
-def _sale(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
-    d = ev.data
-    at = utc_iso(d.get("at", ev.at))
-    sale: dict[str, Any] = {
-        "receipt_no": str(d["receipt_no"]),
-        "store_id": store_id,
-        "at": at,
-        "currency": str(d["currency"]),
-        "total": int(d["total"]),
-        "tenders": json.dumps(d.get("tenders", [])),
-        "lines": [
-            (str(d["receipt_no"]), int(ln.get("line_no", i + 1)), at, str(ln["sku"]),
-             int(ln["qty"]), int(ln["unit_price"]), int(ln["total"]), str(ln.get("vat", "")))
-            for i, ln in enumerate(d["lines"])
-        ],
-    }  # fmt: skip
-    if w.deferred:
-        w.sales.append(sale)
-    else:
-        sales_repo.add_sale(tx, **sale)
-
-
-def _order_status(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
-    d = ev.data
-    orders_repo.set_status(
-        tx,
-        str(d["order_id"]),
-        status=str(d["status"]),
-        at=utc_iso(ev.at),
-        store_id=store_id,
-        shelf=d.get("shelf"),
-        receipt_no=d.get("receipt_no"),
-    )
-    for ln in d.get("lines") or []:
-        orders_repo.set_line_progress(
-            tx,
-            str(d["order_id"]),
-            str(ln["sku"]),
-            reserved=int(ln.get("reserved", 0)),
-            collected=int(ln.get("collected", 0)),
-            short=int(ln.get("short", 0)),
-        )
-    if d["status"] in ("collected", "partially_collected"):
-        loyalty_apply.order_collected(tx, store_id, str(d["order_id"]), utc_iso(ev.at))
-
-
-def _order_requested(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
-    d = ev.data
-    if not d.get("request_id") or not d.get("lines"):
-        raise ValueError("order.requested needs request_id and lines")
-    # Only what the shopper asked for: the store is the topic's (the service's `store_id`),
-    # the price, the pickup code and "prepaid" are the hub's to decide.
-    done.requested_orders.append(
-        {
-            "request_id": d["request_id"],
-            "lines": d["lines"],
-            "customer": d.get("customer"),
-            "store_id": store_id,
-        }
-    )
-
-
-def _return(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
-    d = ev.data
-    original = d.get("original") or {}
-    kind, ref = original.get("kind", "none"), original.get("ref")
-    reasons = []
-    before: dict[str, tuple[int, int]] = {}
-    for ln in d["lines"]:
-        sku, qty = str(ln["sku"]), int(ln["qty"])
-        if kind == "sale" and ref:
-            _flush_sales(tx, w)  # a return may come in the same group as its sale
-            sold, returned = sales_repo.sold_and_returned(tx, ref, sku)
-            before.setdefault(sku, (sold, returned))
-            sales_repo.spread_return(tx, ref, sku, qty)
-        elif kind == "order" and ref:
-            sold, returned = orders_repo.ordered_and_returned(tx, ref, sku)
-            before.setdefault(sku, (sold, returned))
-            orders_repo.add_returned(tx, ref, sku, qty)
-        else:
-            continue
-        if returned + qty > sold:
-            reasons.append(f"{sku}: returned {returned + qty} of {sold} sold")
-    sales_repo.add_return(
-        tx,
-        return_id=str(d["return_id"]),
-        store_id=store_id,
-        at=utc_iso(d.get("at", ev.at)),
-        kind=kind,
-        ref=ref,
-        offline=bool(d.get("offline")),
-        reasons=reasons,
-        body=json.dumps(d),
-    )
-    loyalty_apply.returned(tx, store_id, d, ev.at, before)
-    if reasons:
-        log.warning("over-return %s at %s: %s", d["return_id"], store_id, "; ".join(reasons))
-
-
-def _loyalty_earned(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
-    _flush_sales(tx, w)  # the sale it earns for came before it, maybe in this group
-    loyalty_apply.earned(tx, store_id, ev.data, ev.at)
-
-
-def _fiscalised(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: _Writes) -> None:
-    d = ev.data
-    _flush_sales(tx, w)  # the sale may be in the same group
-    sales_repo.set_fiscal(
-        tx, store_id, str(d["receipt_no"]), int(d["number"]), utc_iso(d.get("at", ev.at))
-    )
-
-
-def _flush_sales(tx: Tx, w: _Writes) -> None:
-    for sale in w.sales:
-        sales_repo.add_sale(tx, **sale)
-    w.sales.clear()
-
-
-# What the ERP's feed carries: the stores' documents (not the hub's own bookkeeping).
-FEED = frozenset(
-    {"sale.completed", "sale.fiscalised", "return.completed", "order.status",
-     "write_off.completed", "count.completed", "delivery.received", "transfer.sent",
-     "transfer.received"}
-)  # fmt: skip
-
-HANDLERS: dict[str, Handler] = {
-    "sale.completed": _sale,
-    "sale.fiscalised": _fiscalised,
-    "write_off.completed": stock_docs.write_off,
-    "count.completed": stock_docs.count,
-    "delivery.received": stock_docs.delivery,
-    "transfer.sent": stock_docs.transfer_sent,
-    "transfer.received": stock_docs.transfer_received,
-    "stock.adjusted": lambda tx, store_id, ev, done, w: None,  # the levels are all it carries
-    "order.status": _order_status,
-    "order.requested": _order_requested,
-    "return.completed": _return,
-    "loyalty.earned": _loyalty_earned,
-    "loyalty.redeemed": lambda tx, store_id, ev, done, w: loyalty_apply.redeemed(
-        tx, store_id, ev.data, ev.at
-    ),
-    "loyalty.released": lambda tx, store_id, ev, done, w: loyalty_apply.released(
-        tx, store_id, ev.data, ev.at
-    ),
-}

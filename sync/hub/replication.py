@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from sync.hub import commands, orders
-from sync.hub.apply import Applied, Unusable, apply_batches
+from sync.hub.applied import Applied
+from sync.hub.apply import Unusable, apply_batches
 from sync.hub.context import HubContext
 from sync.hub.store import stores as stores_repo
 from sync.hub.store.port import Tx

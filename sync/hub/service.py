@@ -27,7 +27,7 @@ from sync.hub import (
     replication,
     stock_docs,
 )
-from sync.hub.apply import Applied
+from sync.hub.applied import Applied
 from sync.hub.config import HubSettings
 from sync.hub.context import HubContext
 from sync.hub.keys import signing_key

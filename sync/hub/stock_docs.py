@@ -1,7 +1,7 @@
 """Store documents at the hub: applying write-offs, counts, delivery receipts and transfers
-(handlers of sync/hub/apply.py, run in the applying transaction), and what the API shows of
-them: transfers in transit and the ones to look at (received twice, at the wrong store, or not
-received in time)."""
+(handlers of sync/hub/event_handlers.py, run in the applying transaction), and what the API
+shows of them: transfers in transit and the ones to look at (received twice, at the wrong store,
+or not received in time)."""
 
 from __future__ import annotations
 

@@ -181,13 +181,8 @@ def test_no_state_keyed_by_identity_or_set_on_the_context(name: str) -> None:
     assert state_by_identity(MODULES[name]) == []
 
 
-# The hub's own, left for the hub storage work (issue 17 names it): its migrations register
-# themselves from schema.py, which the runner imports to find them.
-HUB_CYCLES_LEFT = (["sync.hub.store.migrations", "sync.hub.store.schema"],)
-
-
 def test_no_import_cycle_among_the_nodes_modules() -> None:
-    assert [c for c in import_cycles(_graph()) if c not in HUB_CYCLES_LEFT] == []
+    assert import_cycles(_graph()) == []
 
 
 @pytest.mark.parametrize("name", sorted(n for n in MODULES if _within(n, CORE)))

@@ -1,12 +1,14 @@
 """The hub's storage: one port (port.py), two adapters (sqlite.py, the default, a file under the
-data dir; postgres.py, psycopg 3), the hub's own migrations (schema.py) and one query module per
-group of tables. Services call the query modules with a `Tx`; nothing outside this package
-writes SQL.
+data dir; postgres.py, psycopg 3), the hub's own migrations (the runner in migrations.py, their
+list in schema/) and one query module per group of tables. Services call the query modules with
+a `Tx`; nothing outside this package writes SQL.
 
 Adding a table and a query (both adapters get it at once):
-1. A migration in schema.py with the next free number: `@migration(N, "what")` running
-   `run_ddl(tx, storage, "CREATE TABLE hub_x (... timestamptz, ... jsonb, ...)")`. Write
-   PostgreSQL's type names; the SQLite adapter spells them (ddl()).
+1. A migration function in the schema/ module of its part (or a new module), running
+   `run_ddl(tx, storage, "CREATE TABLE hub_x (... timestamptz, ... jsonb, ...)")`, and its
+   `Migration(N, "what", module.fn)` in `MIGRATIONS` (schema/__init__.py, in number order) with
+   the next free number of its range. Write PostgreSQL's type names; the SQLite adapter spells
+   them (ddl()).
 2. A function in a query module (a new `hub_x.py` or the one whose tables it reads):
    `def thing(tx: Tx, ...) -> ...: return tx.all("SELECT ... WHERE a = ?", [a])` in the SQL
    both engines speak: `?` placeholders, `ON CONFLICT … DO …`, `RETURNING`, no `INSERT OR …`,
@@ -30,6 +32,7 @@ def open_storage(url: str | None, data_dir: Path) -> Storage:
     """`postgresql://…` → PostgreSQL; `sqlite:///path` or nothing → SQLite (default
     `<data_dir>/hub.db`). Migrates to the current schema before returning."""
     from sync.hub.store.migrations import migrate
+    from sync.hub.store.schema import MIGRATIONS
 
     storage: Storage
     if url and url.startswith(("postgresql://", "postgres://")):
@@ -47,7 +50,7 @@ def open_storage(url: str | None, data_dir: Path) -> Storage:
             f"database URL {url!r}: use postgresql://USER@HOST:PORT/DB or sqlite:///PATH"
         )
     try:
-        migrate(storage)
+        migrate(storage, MIGRATIONS)
     except BaseException:
         storage.close()
         raise

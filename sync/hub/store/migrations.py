@@ -1,6 +1,7 @@
 """The hub's own numbered migrations, run on SQLite and PostgreSQL alike.
 
-A migration is a function `(tx, storage)` registered with `@migration(number, name)`; it writes
+A `Migration` is a number, a name and a function `(tx, storage)`; the hub's list of them is
+`sync.hub.store.schema.MIGRATIONS`, which the caller passes to `migrate`. A migration writes
 DDL with PostgreSQL's type names (`timestamptz`, `jsonb`, `bigint`, `IDENTITY` for an
 auto-numbered key) through `run_ddl`, which spells them for the engine at hand. Every pending
 migration runs in ONE transaction (DDL is transactional on both engines), so a failed upgrade
@@ -9,8 +10,9 @@ migrate while the others wait and then find nothing to do."""
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sync.hub.store.port import Storage, StorageError, Tx, now_iso
@@ -27,18 +29,13 @@ class Migration:
     apply: MigrationFn
 
 
-MIGRATIONS: list[Migration] = []
-
-
-def migration(number: int, name: str) -> Callable[[MigrationFn], MigrationFn]:
-    def register(fn: MigrationFn) -> MigrationFn:
-        if any(m.number == number for m in MIGRATIONS):
-            raise ValueError(f"hub migration {number} is defined twice")
-        MIGRATIONS.append(Migration(number, name, fn))
-        MIGRATIONS.sort(key=lambda m: m.number)
-        return fn
-
-    return register
+def in_order(migrations: Iterable[Migration]) -> list[Migration]:
+    """The migrations by number; a number given twice is refused (a database records numbers)."""
+    ordered = sorted(migrations, key=lambda m: m.number)
+    for before, after in itertools.pairwise(ordered):
+        if before.number == after.number:
+            raise ValueError(f"hub migration {after.number} is defined twice")
+    return ordered
 
 
 def run_ddl(tx: Tx, storage: Storage, script: str) -> None:
@@ -59,10 +56,9 @@ def _legacy(tx: Tx) -> bool:
     )
 
 
-def migrate(storage: Storage) -> list[str]:
-    """Applies every pending migration in one transaction; returns their names."""
-    import sync.hub.store.schema  # noqa: F401  (registers the migrations)
-
+def migrate(storage: Storage, migrations: Iterable[Migration]) -> list[str]:
+    """Applies every pending one of `migrations` in one transaction; returns their names."""
+    ordered = in_order(migrations)
     names: list[str] = []
     current = ""
     try:
@@ -80,7 +76,7 @@ def migrate(storage: Storage) -> list[str]:
                 " name text NOT NULL, applied_at text NOT NULL)"
             )
             done = {int(r[0]) for r in tx.all("SELECT number FROM hub_schema_migrations")}
-            for m in MIGRATIONS:
+            for m in ordered:
                 if m.number in done:
                     continue
                 current = f"{m.number:04d}_{m.name}"

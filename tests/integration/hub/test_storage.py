@@ -25,12 +25,13 @@ from sync.hub.store import orders as orders_repo
 from sync.hub.store import sales as sales_repo
 from sync.hub.store import stock as stock_repo
 from sync.hub.store import stores as stores_repo
-from sync.hub.store.migrations import MIGRATIONS, migrate
+from sync.hub.store.migrations import migrate
+from sync.hub.store.schema import MIGRATIONS
 from sync.protocol import EventBatch, EventRecord, Topics
 
 
 def test_migrations_run_once_and_are_recorded(storage: Storage, database_url: str) -> None:
-    assert migrate(storage) == []  # open_storage already migrated
+    assert migrate(storage, MIGRATIONS) == []  # open_storage already migrated
     with storage.read() as tx:
         numbers = [r[0] for r in tx.all("SELECT number FROM hub_schema_migrations ORDER BY 1")]
     assert numbers == [m.number for m in MIGRATIONS]
