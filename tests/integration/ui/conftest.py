@@ -42,13 +42,7 @@ class PatientUser(User):
         content: str | list[str] | None = None,
         retries: int = 3,
     ) -> None:
-        try:
-            await wait_until_async(
-                lambda: self._sees(target, kind, marker, content), every=0.05, what="the page"
-            )
-        except WaitTimeout:  # in NiceGUI's own words
-            wanted = self._build_error_message(target, kind, marker, content)
-            raise AssertionError(f"expected to see at least one {wanted}") from None
+        await self._wait_for(True, target, kind, marker, content)
 
     async def should_not_see(
         self,
@@ -59,13 +53,21 @@ class PatientUser(User):
         content: str | list[str] | None = None,
         retries: int = 3,
     ) -> None:
+        await self._wait_for(False, target, kind, marker, content)
+
+    async def _wait_for(
+        self, seen: bool, target: Any, kind: Any, marker: Any, content: Any
+    ) -> None:
         try:
             await wait_until_async(
-                lambda: not self._sees(target, kind, marker, content), every=0.05, what="the page"
+                lambda: self._sees(target, kind, marker, content) == seen,
+                every=0.05,
+                what="the page",
             )
-        except WaitTimeout:
+        except WaitTimeout:  # in NiceGUI's own words
             wanted = self._build_error_message(target, kind, marker, content)
-            raise AssertionError(f"expected not to see any {wanted}") from None
+            expected = "to see at least one" if seen else "not to see any"
+            raise AssertionError(f"expected {expected} {wanted}") from None
 
 
 @dataclass
