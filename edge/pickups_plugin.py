@@ -1,6 +1,6 @@
 """Click & collect and returns, plugged into the node: hub command handlers, the HTTP routes,
 the store key pair and the periodic expiry of uncollected orders. Its tables are edge
-migrations 6+ (edge/store/schema.py), so it brings no migration set of its own."""
+migrations 6+ (edge/store/schema/pickups.py), so it brings no migration set of its own."""
 
 from __future__ import annotations
 
