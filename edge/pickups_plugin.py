@@ -1,6 +1,6 @@
 """Click & collect and returns, plugged into the node: hub command handlers, the HTTP routes,
 the store key pair and the periodic expiry of uncollected orders. Its tables are edge
-migrations 6+ (edge/store/schema.py), so it brings no migration set of its own."""
+migrations 6+ (edge/store/schema/pickups.py), so it brings no migration set of its own."""
 
 from __future__ import annotations
 
@@ -12,18 +12,18 @@ from edge import returns_cli
 from edge.api import routes_pickups, routes_returns
 from edge.background import Periodic
 from edge.plugins import Plugin
-from edge.services import kiosk_orders, pickups, signed_qr
+from edge.services import kiosk_orders, pickup_intake, pickups, signed_qr
 from edge.services.context import Context
 
 log = logging.getLogger(__name__)
 
 
 def _order_create(conn: sqlite3.Connection, ctx: Context, data: dict[str, Any]) -> None:
-    pickups.create_order(conn, ctx, data)
+    pickup_intake.create_order(conn, ctx, data)
 
 
 def _order_cancel(conn: sqlite3.Connection, ctx: Context, data: dict[str, Any]) -> None:
-    pickups.cancel_order(conn, ctx, data)
+    pickup_intake.cancel_order(conn, ctx, data)
 
 
 def _order_refused(conn: sqlite3.Connection, ctx: Context, data: dict[str, Any]) -> None:

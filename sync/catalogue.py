@@ -1,5 +1,5 @@
 """Products and promotions on the wire: the catalogue file record shapes
-(edge/catalogue_files.ProductRecord and PromotionRecord), so the hub's import, its messages and a
+(edge/catalogue_records.ProductRecord and PromotionRecord), so the hub's import, its messages and a
 store's apply validate them with the same rules."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from edge.catalogue_files import ProductRecord, promotion_of
+from edge.catalogue_records import ProductRecord, promotion_of
 from edge.domain.catalogue import Product, Promotion
 from edge.domain.errors import InvalidInput
 from edge.file_fields import error_text

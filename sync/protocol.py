@@ -168,7 +168,7 @@ class CommandAck(_Msg):
 
 class CatalogueMessage(Signed):
     """A versioned catalogue change (`delta`: changes since version-1) or a full `snapshot`.
-    Products use the catalogue file record shape (edge/catalogue_files.ProductRecord),
+    Products use the catalogue file record shape (edge/catalogue_records.ProductRecord),
     promotions the promotion record shape (PromotionRecord, `type: "promotion"`)."""
 
     kind: Literal["delta", "snapshot"]

@@ -14,7 +14,7 @@ from edge.api.schemas import Credentials, TenderIn, _In, sale_out
 from edge.domain import ordering
 from edge.domain.pickups import Order, Status
 from edge.domain.tenders import Tender
-from edge.services import kiosk_orders, pickups
+from edge.services import kiosk_orders, pickup_collection, pickups
 
 # An order in another state refuses the step (409); a wrong code counts, and locks (403).
 router = APIRouter(tags=["pickups"], responses=raises(403, 409))
@@ -143,7 +143,7 @@ def collect(ctx: CtxDep, actor: ActorDep, order_id: str, body: CollectIn) -> dic
     """Hands the order over (all of it, or `lines`). Unpaid orders need `tenders`."""
     lines = {ln.sku: ln.qty for ln in body.lines} if body.lines is not None else None
     tenders = [Tender(t.type, t.amount, t.reference) for t in body.tenders]
-    done = pickups.collect(ctx, actor, order_id, body.code, lines, tenders)
+    done = pickup_collection.collect(ctx, actor, order_id, body.code, lines, tenders)
     out = order_out(done.order)
     out["sale"] = sale_out(done.sale) if done.sale else None
     out["qr"] = done.qr  # a paid order's proof of purchase, also on the collection slip
@@ -153,13 +153,13 @@ def collect(ctx: CtxDep, actor: ActorDep, order_id: str, body: CollectIn) -> dic
 @router.post("/pickups/{order_id}/refuse", response_model=PickupOut)
 def refuse(ctx: CtxDep, actor: ActorDep, order_id: str, body: RefuseIn) -> dict[str, Any]:
     """The shopper came, proved the code and declined everything: stock goes back."""
-    return order_out(pickups.collect(ctx, actor, order_id, body.code, {}).order)
+    return order_out(pickup_collection.collect(ctx, actor, order_id, body.code, {}).order)
 
 
 @router.post("/pickups/{order_id}/unlock", response_model=PickupOut)
 def unlock(ctx: CtxDep, actor: ActorDep, order_id: str, body: UnlockIn) -> dict[str, Any]:
     approver = (body.approval.username, body.approval.pin) if body.approval else None
-    return order_out(pickups.unlock(ctx, actor, order_id, approver))
+    return order_out(pickup_collection.unlock(ctx, actor, order_id, approver))
 
 
 @router.post("/kiosk/orders", status_code=202, responses=raises(429, 503))

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from edge import catalogue_files
+from edge import catalogue_files, file_rows
 from edge.barcodes import decode
 from edge.domain import pricing
 from edge.domain.barcodes import Scan
@@ -136,4 +136,4 @@ def import_catalogue(ctx: Context, data: bytes, fmt: str) -> int:
 
 def import_file(ctx: Context, path: Path) -> int:
     data = path.read_bytes()
-    return import_catalogue(ctx, data, catalogue_files.detect_format(path.name, data[:64]))
+    return import_catalogue(ctx, data, file_rows.detect_format(path.name, data[:64]))

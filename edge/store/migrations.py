@@ -50,6 +50,16 @@ class MigrationSet:
 
         return register
 
+    def include(self, *parts: MigrationSet) -> MigrationSet:
+        """Adds the migrations of `parts` (sets of the same component declared module by
+        module); a number defined twice is still refused."""
+        for part in parts:
+            if part.component != self.component:
+                raise ValueError(f"{part.component} migrations cannot join {self.component}'s")
+            for m in part.migrations:
+                self(m.number, m.name)(m.apply)
+        return self
+
 
 class MigrationError(RuntimeError):
     """A migration failed; the database was left as it was."""

@@ -10,7 +10,7 @@ from nicegui import run, ui
 
 from edge.domain.errors import AccountLocked, ApprovalRequired, DomainError, InvalidInput
 from edge.domain.tenders import Tender
-from edge.services import catalogue, pickups
+from edge.services import catalogue, pickup_collection, pickups
 from kiosk_ui import fmt
 from kiosk_ui.pos.tender import change_text
 
@@ -189,10 +189,15 @@ class PickupsPanel:
         self.show(order_id)
 
     async def _collect(self, order_id: str, code: str, tenders: list[Tender]) -> None:
-        assert self.service is not None
         try:
             done = await run.io_bound(
-                self.service.collect, self.ctx, self.screen.actor, order_id, code, None, tenders
+                pickup_collection.collect,
+                self.ctx,
+                self.screen.actor,
+                order_id,
+                code,
+                None,
+                tenders,
             )
         except DomainError as exc:
             self.screen.say(self.screen.error(exc), error=True)
@@ -213,13 +218,12 @@ class PickupsPanel:
         self.show(order_id)
 
     async def _unlock(self, order_id: str) -> None:
-        assert self.service is not None
-        service, actor = self.service, self.screen.actor
+        actor = self.screen.actor
 
         def do(approver: tuple[str, str] | None) -> Any:
             if approver is None:  # unlocking is always a supervisor's: ask first
                 raise ApprovalRequired("unlocking")
-            return service.unlock(self.ctx, actor, order_id, approver)
+            return pickup_collection.unlock(self.ctx, actor, order_id, approver)
 
         ok, _ = await self.screen.approved(self.w("act_unlock", order=order_id), do)
         if not ok:

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from devices.fiscal import jobs_repo as fiscal_jobs
 from edge import signing
-from edge.services import pickups
+from edge.services import pickup_intake, pickups
 from edge.store import sales_repo
 from kiosk_ui.harness import Served
 from tests.waiting import TIMEOUT_S, wait_until
@@ -213,7 +213,7 @@ def test_a_reload_keeps_the_login_and_the_open_basket(page: Page, node: Served) 
 
 def test_pickup_handed_over_and_a_return_refunded(page: Page, node: Served) -> None:
     with node.ctx.db.transaction() as conn:
-        pickups.create_order(
+        pickup_intake.create_order(
             conn,
             node.ctx,
             {

@@ -19,7 +19,7 @@ from edge.domain.ordering import (
 )
 from edge.domain.stock import Movement, MovementKind
 from edge.domain.tenders import Tender
-from edge.services import baskets, catalogue, pickups
+from edge.services import baskets, catalogue, pickup_collection, pickup_intake, pickups
 from edge.services.context import Context
 from edge.store import stock_repo
 from sync.hub.orders import OrderIn
@@ -85,14 +85,16 @@ def stock_up(ctx: Context, lines: list[tuple[str, int]]) -> None:
         )
 
 
-def at_the_store(ctx: Context, hub: Hub, order: dict[str, Any]) -> pickups.Collection:
+def at_the_store(ctx: Context, hub: Hub, order: dict[str, Any]) -> pickup_collection.Collection:
     """The hub's order.create applied at the store, then collected and paid at the counter."""
     with ctx.db.transaction() as conn:
-        pickups.create_order(conn, ctx, command_data(hub, order["order_id"]))
+        pickup_intake.create_order(conn, ctx, command_data(hub, order["order_id"]))
     pickups.mark_ready(ctx, CASHIER, order["order_id"], "P-1")
     due = pickups.get_order(ctx, order["order_id"]).amount_due
     tenders = [Tender("cash", due)] if due else []  # a free promotion leaves nothing to pay
-    return pickups.collect(ctx, CASHIER, order["order_id"], order["pickup_code"], tenders=tenders)
+    return pickup_collection.collect(
+        ctx, CASHIER, order["order_id"], order["pickup_code"], tenders=tenders
+    )
 
 
 def test_the_kiosk_offer_is_what_the_till_charges(client: TestClient, ctx: Context) -> None:

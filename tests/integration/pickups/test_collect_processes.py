@@ -21,7 +21,7 @@ def _register(data_dir: str, register: str, barrier: Any, results: Any) -> None:
     from edge.domain.errors import DomainError
     from edge.domain.staff import Role
     from edge.node import load_settings
-    from edge.services import pickups
+    from edge.services import pickup_collection
     from edge.services.auth import Actor
     from edge.services.context import Context
     from edge.store.db import Database
@@ -30,7 +30,7 @@ def _register(data_dir: str, register: str, barrier: Any, results: Any) -> None:
     ctx = Context(Database(settings.db_path), settings)
     try:
         barrier.wait(timeout=TIMEOUT_S)
-        pickups.collect(ctx, Actor("cashier", Role.CASHIER, register), "W-P", CODE)
+        pickup_collection.collect(ctx, Actor("cashier", Role.CASHIER, register), "W-P", CODE)
         results.put((register, "collected"))
     except DomainError as exc:
         results.put((register, exc.code))

@@ -6,7 +6,7 @@ import threading
 import pytest
 from fastapi.testclient import TestClient
 
-from edge.services import pickups
+from edge.services import pickup_intake, pickups
 from edge.services.context import Context
 from tests.conftest import login
 from tests.integration.pickups.helpers import (
@@ -297,7 +297,7 @@ def test_the_order_the_refusal_cases_start_from_is_taken(client: TestClient, ctx
     """The control for the cases below: each changes one field of an order that is accepted,
     so each refusal is that field's guard at work, not something else wrong with the order."""
     with ctx.db.transaction() as conn:
-        pickups.create_order(conn, ctx, _order_command(ctx))
+        pickup_intake.create_order(conn, ctx, _order_command(ctx))
     assert pickups.get_order(ctx, "W-BAD").status == "received"
 
 
@@ -321,7 +321,7 @@ def test_bad_order_commands_are_rejected_and_change_nothing(
 
     a, n = level(ctx, A), outbox_count(ctx)
     with pytest.raises(DomainError, match=re.escape(refusal)), ctx.db.transaction() as conn:
-        pickups.create_order(conn, ctx, _order_command(ctx, **change))
+        pickup_intake.create_order(conn, ctx, _order_command(ctx, **change))
     assert (level(ctx, A), outbox_count(ctx)) == (a, n)
     with ctx.db.read() as conn:
         assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 0

@@ -16,7 +16,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from edge.app import create_app
 from edge.domain.tenders import Tender
-from edge.services import kiosk_orders, pickups
+from edge.services import kiosk_orders, pickup_collection, pickups
 from edge.signing import check_pickup_code
 from sync import protocol
 from sync.hub.service import Hub
@@ -61,7 +61,7 @@ def test_a_confirmed_kiosk_order_shows_the_hubs_pickup_code_which_collects_it(
     order = pickups.get_order(ctx, seen.order_id)
     assert check_pickup_code(seen.pickup_code, order.pickup_code_hash)
     pickups.mark_ready(ctx, CASHIER, order.order_id, "P-1")
-    done = pickups.collect(
+    done = pickup_collection.collect(
         ctx, CASHIER, order.order_id, seen.pickup_code, tenders=[Tender("cash", 2 * 549)]
     )
     assert done.order.status == "collected" and done.sale is not None

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from edge.domain.tenders import Tender
-from edge.services import pickups
+from edge.services import pickup_collection, pickups
 from sync.hub.tokens import Scope
 from tests.integration.sync.brokers import wait_for
 from tests.integration.sync.conftest import (
@@ -43,7 +43,7 @@ def test_an_order_collected_at_the_store_shows_each_status_once_in_order(
     ctx = ctx_of(a)
     wait_for(lambda: _exists(a, order_id), timeout=30)
     pickups.mark_ready(ctx, CASHIER, order_id, "P-1")
-    pickups.collect(ctx, CASHIER, order_id, code, tenders=[Tender("cash", 2 * 549)])
+    pickup_collection.collect(ctx, CASHIER, order_id, code, tenders=[Tender("cash", 2 * 549)])
 
     def statuses() -> list[str]:
         return [i["status"] for i in _changes(hub)["items"] if i["order_id"] == order_id]

@@ -11,7 +11,7 @@ from nicegui import ui
 from devices import scans
 from edge import signing
 from edge.domain.tenders import Tender
-from edge.services import auth, baskets, checkout, pickups, signed_qr
+from edge.services import auth, baskets, checkout, pickup_intake, pickups, signed_qr
 
 from .conftest import Node
 from .test_pos_flow import login
@@ -23,7 +23,7 @@ CODE = "482913"
 
 def make_order(node: Node, order_id: str = "WEB-1001", prepaid: bool = False) -> None:
     with node.ctx.db.transaction() as conn:
-        pickups.create_order(
+        pickup_intake.create_order(
             conn,
             node.ctx,
             {
