@@ -39,10 +39,12 @@ class Report:
         higher_is_better: bool = False,
         ratio: float | None = None,
         min_ratio: float | None = None,
+        judged: bool = True,
     ) -> None:
         """Records one figure. With a limit, the ratio is value/limit (or the ratio given, when
         the limit was itself measured in this run, e.g. raw sqlite3 beside our checkouts).
-        `min_ratio`: the target is a share of the limit (checkouts ≥ 50 % of raw sqlite3)."""
+        `min_ratio`: the target is a share of the limit (checkouts ≥ 50 % of raw sqlite3).
+        `judged=False`: a comparison with no target (shown as a ratio, never OK or MISSED)."""
         entry: dict[str, Any] = {"value": round(value, 3), "unit": unit}
         if limit is not None:
             entry["limit"] = round(limit, 3)
@@ -59,7 +61,7 @@ class Report:
             shown += (
                 f"   {limit_name} {limit:,.2f} {unit}   ratio {entry['ratio']:.2f}"
                 + (f" (target ≥ {min_ratio:.2f})" if min_ratio is not None else "")
-                + f"   {'OK' if ok else 'MISSED'}"
+                + (f"   {'OK' if ok else 'MISSED'}" if judged else "")
             )
         print(f"  {name:<48} {shown}", flush=True)
 
