@@ -79,3 +79,12 @@ def _fiscal_jobs(db: sqlite_utils.Database) -> None:
             totals TEXT NOT NULL
         )"""
     )
+
+
+@devices_migrations(4, "fiscal_jobs_before_total")
+def _fiscal_jobs_before_total(db: sqlite_utils.Database) -> None:
+    # The device's receipts' totalizers (their sum since its last daily report) read with
+    # `before`: a receipt numbered above `before` is this sale's only if the sum grew by exactly
+    # its total (a cancelled attempt may take a number; it adds nothing). NULL on jobs written
+    # before this column: the number alone decides for them, as it did.
+    db.table("fiscal_jobs").add_column("before_total", int)

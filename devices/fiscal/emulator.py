@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,9 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from devices.fiscal import posnet_commands as cmd
-from devices.fiscal.posnet_frame import FRAME_ERROR, FrameError, crc16, decode, encode
+from devices.fiscal.posnet_frame import FRAME_ERROR, Frame, FrameError, crc16, decode, encode
 
 DEFAULT_VAT = {"A": "23,00", "B": "8,00", "C": "5,00", "D": "0,00", "E": cmd.VAT_EXEMPT}
+KEPT_ANSWERS = 32  # answers kept for `rpt` (the specification: "a limited number")
+UNIQUE_NUMBER = "EMU000000001"  # the fiscal memory's unique number (nu), 12 characters
+QUERIES = {cmd.STATUS, cmd.MECHANISM, cmd.COUNTERS, cmd.TOTALIZERS, cmd.VAT_READ}
 FAULTS = ("paper-out", "busy", "no-answer-after-lines=N", "bad-crc")
 
 
@@ -79,7 +83,8 @@ class Emulator:
         self.day: dict[str, int] = {}
         self.day_receipts = 0
         self.receipt: _Open | None = None
-        self.last_answer: bytes | None = None
+        self.answers: OrderedDict[str, bytes] = OrderedDict()  # by token, for `rpt`
+        self.cancelled = self.cancelled_total = 0
         self.in_form = False
         self.printouts: list[list[str]] = []  # non-fiscal printouts, their lines (not journalled)
         for doc in self.documents():
@@ -115,24 +120,43 @@ class Emulator:
             try:
                 frame = decode(request)
             except FrameError:
-                return self._out(encode(FRAME_ERROR, error=cmd.ERR_FRAME))
+                return self._out(encode(FRAME_ERROR, error=cmd.ERR_CRC))
             if frame.command == cmd.REPEAT:
-                return self._out(self.last_answer) if self.last_answer else None
+                kept = self.answers.get(frame.token or "")
+                return self._out(kept or self._frame_error(frame, cmd.ERR_TOKEN_NOT_FOUND))
             if (frame.command == cmd.LINE and self.faults.no_answer_after_lines is not None
                     and self.receipt is not None
                     and len(self.receipt.lines) >= self.faults.no_answer_after_lines):  # fmt: skip
                 self.faults.silent = True
                 return None
-            try:
-                params = self._execute(frame.command, dict(frame.params))
-                answer = encode(frame.command, params)
-            except Refused as exc:
-                answer = encode(frame.command, error=exc.code)
-            self.last_answer = answer
+            answer = self._answer(frame)
+            if frame.token is not None:
+                self.answers[frame.token] = answer
+                while len(self.answers) > KEPT_ANSWERS:
+                    self.answers.popitem(last=False)
             if frame.command == cmd.CLOSE and self.faults.lose_close_answer:
                 self.faults.silent = True
                 return None
             return self._out(answer)
+
+    def _answer(self, frame: Frame) -> bytes:
+        if self.faults.busy:
+            return self._frame_error(frame, cmd.ERR_QUEUE_FULL)
+        handler: Callable[[dict[str, str]], list[tuple[str, str]]] | None = getattr(
+            self, "_" + frame.command, None
+        )
+        if handler is None:
+            return self._frame_error(frame, cmd.ERR_CMD_UNKNOWN)
+        try:
+            if self.faults.paper_out and frame.command not in QUERIES:
+                raise Refused(cmd.ERR_UNKN)
+            return encode(frame.command, handler(dict(frame.params)), token=frame.token)
+        except Refused as exc:
+            return encode(frame.command, error=exc.code, token=frame.token)
+
+    @staticmethod
+    def _frame_error(frame: Frame, code: str) -> bytes:
+        return encode(FRAME_ERROR, [("cm", frame.command)], error=code, token=frame.token)
 
     def _out(self, answer: bytes) -> bytes:
         if self.faults.bad_crc:
@@ -140,27 +164,27 @@ class Emulator:
             return answer[:-5] + b"%04X" % ((crc16(body) + 1) & 0xFFFF) + answer[-1:]
         return answer
 
-    def _execute(self, command: str, p: dict[str, str]) -> list[tuple[str, str]]:
-        queries = {cmd.STATUS, cmd.COUNTERS, cmd.VAT_READ}
-        if self.faults.busy:
-            raise Refused(cmd.ERR_BUSY)
-        if self.faults.paper_out and command not in queries - {cmd.STATUS}:
-            raise Refused(cmd.ERR_PAPER)
-        handler: Callable[[dict[str, str]], list[tuple[str, str]]] | None = getattr(
-            self, "_" + command, None
-        )
-        if handler is None:
-            raise Refused(cmd.ERR_UNKNOWN)
-        return handler(p)
-
     # -- commands ---------------------------------------------------------------------------
 
     def _scomm(self, p: dict[str, str]) -> list[tuple[str, str]]:
-        return [("tr", "1" if self.receipt else "0"), ("em", "1")]
+        return [("fs", "T"), ("tz", "N" if self.day else "T"),
+                ("ts", cmd.RECEIPT_OPEN if self.receipt else "0"), ("hr", "T"),
+                ("nu", UNIQUE_NUMBER)]  # fmt: skip
+
+    def _sprn(self, p: dict[str, str]) -> list[tuple[str, str]]:
+        return [("pr", cmd.PAPER_OUT[1] if self.faults.paper_out else "0")]
 
     def _scnt(self, p: dict[str, str]) -> list[tuple[str, str]]:
-        return [("bn", str(self.number)), ("to", str(self.last_total)),
-                ("rn", str(self.reports))]  # fmt: skip
+        return [("rd", str(self.reports)), ("hn", "0"), ("bn", str(self.number)), ("fn", "0"),
+                ("nu", UNIQUE_NUMBER)]  # fmt: skip
+
+    def _stot(self, p: dict[str, str]) -> list[tuple[str, str]]:
+        fields = [("no", str(self.reports + 1))]
+        fields += [(f, str(self.day.get(c, 0)))
+                   for c, f in zip(cmd.CLASSES, cmd.RECEIPT_TOTALIZERS, strict=True)]  # fmt: skip
+        fields += [("pn", str(self.day_receipts)), ("ct", str(self.cancelled_total)),
+                   ("cn", str(self.cancelled))]  # fmt: skip
+        return fields + self._vatget(p)
 
     def _vatget(self, p: dict[str, str]) -> list[tuple[str, str]]:
         return [
@@ -170,13 +194,13 @@ class Emulator:
 
     def _trinit(self, p: dict[str, str]) -> list[tuple[str, str]]:
         if self.receipt is not None or self.in_form:
-            raise Refused(cmd.ERR_STATE)
+            raise Refused(cmd.ERR_TR_BAD_STATE)
         self.receipt = _Open()
         return []
 
     def _open(self) -> _Open:
         if self.receipt is None:
-            raise Refused(cmd.ERR_STATE)
+            raise Refused(cmd.ERR_TR_BAD_STATE)
         return self.receipt
 
     def _trline(self, p: dict[str, str]) -> list[tuple[str, str]]:
@@ -187,12 +211,12 @@ class Emulator:
             value = int((qty * price).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
             discount = int(p.get("rw", "0")) if p.get("rd") == "1" else 0
         except (KeyError, ValueError, IndexError, InvalidOperation):
-            raise Refused(cmd.ERR_VALUE) from None
+            raise Refused(cmd.ERR_PAR) from None
         inactive = self.vat.get(letter, cmd.VAT_INACTIVE) == cmd.VAT_INACTIVE
         if inactive or qty <= 0 or price < 0 or not p.get("na") or not 0 <= discount <= value:
-            raise Refused(cmd.ERR_VALUE)
+            raise Refused(cmd.ERR_PAR)
         if "wa" in p and p["wa"] != str(value):
-            raise Refused(cmd.ERR_VALUE)
+            raise Refused(cmd.ERR_PAR)
         receipt.lines.append({"name": p["na"], "qty": p["il"], "unit_price": price,
                               "vat": letter, "value": value, "discount": discount})  # fmt: skip
         return []
@@ -201,14 +225,14 @@ class Emulator:
         receipt = self._open()
         amount = int(p.get("rw", "0")) if p.get("rw", "").isdigit() else -1
         if amount < 0 or amount > sum(ln["value"] - ln["discount"] for ln in receipt.lines):
-            raise Refused(cmd.ERR_VALUE)
+            raise Refused(cmd.ERR_PAR)
         receipt.discount += amount
         return []
 
     def _trpayment(self, p: dict[str, str]) -> list[tuple[str, str]]:
         receipt = self._open()
         if not p.get("wa", "").isdigit() or p.get("ty") not in cmd.PAYMENT_TYPES.values():
-            raise Refused(cmd.ERR_VALUE)
+            raise Refused(cmd.ERR_PAR)
         kinds = {v: k for k, v in cmd.PAYMENT_TYPES.items()}
         receipt.payments.append({"kind": kinds[p["ty"]], "amount": int(p["wa"])})
         return []
@@ -221,8 +245,10 @@ class Emulator:
         self._spread_discount(by_class, receipt.discount)
         total = sum(by_class.values())
         paid = sum(pm["amount"] for pm in receipt.payments)
-        if not receipt.lines or p.get("to") != str(total) or paid < total:
-            raise Refused(cmd.ERR_TOTAL)
+        if not receipt.lines or p.get("to") != str(total):
+            raise Refused(cmd.ERR_TR_FLD_TOTAL)
+        if paid < total:
+            raise Refused(cmd.ERR_TR_END_PAYMENT)
         self.number += 1
         vat = {c: {"gross": g, "vat": self._vat(c, g)} for c, g in sorted(by_class.items())}
         self._write({"type": "receipt", "number": self.number,
@@ -233,7 +259,7 @@ class Emulator:
             self.day[c] = self.day.get(c, 0) + g
         self.day_receipts += 1
         self.last_total, self.receipt = total, None
-        return [("bn", str(self.number))]
+        return []
 
     def _vat(self, letter: str, gross: int) -> int:
         rate = self.vat.get(letter, cmd.VAT_EXEMPT)
@@ -254,19 +280,22 @@ class Emulator:
             left -= share
 
     def _prncancel(self, p: dict[str, str]) -> list[tuple[str, str]]:
+        if self.receipt is not None:
+            self.cancelled += 1
+            self.cancelled_total += sum(ln["value"] - ln["discount"] for ln in self.receipt.lines)
         self.receipt, self.in_form = None, False
         return []
 
     def _formstart(self, p: dict[str, str]) -> list[tuple[str, str]]:
         if self.receipt is not None:
-            raise Refused(cmd.ERR_STATE)
+            raise Refused(cmd.ERR_TR_BAD_STATE)
         self.in_form = True
         self.printouts.append([])
         return []
 
     def _formline(self, p: dict[str, str]) -> list[tuple[str, str]]:
         if not self.in_form:
-            raise Refused(cmd.ERR_STATE)
+            raise Refused(cmd.ERR_TR_BAD_STATE)
         self.printouts[-1].append(p.get("s1", ""))
         return []
 
@@ -276,15 +305,14 @@ class Emulator:
 
     def _dailyrep(self, p: dict[str, str]) -> list[tuple[str, str]]:
         if self.receipt is not None:
-            raise Refused(cmd.ERR_STATE)
+            raise Refused(cmd.ERR_TR_BAD_STATE)
         self.reports += 1
         doc = {"type": "daily_report", "number": self.reports, "at": datetime.now(UTC).isoformat(),
                "totals": dict(sorted(self.day.items())), "receipts": self.day_receipts}  # fmt: skip
         self._write(doc)
-        answer = [("rn", str(self.reports)), ("rc", str(self.day_receipts))]
-        answer += [("t" + c.lower(), str(g)) for c, g in sorted(self.day.items())]
         self.day, self.day_receipts = {}, 0
-        return answer
+        self.cancelled = self.cancelled_total = 0
+        return []
 
     def _opendrwr(self, p: dict[str, str]) -> list[tuple[str, str]]:
         return []

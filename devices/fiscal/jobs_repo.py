@@ -1,4 +1,4 @@
-"""The fiscal jobs and daily reports tables (devices migration 3)."""
+"""The fiscal jobs and daily reports tables (devices migrations 3 and 4)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from devices.fiscal.port import LastDocument
+
 
 @dataclass(frozen=True, slots=True)
 class Job:
@@ -14,23 +16,26 @@ class Job:
     state: str
     total: int
     before: int | None
+    before_total: int | None  # the device's receipts' totalizers when `before` was read
     number: int | None
     attempts: int
     last_error: str | None
 
 
 def _job(row: sqlite3.Row) -> Job:
-    return Job(row["receipt_no"], row["state"], row["total"], row["before"], row["number"],
-               row["attempts"], row["last_error"])  # fmt: skip
+    return Job(row["receipt_no"], row["state"], row["total"], row["before"],
+               row["before_total"], row["number"], row["attempts"], row["last_error"])  # fmt: skip
 
 
 def add(conn: sqlite3.Connection, receipt_no: str, total: int, at: datetime,
-        before: int | None = None) -> None:  # fmt: skip
+        before: LastDocument | None = None) -> None:  # fmt: skip
     conn.execute(
-        "INSERT INTO fiscal_jobs (receipt_no, state, total, before, created_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        [receipt_no, "pending" if before is None else "sending", total, before, at.isoformat()],
-    )
+        "INSERT INTO fiscal_jobs (receipt_no, state, total, before, before_total, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [receipt_no, "pending" if before is None else "sending", total,
+         before.number if before else None, before.receipts_total if before else None,
+         at.isoformat()],
+    )  # fmt: skip
 
 
 def get(conn: sqlite3.Connection, receipt_no: str) -> Job | None:
@@ -54,11 +59,11 @@ def claimed(conn: sqlite3.Connection, number: int, by_other_than: str) -> bool:
     return row is not None
 
 
-def sending(conn: sqlite3.Connection, receipt_no: str, before: int) -> None:
+def sending(conn: sqlite3.Connection, receipt_no: str, before: LastDocument) -> None:
     conn.execute(
-        "UPDATE fiscal_jobs SET state = 'sending', before = ?, attempts = attempts + 1,"
-        " last_error = NULL WHERE receipt_no = ?",
-        [before, receipt_no],
+        "UPDATE fiscal_jobs SET state = 'sending', before = ?, before_total = ?,"
+        " attempts = attempts + 1, last_error = NULL WHERE receipt_no = ?",
+        [before.number, before.receipts_total, receipt_no],
     )
 
 

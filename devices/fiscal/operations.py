@@ -12,7 +12,7 @@ from devices.fiscal import jobs_repo
 from devices.fiscal.port import FiscalError
 from devices.fiscal.runtime import FiscalRuntime, fiscal
 from devices.fiscal.service import drain
-from edge.domain.errors import FiscalDeviceUnavailable
+from edge.domain.errors import FiscalDeviceUnavailable, FiscalReceiptPending
 from edge.domain.staff import Role
 from edge.domain.vat import VatRate
 from edge.plugins import StartupRefused
@@ -90,6 +90,16 @@ def daily_report(
     if rt is None:
         raise FiscalDeviceUnavailable("no fiscal device registers this node's sales")
     with rt.lock:
+        # The report zeroes the totalizers that recovery compares with a job's `before`: every
+        # sale is registered (or settled) first, and a sale that cannot be holds the report.
+        left = drain(ctx, rt)
+        if left:
+            raise FiscalReceiptPending(
+                f"sale {left[0].receipt_no} is not yet registered on the fiscal device "
+                f"({left[0].last_error or 'waiting for the device'}); resolve it before the "
+                "daily report",
+                receipt_no=left[0].receipt_no,
+            )
         try:
             report = rt.device.daily_report()
         except FiscalError as exc:

@@ -45,13 +45,16 @@ class DeviceStatus:
     in_receipt: bool = False  # a receipt was opened and not closed (or cancelled)
     paper: bool = True
     detail: str = ""
-    emulator: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class LastDocument:
-    number: int  # the device's running number of fiscal receipts; 0 before the first
-    total: int  # its total in minor units
+    """What tells whether a receipt was registered since it was read: the number of the last
+    receipt and the sum of every receipt registered since the last daily report (a cancelled
+    receipt may take a number but adds nothing to the sum)."""
+
+    number: int  # the device's number of its last fiscal receipt; 0 before the first
+    receipts_total: int  # minor units: all receipts since the last daily report
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,24 +1,27 @@
 """The Posnet driver: the fiscal port spoken as Posnet commands over a link.
 
-A command that changes the device (opening, lines, payments, the close) is never sent twice:
-when its answer does not come (or comes damaged), the driver asks for the last answer again
-(`lastresp`). An answer to this command settles it; anything else leaves it AnswerLost, and the
-caller reads the last document to learn whether the receipt exists.
+Every command carries a token of its own (`@NNNN`). A command that changes the device (opening,
+lines, payments, the close) is never sent twice: when its answer does not come (or comes
+damaged), the driver asks for that token's answer again (`rpt`). That answer settles it; anything
+else leaves it AnswerLost, and the caller reads the device's counters (last receipt number, the
+receipts' totalizers) to learn whether the receipt exists.
 
 A receipt's opening, lines, discount and payments go out together and their answers are read
-back in order (one round trip instead of one per command); the close is sent alone, only once
-every one of those answers said yes, so a refused line can never end in a closed receipt
-without it. The driver remembers what the device's answers proved (its last document, and that
-it is ready right after a receipt it closed) for a second, so the next sale does not ask again;
-any failure forgets it."""
+back in order (one round trip instead of one per command); the close goes only once every one
+of those answers said yes, so a refused line can never end in a closed receipt without it. The
+close is sent with the counters' queries behind it, so the number the device gave the receipt
+comes back in the same round trip (the close's own answer has none). The driver remembers what
+the device's answers proved (its last document, and that it is ready right after a receipt it
+closed) for a second, so the next sale does not ask again; any failure forgets it."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from devices.fiscal import posnet_commands as cmd
 from devices.fiscal.port import (
@@ -32,7 +35,7 @@ from devices.fiscal.port import (
     Payment,
     Receipt,
 )
-from devices.fiscal.posnet_frame import Frame, FrameError, decode, encode
+from devices.fiscal.posnet_frame import FRAME_ERROR, Frame, FrameError, decode, encode
 from devices.fiscal.posnet_link import Link, LinkDown, LinkTimeout
 
 Command = tuple[str, Sequence[tuple[str, str]]]
@@ -59,6 +62,7 @@ class PosnetDevice:
         self._lock = threading.Lock()  # one exchange at a time: the protocol has no ids
         self._known: tuple[float, LastDocument] | None = None  # (when learned, what)
         self._ready_at: float | None = None  # a receipt closed then: the device was ready
+        self._tokens = itertools.count(1)
 
     @property
     def description(self) -> str:
@@ -70,9 +74,13 @@ class PosnetDevice:
         [raw] = self.link.exchange([request], self.timeout_s)
         return decode(raw)
 
+    def _token(self) -> str:
+        return f"{next(self._tokens) % 10000:04d}"
+
     def call(self, command: str, params: Sequence[tuple[str, str]] = (), *,
              changes: bool = True) -> Frame:  # fmt: skip
-        request = _encode(command, params)
+        token = self._token()
+        request = _encode(command, params, token)
         if changes:
             self._ready_at = None
         with self._lock:
@@ -83,22 +91,25 @@ class PosnetDevice:
                 raise DeviceUnavailable(str(exc)) from None
             except (LinkTimeout, FrameError) as exc:
                 self._forget()
-                answer = self._repeat(command, changes, exc)
+                answer = self._repeat(command, token, changes, exc)
         _check(answer, command)
         return answer
 
-    def call_together(self, commands: Sequence[Command], *, changes: bool = True) -> list[Frame]:
+    def call_together(self, commands: Sequence[Command], *, changes: bool = True,
+                      tokens: Sequence[str] = ()) -> list[Frame]:  # fmt: skip
         """Sends the commands at once and reads their answers in order. Any answer missing or
-        damaged: AnswerLost when they change the device (the caller reads the last document),
-        else DeviceUnavailable. A refusal raises once every answer is read (the device goes on
-        with the commands after a refused one: the caller cancels what they opened)."""
-        requests = [_encode(command, params) for command, params in commands]
+        damaged: AnswerLost when they change the device (the caller reads the counters), else
+        DeviceUnavailable. A refusal raises once every answer is read (the device goes on with
+        the commands after a refused one: the caller cancels what they opened)."""
+        tokens = list(tokens) or [self._token() for _ in commands]
+        requests = [_encode(c, p, t) for (c, p), t in zip(commands, tokens, strict=True)]
         if changes:
             self._ready_at = None
         with self._lock:
             try:
                 answers = [decode(raw) for raw in self.link.exchange(requests, self.timeout_s)]
-                if [a.command for a in answers] != [c for c, _ in commands]:
+                if any(not _answers(a, c, t) for a, (c, _), t in
+                       zip(answers, commands, tokens, strict=True)):  # fmt: skip
                     raise FrameError("the answers are not those of the commands sent")
             except (LinkDown, LinkTimeout, FrameError) as exc:
                 self._forget()
@@ -116,18 +127,18 @@ class PosnetDevice:
         self._known = (time.monotonic(), last)
         return last
 
-    def _repeat(self, command: str, changes: bool, first: Exception) -> Frame:
-        """The answer was lost or damaged: ask for it again, twice at most."""
+    def _repeat(self, command: str, token: str, changes: bool, first: Exception) -> Frame:
+        """The answer was lost or damaged: ask for that token's answer again, twice at most."""
         for _ in range(2):
             try:
-                answer = self._send(encode(cmd.REPEAT))
+                answer = self._send(encode(cmd.REPEAT, token=token))
             except LinkDown:
                 break
             except (LinkTimeout, FrameError):
                 continue
-            if answer.command == command:
+            if answer.command == command and answer.token in (token, None):
                 return answer
-            break  # the repeat answered for an earlier command: this one's fate is unknown
+            break  # the device keeps no answer for that token: the command's fate is unknown
         if changes:
             raise AnswerLost(f"no answer to {command} from the fiscal device ({first})")
         raise DeviceUnavailable(f"the fiscal device does not answer ({first})")
@@ -136,22 +147,23 @@ class PosnetDevice:
 
     def status(self) -> DeviceStatus:
         try:
-            answer = self.call(cmd.STATUS, changes=False)
+            state, mechanism = self.call_together(_STATUS, changes=False)
         except DeviceUnavailable as exc:
-            paper = exc.device_code != cmd.ERR_PAPER
-            return DeviceStatus(ready=False, paper=paper, detail=exc.detail)
-        return _status(answer)
+            return DeviceStatus(ready=False, detail=exc.detail)
+        return _status(state, mechanism)
 
     def vat_table(self) -> dict[str, int | None]:
         answer = self.call(cmd.VAT_READ, changes=False)
         table: dict[str, int | None] = {}
         for letter, field in zip(cmd.CLASSES, cmd.VAT_FIELDS, strict=True):
             value = answer.get(field)
-            if value is None or value in (cmd.VAT_INACTIVE, cmd.VAT_EXEMPT):
-                table[letter] = None
-                continue
-            percent = Decimal(value.replace(",", "."))
-            table[letter] = int(percent) if percent == percent.to_integral() else None
+            try:
+                percent = Decimal((value or "").replace(",", "."))
+            except InvalidOperation:
+                percent = Decimal(-1)
+            # 100,00 exempt and 101,00 inactive: no rate a sale's tax class could carry.
+            whole = 0 <= percent < 100 and percent == percent.to_integral()
+            table[letter] = int(percent) if whole else None
         return table
 
     def ready_for_receipt(self) -> tuple[DeviceStatus, LastDocument | None]:
@@ -160,13 +172,12 @@ class PosnetDevice:
             if known is not None:
                 return DeviceStatus(ready=True, detail="ready"), known
         try:
-            state, counters = self.call_together([(cmd.STATUS, ()), (cmd.COUNTERS, ())],
-                                                 changes=False)  # fmt: skip
+            state, mechanism, *counters = self.call_together([*_STATUS, *_COUNTERS],
+                                                             changes=False)  # fmt: skip
         except DeviceUnavailable as exc:
-            return DeviceStatus(ready=False, paper=exc.device_code != cmd.ERR_PAPER,
-                                detail=exc.detail), None  # fmt: skip
-        status = _status(state)
-        return status, self._learn(_last_document(counters)) if status.ready else None
+            return DeviceStatus(ready=False, detail=exc.detail), None
+        status = _status(state, mechanism)
+        return status, self._learn(_last_document(*counters)) if status.ready else None
 
     def known_last_document(self) -> LastDocument | None:
         if self._known is None or time.monotonic() - self._known[0] >= PROVEN_S:
@@ -195,70 +206,104 @@ class PosnetDevice:
         self.call(*_payment(payment))
 
     def close_receipt(self, total: int) -> int:
-        answer = self.call(cmd.CLOSE, [("to", str(total))])
-        number = answer.get("bn")
-        if not number:
-            return self.last_document().number
-        self._learn(LastDocument(int(number), total))
+        tokens = [self._token() for _ in range(1 + len(_COUNTERS))]
+        close: Command = (cmd.CLOSE, [("to", str(total))])
+        try:
+            _, *counters = self.call_together([close, *_COUNTERS], tokens=tokens)
+        except AnswerLost as lost:
+            with self._lock:  # the close's own answer, asked for by its token
+                answer = self._repeat(cmd.CLOSE, tokens[0], True, lost)
+            _check(answer, cmd.CLOSE)
+            counters = self.call_together(_COUNTERS, changes=False)
+        last = self._learn(_last_document(*counters))
         self._ready_at = time.monotonic()  # closed and printed: not in a receipt, paper there
-        return int(number)
+        return last.number
 
     def cancel_receipt(self) -> None:
         self.call(cmd.CANCEL)
 
     def last_document(self) -> LastDocument:
-        return self._learn(_last_document(self.call(cmd.COUNTERS, changes=False)))
+        return self._learn(_last_document(*self.call_together(_COUNTERS, changes=False)))
 
     def non_fiscal(self, lines: Sequence[str]) -> None:
         # Nothing here registers a sale: the whole printout may go out together.
-        commands: list[Command] = [(cmd.FORM_START, [("fn", "1")])]
-        commands += [(cmd.FORM_LINE, [("s1", printable(text))]) for text in lines]
-        commands.append((cmd.FORM_END, ()))
+        form = ("fn", cmd.FORM_TEXT)
+        commands: list[Command] = [(cmd.FORM_START, [form, ("fh", cmd.FORM_TEXT_HEADER)])]
+        commands += [
+            (cmd.FORM_LINE, [("s1", printable(text)), form, ("fl", cmd.FORM_TEXT_LINE)])
+            for text in lines
+        ]
+        commands.append((cmd.FORM_END, [form]))
         for start in range(0, len(commands), cmd.TOGETHER_MAX):
             self.call_together(commands[start : start + cmd.TOGETHER_MAX])
         self._ready_at = time.monotonic()  # printed to its end: paper there, no receipt open
 
     def daily_report(self) -> DailyReport:
-        answer = self.call(cmd.DAILY_REPORT, [("da", date.today().isoformat())])
+        # The report's own answer is the standard one: what it sums is read just before it
+        # (nothing can be sold in between: the caller holds the device), its number after.
+        totalizers, _ = self.call_together(_COUNTERS, changes=False)
+        self.call(cmd.DAILY_REPORT, [("da", date.today().isoformat())])
+        counters = self.call(cmd.COUNTERS, changes=False)
         totals = {
-            letter: int(answer.get("t" + letter.lower()) or 0)
-            for letter in cmd.CLASSES
-            if answer.get("t" + letter.lower())
+            letter: amount
+            for letter, field in zip(cmd.CLASSES, cmd.RECEIPT_TOTALIZERS, strict=True)
+            if (amount := _amount(totalizers.get(field)))
         }
-        return DailyReport(int(answer.get("rn") or 0), totals, int(answer.get("rc") or 0))
+        return DailyReport(_amount(counters.get("rd")), totals, _amount(totalizers.get("pn")))
 
     def open_drawer(self) -> None:
         self.call(cmd.DRAWER)
 
 
-def _encode(command: str, params: Sequence[tuple[str, str]]) -> bytes:
+_STATUS: list[Command] = [(cmd.STATUS, ()), (cmd.MECHANISM, ())]
+_COUNTERS: list[Command] = [(cmd.TOTALIZERS, ()), (cmd.COUNTERS, ())]
+
+
+def _encode(command: str, params: Sequence[tuple[str, str]], token: str) -> bytes:
     try:
-        return encode(command, params)
+        return encode(command, params, token=token)
     except FrameError as exc:
         raise FiscalError(f"cannot send {command}: {exc}") from None
 
 
+def _answers(answer: Frame, command: str, token: str) -> bool:
+    # An ERR frame answers the frame in its place (the device could not take it).
+    named = answer.command in (command, FRAME_ERROR)
+    return named and answer.token in (token, None)
+
+
 def _check(answer: Frame, command: str) -> None:
-    if answer.error is not None:
-        what = cmd.ERRORS.get(answer.error, "error")
+    if answer.error is not None or answer.command == FRAME_ERROR:
+        what = cmd.ERRORS.get(answer.error or "", "error")
         raise DeviceUnavailable(
             f"the fiscal device refused {command}: {what} (error {answer.error})",
             device_code=answer.error,
         )
 
 
-def _status(answer: Frame) -> DeviceStatus:
-    in_receipt = answer.get("tr") == "1"
-    return DeviceStatus(
-        ready=not in_receipt,
-        in_receipt=in_receipt,
-        detail="a receipt is open" if in_receipt else "ready",
-        emulator=answer.get("em") == "1",
-    )
+def _amount(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
 
 
-def _last_document(answer: Frame) -> LastDocument:
-    return LastDocument(int(answer.get("bn") or 0), int(answer.get("to") or 0))
+def _status(state: Frame, mechanism: Frame) -> DeviceStatus:
+    in_receipt = state.get("ts", "0") != "0"
+    printer = mechanism.get("pr", "0")
+    paper = printer not in cmd.PAPER_OUT
+    if in_receipt:
+        detail = "a receipt is open"
+    elif not paper:
+        detail = "out of paper"
+    elif printer != "0":
+        detail = f"the print mechanism reports trouble (sprn pr{printer}: lever or cover up?)"
+    else:
+        detail = "ready"
+    return DeviceStatus(ready=detail == "ready", in_receipt=in_receipt, paper=paper,
+                        detail=detail)  # fmt: skip
+
+
+def _last_document(totalizers: Frame, counters: Frame) -> LastDocument:
+    total = sum(_amount(totalizers.get(f)) for f in cmd.RECEIPT_TOTALIZERS)
+    return LastDocument(_amount(counters.get("bn")), total)
 
 
 def _line(line: Line) -> Command:

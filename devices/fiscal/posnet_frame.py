@@ -1,10 +1,13 @@
 """The Posnet frame, byte for byte (Specyfikacja protokołu POSNET, Thermal HS/FV EJ and ONLINE):
 
-    STX  command  TAB  { name(2 letters) value TAB }  '#'  CRC(4 hex digits)  ETX
+    STX  command  TAB  { name(2 letters) value TAB }  [ '@' token(4 digits) TAB ]  '#'  CRC  ETX
 
 The CRC is CRC-16/CCITT with initial value 0 (the XMODEM variant: polynomial 0x1021, no
 reflection), computed over everything between STX and '#', printed as 4 upper-case hex digits.
-An answer that reports an error carries one field `?` + the error number instead of values.
+The token is the command's own: its answer carries it back, and `rpt` with it asks for that
+answer again. An answer that reports an error carries a field `?` + the error number; the
+specification prints it both with and without the TAB before '#', so both are read. A frame the
+device could not take is answered by an `ERR` frame (`?` or `er` + the frame error's number).
 Text travels in Windows-1250 (the printers' Polish code page)."""
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class Frame:
     command: str
     params: tuple[tuple[str, str], ...] = ()
     error: str | None = None  # the device's error number, on an error answer
+    token: str | None = None  # four digits: the command's, echoed by its answer
 
     def get(self, name: str, default: str | None = None) -> str | None:
         for key, value in self.params:
@@ -49,11 +53,20 @@ class Frame:
             if any(c in text for c in "\t\x02\x03#"):
                 raise FrameError(f"parameter {name} holds a control character")
             out += name.encode("ascii") + text.encode(ENCODING, errors="replace") + TAB
+        if self.token is not None:
+            if len(self.token) != 4 or not self.token.isdigit():
+                raise FrameError(f"a token is four digits, not {self.token!r}")
+            out += b"@" + self.token.encode("ascii") + TAB
         return out
 
 
-def encode(command: str, params: Sequence[tuple[str, str]] = (), error: str | None = None) -> bytes:
-    body = Frame(command, tuple(params), error).body()
+def encode(
+    command: str,
+    params: Sequence[tuple[str, str]] = (),
+    error: str | None = None,
+    token: str | None = None,
+) -> bytes:
+    body = Frame(command, tuple(params), error, token).body()
     return STX + body + b"#" + b"%04X" % crc16(body) + ETX
 
 
@@ -69,20 +82,28 @@ def decode(frame: bytes) -> Frame:
     if crc != crc16(body):
         raise FrameError(f"CRC {crc_text.decode('ascii', 'replace')} does not match the frame")
     parts = body.split(TAB)
-    if parts[-1] != b"" or not parts[0]:
-        raise FrameError("a frame's command and every parameter end with TAB")
+    if len(parts) < 2 or not parts[0]:
+        raise FrameError("a frame's command ends with TAB")
+    if parts[-1] == b"":
+        parts.pop()
+    elif not parts[-1].startswith(b"?"):  # only an error number may omit its TAB
+        raise FrameError("every parameter of a frame ends with TAB")
     command = parts[0].decode("ascii", errors="replace")
-    error = None
+    error = token = None
     params: list[tuple[str, str]] = []
-    for raw in parts[1:-1]:
+    for raw in parts[1:]:
         text = raw.decode(ENCODING, errors="replace")
         if text.startswith("?"):
             error = text[1:]
+        elif text.startswith("@"):
+            token = text[1:]
         elif len(text) >= 2:
             params.append((text[:2], text[2:]))
         else:
             raise FrameError(f"parameter {text!r} has no two-letter name")
-    return Frame(command, tuple(params), error)
+    if command == FRAME_ERROR and error is None:
+        error = dict(params).get("er")  # the specification's rpt example writes er13
+    return Frame(command, tuple(params), error, token)
 
 
 class FrameReader:

@@ -4,16 +4,18 @@
    then the device must say it can take a receipt; otherwise the sale is refused, the basket
    stays open.
 2. In the checkout's transaction: the fiscal job, in state `sending` with `before` = the
-   device's last document number read just before (or `pending` when it could not be read).
+   device's last receipt number and its receipts' totalizers read just before (or `pending`
+   when they could not be read).
 3. After the commit: the receipt is sent (a `pending` job, or one whose `before` is no longer
-   the device's last document, first reads and commits a fresh `before`); then the job is
-   `done` with the device's number and a `sale.fiscalised` event goes to the hub.
+   the device's, first reads and commits a fresh `before`); then the job is `done` with the
+   device's number and a `sale.fiscalised` event goes to the hub.
 The one rule that makes it exact: `before` is on disk before the first byte of the receipt
 leaves for the device.
 Recovery (before the next sale, at start, every few seconds, or on request) of a job left
-`sending`: a last document numbered above `before` with the sale's total is this sale's
-receipt (already registered); otherwise an open receipt is cancelled and the sale registered
-again. Never a second fiscal receipt for one sale."""
+`sending`: a receipt numbered above `before`, with the totalizers grown by exactly the sale's
+total and not claimed by another sale, is this sale's receipt (already registered); otherwise
+an open receipt is cancelled and the sale registered again. Never a second fiscal receipt for
+one sale. The daily report (which zeroes the totalizers) waits until no sale is unsettled."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from devices.fiscal.jobs_repo import Job
 from devices.fiscal.port import (
     DeviceUnavailable,
     FiscalError,
+    LastDocument,
     Line,
     Payment,
     Receipt,
@@ -44,8 +47,8 @@ from edge.store import outbox, sales_repo
 
 log = logging.getLogger(__name__)
 SALE_FISCALISED = "sale.fiscalised"
-# The last document number read by this thread's before_checkout, for its on_sale hook (both
-# run in the one thread of a checkout).
+# The device's counters read by this thread's before_checkout, for its on_sale hook (both run
+# in the one thread of a checkout).
 _before = threading.local()
 PAYMENT_KINDS = {"cash": "cash", "card": "card"}  # anything else: "other" on the receipt
 
@@ -126,7 +129,7 @@ def before_checkout(ctx: Context) -> None:
             # so the receipt can be sent right after the commit (see _settle).
             status, last = rt.device.ready_for_receipt()
             ready, detail = status.ready and last is not None, status.detail
-            _before.number = last.number if last is not None else None
+            _before.last = last
         except FiscalError as exc:
             ready, detail = False, exc.detail
         if not ready:
@@ -146,7 +149,7 @@ def _unfinished(ctx: Context) -> list[Job]:
 
 
 def on_sale(ctx: Context, conn: Any, sale: Sale) -> None:
-    before, _before.number = getattr(_before, "number", None), None
+    before, _before.last = getattr(_before, "last", None), None
     if fiscal(ctx) is not None and needs_device(sale):
         jobs_repo.add(conn, sale.receipt_no, sale.total, sale.at, before)
 
@@ -213,21 +216,20 @@ def _settle(ctx: Context, rt: FiscalRuntime, job: Job, sale: Sale | None = None)
             # a retry asks the device.
             known = dev.known_last_document() if job.attempts == 0 else None
             last = known or dev.last_document()
-            registered = job.before is not None and last.number > job.before
-            if registered and last.total == job.total and not _claimed(ctx, last.number, job):
+            if _registered(job, last) and not _claimed(ctx, last.number, job):
                 log.warning("sale %s was registered as document %d before its answer was lost",
                             job.receipt_no, last.number)  # fmt: skip
                 _finish(ctx, rt, job.receipt_no, last.number)
                 return True
             # First attempt, nothing registered since `before` was read and committed: send.
-            fresh = job.attempts == 0 and last.number == job.before
+            fresh = job.attempts == 0 and _unchanged(job, last)
         if not fresh:
             status = dev.status()
             if status.in_receipt:
                 dev.cancel_receipt()  # left open by a failed attempt: never closed, not counted
             elif not status.ready:
                 raise DeviceUnavailable(status.detail)
-            before = dev.last_document().number
+            before = dev.last_document()
             with ctx.db.transaction() as conn:
                 jobs_repo.sending(conn, job.receipt_no, before)
         if sale is None:
@@ -243,6 +245,20 @@ def _settle(ctx: Context, rt: FiscalRuntime, job: Job, sale: Sale | None = None)
     _finish(ctx, rt, job.receipt_no, number)
     _loyalty_printout(ctx, rt, sale)
     return True
+
+
+def _registered(job: Job, last: LastDocument) -> bool:
+    """Whether the device registered a receipt for this job since its `before` was read."""
+    if job.before is None or last.number <= job.before:
+        return False
+    if job.before_total is None:  # a job from before the totalizers were kept
+        return True
+    return last.receipts_total - job.before_total == job.total
+
+
+def _unchanged(job: Job, last: LastDocument) -> bool:
+    same_total = job.before_total is None or last.receipts_total == job.before_total
+    return last.number == job.before and same_total
 
 
 def _loyalty_printout(ctx: Context, rt: FiscalRuntime, sale: Sale) -> None:

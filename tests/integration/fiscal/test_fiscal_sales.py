@@ -13,7 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from devices.fiscal.emulator import Faults
+from devices.fiscal import posnet_commands as cmd
+from devices.fiscal.emulator import Faults, Refused
 from tests.integration.fiscal.helpers import Fixture, hold
 from tests.waiting import wait_until
 
@@ -175,3 +176,53 @@ def test_sigkill_after_the_device_printed_ends_with_one_receipt(fx: Fixture) -> 
     # And the till sells on.
     r = fx.checkout(fx.basket([fx.products()["A"]["sku"]]))
     assert r.status_code == 201 and r.json()["fiscal"]["number"] == 2
+
+
+def test_a_refused_receipt_whose_cancel_took_a_number_is_registered_again(fx: Fixture) -> None:
+    """A device may give the receipt it cancels a number: the last receipt's number alone would
+    then say "registered" for a sale with no receipt. The receipts' totalizers did not grow, so
+    the sale is registered again — exactly once."""
+    emu = fx.emulator
+    cancel, line = emu._prncancel, emu._trline
+    refused: list[str] = []
+
+    def numbering_cancel(p: dict[str, str]) -> list[tuple[str, str]]:
+        if emu.receipt is not None:
+            emu.number += 1
+        return cancel(p)
+
+    def refuse_first_line(p: dict[str, str]) -> list[tuple[str, str]]:
+        if not refused:
+            refused.append(p["na"])
+            raise Refused(cmd.ERR_PAR)
+        return line(p)
+
+    emu._prncancel, emu._trline = numbering_cancel, refuse_first_line  # type: ignore[method-assign]
+    r = fx.checkout(fx.basket([fx.products()["A"]["sku"]]))
+    assert r.status_code == 201 and r.json()["fiscal"]["status"] == "pending", r.text
+    sale = r.json()
+    assert refused and fx.receipts() == [] and emu.number == 1  # cancelled, numbered
+
+    assert fx.http.post("/fiscal/resolve").json() == {"pending": []}
+    [doc] = fx.receipts()
+    assert doc["total"] == sale["total"] and doc["number"] == 2
+    assert fx.job(sale["receipt_no"])["number"] == 2
+
+
+def test_the_daily_report_waits_until_every_sale_is_registered(fx: Fixture) -> None:
+    """The report zeroes the totalizers recovery compares with: run over a sale left pending,
+    it could make a printed receipt look unprinted, and the sale be printed twice."""
+    products = fx.products()
+    fx.emulator.faults = Faults.parse("no-answer-after-lines=1")
+    sale = fx.checkout(fx.basket([products["A"]["sku"], products["B"]["sku"]])).json()
+    assert sale["fiscal"]["status"] == "pending"
+    supervisor = {"approver": {"username": "supervisor", "pin": "4321"}}
+    r = fx.http.post("/fiscal/daily-report", json=supervisor)
+    assert r.status_code == 409 and r.json()["code"] == "fiscal-receipt-pending", r.text
+    assert [d["type"] for d in fx.emulator.documents()] == []
+
+    fx.emulator.faults = Faults()  # the device is back: the report settles the sale first
+    r = fx.http.post("/fiscal/daily-report", json=supervisor)
+    assert r.status_code == 201, r.text
+    assert [d["type"] for d in fx.emulator.documents()] == ["receipt", "daily_report"]
+    assert r.json()["receipts"] == 1 and sum(r.json()["totals"].values()) == sale["total"]

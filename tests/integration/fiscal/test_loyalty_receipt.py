@@ -80,8 +80,8 @@ def test_without_a_fiscal_device_the_points_are_on_the_sale_summary(tmp_path: Pa
     with TestClient(create_app(settings, ui=False)) as client:
         _sale, known = _member_sale(client, hours_ago=0)
         receipts = settings.data_dir / "receipts"
-        wait_until(lambda: list(receipts.glob("*receipt*")), what="the summary printed")
-        [slip] = receipts.glob("*receipt*")
+        wait_until(lambda: list(receipts.glob("*receipt*.bin")), what="the summary printed")
+        [slip] = receipts.glob("*receipt*.bin")
         text = decode(slip.read_bytes()).text
     assert "WYDRUK NIEFISKALNY" in text
     for line in ("Punkty za zakupy: 17", "Saldo punktów: 137", f"stan na {known}"):

@@ -78,4 +78,48 @@ def test_the_emulator_answers_a_damaged_request_with_a_frame_error() -> None:
     answer = Emulator().handle(b"\x02trinit\tbm0\t#0000\x03")
     assert answer is not None
     frame = decode(answer)
-    assert frame.command == "ERR" and frame.error == "1"
+    assert frame.command == "ERR" and frame.error == "5"  # PROTO_ERR_CRC_INVALID
+
+
+def _framed(body: bytes) -> bytes:
+    return b"\x02" + body + b"#" + b"%04X" % crc16(body) + b"\x03"
+
+
+def test_a_token_follows_the_parameters_and_comes_back_with_the_answer() -> None:
+    # The specification's example of the repeat command: stocash sent with token 8765, then
+    # rpt with the same token.
+    assert encode("stocash", [("kw", "100")], token="8765") == _framed(b"stocash\tkw100\t@8765\t")
+    assert encode("rpt", token="8765") == _framed(b"rpt\t@8765\t")
+    answer = decode(_framed(b"stocash\t@8765\t"))
+    assert answer.command == "stocash" and answer.token == "8765" and answer.params == ()
+    with pytest.raises(FrameError):
+        encode("rpt", token="87650")
+
+
+def test_error_answers_as_the_specification_prints_them() -> None:
+    # "[STX]identyfikator_rozkazu[TAB]?nnnn#CRC16[ETX]": no TAB before '#'.
+    frame = decode(_framed(b"trline\t?2063"))
+    assert frame.command == "trline" and frame.error == "2063"
+    # The repeat's example of a frame error: ERR, the token, er13, the command.
+    frame = decode(_framed(b"ERR\t@8765\ter13\tcmrpt\t"))
+    assert (frame.command, frame.token, frame.error, frame.get("cm")) == (
+        "ERR",
+        "8765",
+        "13",
+        "rpt",
+    )
+    with pytest.raises(FrameError):
+        decode(_framed(b"trline\tnaX"))  # a parameter without its TAB
+
+
+def test_the_emulator_repeats_an_answer_by_its_token_only() -> None:
+    from devices.fiscal.emulator import Emulator
+
+    device = Emulator()
+    first = device.handle(encode("trinit", [("bm", "0")], token="0042"))
+    assert first is not None and decode(first).token == "0042" and decode(first).error is None
+    assert device.handle(encode("rpt", token="0042")) == first  # not executed a second time
+    unknown = device.handle(encode("rpt", token="0043"))
+    assert unknown is not None
+    frame = decode(unknown)
+    assert (frame.command, frame.error, frame.get("cm")) == ("ERR", "13", "rpt")
