@@ -142,12 +142,17 @@ UNITS = {
 }
 
 
-def t(key: str, lang: str, **values: object) -> str:
-    entry = TEXTS.get(key)
+def say(book: dict[str, dict[str, str]], key: str, lang: str, **values: object) -> str:
+    """A text of `book` (the kiosk's here, the till's in kiosk_ui/pos/words.py) in `lang`."""
+    entry = book.get(key)
     if entry is None:
         return key
     text = entry.get(lang) or entry["pl"]
     return text.format(**values) if values else text
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    return say(TEXTS, key, lang, **values)
 
 
 # The kiosk's touch and shopper screens (issue 18).

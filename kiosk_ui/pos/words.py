@@ -3,6 +3,8 @@ are short names; a missing English text falls back to Polish so a cashier never 
 
 from __future__ import annotations
 
+from kiosk_ui.i18n import say
+
 WORDS: dict[str, dict[str, str]] = {
     # login and session
     "till_login": {"pl": "Logowanie do kasy", "en": "Till login"},
@@ -448,8 +450,4 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 def w(key: str, lang: str, **values: object) -> str:
-    entry = WORDS.get(key)
-    if entry is None:
-        return key
-    text = entry.get(lang) or entry["pl"]
-    return text.format(**values) if values else text
+    return say(WORDS, key, lang, **values)
