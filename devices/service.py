@@ -11,6 +11,7 @@ from typing import Any
 from devices import queue_repo
 from devices.config import devices_config
 from devices.documents import KINDS, PICKUP_KINDS
+from devices.fiscal import copies
 from devices.fiscal import runtime as fiscal
 from devices.fiscal import service as fiscal_service
 from devices.fiscal.operations import probe
@@ -97,12 +98,12 @@ def _queued(ctx: Context, job_id: int | None, printer: str | None) -> dict[str, 
 
 def reprint(ctx: Context, receipt_no: str, actor: Actor) -> dict[str, Any]:
     """Prints a sale's slip again, always marked as a copy, on the actor's register printer;
-    never for a sale registered on a fiscal device (see fiscal_service.refuse_copy)."""
+    never for a sale registered on a fiscal device (see devices/fiscal/copies.py)."""
     with ctx.db.transaction() as conn:
         sale = sales_repo.get(conn, receipt_no)
         if sale is None:
             raise NotFound(f"no sale with receipt number {receipt_no}")
-        fiscal_service.refuse_copy(conn, receipt_no)
+        copies.refuse_copy(conn, receipt_no)
         printer = _printer_for(ctx, "receipt", actor.register)
         if printer is None:
             raise Conflict("no receipt printer is configured for this register")

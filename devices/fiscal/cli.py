@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from devices.fiscal.emulator import FAULTS, Emulator, Faults
+from devices.fiscal.emulator import Emulator
+from devices.fiscal.emulator_faults import FAULTS, Faults
 from devices.fiscal.emulator_server import EmulatorServer
 
 app = typer.Typer(help="Fiscal devices: the Posnet emulator.", no_args_is_help=True)

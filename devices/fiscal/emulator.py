@@ -21,38 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from devices.fiscal import posnet_commands as cmd
+from devices.fiscal.emulator_faults import Faults
 from devices.fiscal.posnet_frame import FRAME_ERROR, Frame, FrameError, crc16, decode, encode
 
 DEFAULT_VAT = {"A": "23,00", "B": "8,00", "C": "5,00", "D": "0,00", "E": cmd.VAT_EXEMPT}
 KEPT_ANSWERS = 32  # answers kept for `rpt` (the specification: "a limited number")
 UNIQUE_NUMBER = "EMU000000001"  # the fiscal memory's unique number (nu), 12 characters
 QUERIES = {cmd.STATUS, cmd.MECHANISM, cmd.COUNTERS, cmd.TOTALIZERS, cmd.VAT_READ}
-FAULTS = ("paper-out", "busy", "no-answer-after-lines=N", "bad-crc")
-
-
-@dataclass
-class Faults:
-    paper_out: bool = False
-    busy: bool = False
-    no_answer_after_lines: int | None = None
-    bad_crc: bool = False
-    lose_close_answer: bool = False  # tests: print the receipt, then fall silent
-    silent: bool = False  # set by the two above; cleared by hand (a cable plugged back in)
-
-    @classmethod
-    def parse(cls, spec: str | None) -> Faults:
-        if not spec:
-            return cls()
-        if spec == "paper-out":
-            return cls(paper_out=True)
-        if spec == "busy":
-            return cls(busy=True)
-        if spec == "bad-crc":
-            return cls(bad_crc=True)
-        name, _, value = spec.partition("=")
-        if name == "no-answer-after-lines" and value.isdigit():
-            return cls(no_answer_after_lines=int(value))
-        raise ValueError(f"unknown fault {spec!r}; one of {', '.join(FAULTS)}")
 
 
 @dataclass

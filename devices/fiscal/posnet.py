@@ -37,23 +37,21 @@ from devices.fiscal.port import (
 )
 from devices.fiscal.posnet_frame import FRAME_ERROR, Frame, FrameError, decode, encode
 from devices.fiscal.posnet_link import Link, LinkDown, LinkTimeout
+from devices.fiscal.posnet_messages import (
+    COUNTER_QUERIES,
+    STATUS_QUERIES,
+    Command,
+    amount_of,
+    last_document_of,
+    line_command,
+    payment_command,
+    printable,
+    status_of,
+)
 
-Command = tuple[str, Sequence[tuple[str, str]]]
 # How long what an answer proved is trusted without asking the device again: long enough for
 # the next sale in a burst, far shorter than a cashier's scanning.
 PROVEN_S = 1.0
-_NOT_IN_TEXT = str.maketrans({c: " " for c in "\t\r\n\x02\x03#"})
-
-
-def printable(text: str, width: int = 40) -> str:
-    """A name as the device may print it: no frame characters (a product called "Kubek #1"
-    must not hold every later sale back), at most `width` characters."""
-    return text.translate(_NOT_IN_TEXT).strip()[:width] or "-"
-
-
-def qty_text(qty: Decimal) -> str:
-    text = format(qty.normalize(), "f")
-    return text if "." not in text else text.rstrip("0").rstrip(".")
 
 
 class PosnetDevice:
@@ -147,10 +145,10 @@ class PosnetDevice:
 
     def status(self) -> DeviceStatus:
         try:
-            state, mechanism = self.call_together(_STATUS, changes=False)
+            state, mechanism = self.call_together(STATUS_QUERIES, changes=False)
         except DeviceUnavailable as exc:
             return DeviceStatus(ready=False, detail=exc.detail)
-        return _status(state, mechanism)
+        return status_of(state, mechanism)
 
     def vat_table(self) -> dict[str, int | None]:
         answer = self.call(cmd.VAT_READ, changes=False)
@@ -172,12 +170,12 @@ class PosnetDevice:
             if known is not None:
                 return DeviceStatus(ready=True, detail="ready"), known
         try:
-            state, mechanism, *counters = self.call_together([*_STATUS, *_COUNTERS],
+            state, mechanism, *counters = self.call_together([*STATUS_QUERIES, *COUNTER_QUERIES],
                                                              changes=False)  # fmt: skip
         except DeviceUnavailable as exc:
             return DeviceStatus(ready=False, detail=exc.detail), None
-        status = _status(state, mechanism)
-        return status, self._learn(_last_document(*counters)) if status.ready else None
+        status = status_of(state, mechanism)
+        return status, self._learn(last_document_of(*counters)) if status.ready else None
 
     def known_last_document(self) -> LastDocument | None:
         if self._known is None or time.monotonic() - self._known[0] >= PROVEN_S:
@@ -186,10 +184,10 @@ class PosnetDevice:
 
     def receipt_body(self, receipt: Receipt) -> None:
         commands: list[Command] = [(cmd.OPEN, [("bm", "0")])]
-        commands += [_line(line) for line in receipt.lines]
+        commands += [line_command(line) for line in receipt.lines]
         if receipt.discount:
             commands.append((cmd.BILL_DISCOUNT, [("rd", "1"), ("rw", str(receipt.discount))]))
-        commands += [_payment(payment) for payment in receipt.payments]
+        commands += [payment_command(payment) for payment in receipt.payments]
         for start in range(0, len(commands), cmd.TOGETHER_MAX):
             self.call_together(commands[start : start + cmd.TOGETHER_MAX])
 
@@ -197,25 +195,25 @@ class PosnetDevice:
         self.call(cmd.OPEN, [("bm", "0")])
 
     def add_line(self, line: Line) -> None:
-        self.call(*_line(line))
+        self.call(*line_command(line))
 
     def receipt_discount(self, amount: int) -> None:
         self.call(cmd.BILL_DISCOUNT, [("rd", "1"), ("rw", str(amount))])
 
     def payment(self, payment: Payment) -> None:
-        self.call(*_payment(payment))
+        self.call(*payment_command(payment))
 
     def close_receipt(self, total: int) -> int:
-        tokens = [self._token() for _ in range(1 + len(_COUNTERS))]
+        tokens = [self._token() for _ in range(1 + len(COUNTER_QUERIES))]
         close: Command = (cmd.CLOSE, [("to", str(total))])
         try:
-            _, *counters = self.call_together([close, *_COUNTERS], tokens=tokens)
+            _, *counters = self.call_together([close, *COUNTER_QUERIES], tokens=tokens)
         except AnswerLost as lost:
             with self._lock:  # the close's own answer, asked for by its token
                 answer = self._repeat(cmd.CLOSE, tokens[0], True, lost)
             _check(answer, cmd.CLOSE)
-            counters = self.call_together(_COUNTERS, changes=False)
-        last = self._learn(_last_document(*counters))
+            counters = self.call_together(COUNTER_QUERIES, changes=False)
+        last = self._learn(last_document_of(*counters))
         self._ready_at = time.monotonic()  # closed and printed: not in a receipt, paper there
         return last.number
 
@@ -223,7 +221,7 @@ class PosnetDevice:
         self.call(cmd.CANCEL)
 
     def last_document(self) -> LastDocument:
-        return self._learn(_last_document(*self.call_together(_COUNTERS, changes=False)))
+        return self._learn(last_document_of(*self.call_together(COUNTER_QUERIES, changes=False)))
 
     def non_fiscal(self, lines: Sequence[str]) -> None:
         # Nothing here registers a sale: the whole printout may go out together.
@@ -241,22 +239,18 @@ class PosnetDevice:
     def daily_report(self) -> DailyReport:
         # The report's own answer is the standard one: what it sums is read just before it
         # (nothing can be sold in between: the caller holds the device), its number after.
-        totalizers, _ = self.call_together(_COUNTERS, changes=False)
+        totalizers, _ = self.call_together(COUNTER_QUERIES, changes=False)
         self.call(cmd.DAILY_REPORT, [("da", date.today().isoformat())])
         counters = self.call(cmd.COUNTERS, changes=False)
         totals = {
             letter: amount
             for letter, field in zip(cmd.CLASSES, cmd.RECEIPT_TOTALIZERS, strict=True)
-            if (amount := _amount(totalizers.get(field)))
+            if (amount := amount_of(totalizers.get(field)))
         }
-        return DailyReport(_amount(counters.get("rd")), totals, _amount(totalizers.get("pn")))
+        return DailyReport(amount_of(counters.get("rd")), totals, amount_of(totalizers.get("pn")))
 
     def open_drawer(self) -> None:
         self.call(cmd.DRAWER)
-
-
-_STATUS: list[Command] = [(cmd.STATUS, ()), (cmd.MECHANISM, ())]
-_COUNTERS: list[Command] = [(cmd.TOTALIZERS, ()), (cmd.COUNTERS, ())]
 
 
 def _encode(command: str, params: Sequence[tuple[str, str]], token: str) -> bytes:
@@ -279,48 +273,3 @@ def _check(answer: Frame, command: str) -> None:
             f"the fiscal device refused {command}: {what} (error {answer.error})",
             device_code=answer.error,
         )
-
-
-def _amount(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else 0
-
-
-def _status(state: Frame, mechanism: Frame) -> DeviceStatus:
-    in_receipt = state.get("ts", "0") != "0"
-    printer = mechanism.get("pr", "0")
-    paper = printer not in cmd.PAPER_OUT
-    if in_receipt:
-        detail = "a receipt is open"
-    elif not paper:
-        detail = "out of paper"
-    elif printer != "0":
-        detail = f"the print mechanism reports trouble (sprn pr{printer}: lever or cover up?)"
-    else:
-        detail = "ready"
-    return DeviceStatus(ready=detail == "ready", in_receipt=in_receipt, paper=paper,
-                        detail=detail)  # fmt: skip
-
-
-def _last_document(totalizers: Frame, counters: Frame) -> LastDocument:
-    total = sum(_amount(totalizers.get(f)) for f in cmd.RECEIPT_TOTALIZERS)
-    return LastDocument(_amount(counters.get("bn")), total)
-
-
-def _line(line: Line) -> Command:
-    if line.vat not in cmd.CLASSES:
-        raise FiscalError(f"tax class {line.vat!r} is not one of {cmd.CLASSES}")
-    params = [
-        ("na", printable(line.name)),
-        ("vt", str(cmd.CLASSES.index(line.vat))),
-        ("pr", str(line.unit_price)),
-        ("il", qty_text(line.qty)),
-        ("wa", str(line.gross)),
-    ]
-    if line.discount:
-        params += [("rd", "1"), ("rw", str(line.discount))]
-    return cmd.LINE, params
-
-
-def _payment(payment: Payment) -> Command:
-    kind = cmd.PAYMENT_TYPES.get(payment.kind, cmd.PAYMENT_TYPES["other"])
-    return cmd.PAYMENT, [("ty", kind), ("wa", str(payment.amount))]

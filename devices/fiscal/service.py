@@ -38,7 +38,7 @@ from devices.fiscal.port import (
 )
 from devices.fiscal.runtime import FiscalRuntime, fiscal
 from devices.receipts import loyalty_lines
-from edge.domain.errors import Conflict, FiscalDeviceUnavailable, FiscalReceiptPending
+from edge.domain.errors import FiscalDeviceUnavailable, FiscalReceiptPending
 from edge.domain.events import Event
 from edge.domain.sale import Sale, SaleLine
 from edge.services import customers
@@ -74,32 +74,6 @@ def receipt_of(sale: Sale) -> Receipt:
 def needs_device(sale: Sale) -> bool:
     # A web-shop order paid online was receipted by the online channel.
     return any(t.type != "online" for t in sale.tenders)
-
-
-class FiscalCopyRefused(Conflict):
-    """A copy of a fiscal receipt may only be the device's own, from its electronic journal."""
-
-    code = "fiscal-copy-refused"
-
-
-def refuse_copy(conn: Any, receipt_no: str) -> None:
-    """Raises for a sale registered (or waiting to be registered) on a fiscal device: a slip
-    printed by the node would be a second receipt-like document, and the Posnet protocol has no
-    command that prints a copy from the electronic journal."""
-    job = jobs_repo.get(conn, receipt_no)
-    if job is None:
-        return
-    where = (
-        f"was registered on the fiscal device as fiscal receipt no. {job.number}"
-        if job.number is not None
-        else "waits to be registered on the fiscal device, which prints its receipt then"
-    )
-    raise FiscalCopyRefused(
-        f"sale {receipt_no} {where}; a copy of a fiscal receipt can only come from the "
-        f"device's electronic journal, so nothing is printed: show the sale from the sales "
-        f"journal (GET /api/v1/sales/{receipt_no}) instead",
-        fiscal_number=job.number,
-    )
 
 
 # -- checkout hooks ---------------------------------------------------------------------------

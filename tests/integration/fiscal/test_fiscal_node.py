@@ -14,7 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from devices.fiscal import service as fiscal_service
-from devices.fiscal.emulator import DEFAULT_VAT, Emulator, Faults
+from devices.fiscal.emulator import DEFAULT_VAT, Emulator
+from devices.fiscal.emulator_faults import Faults
 from devices.fiscal.emulator_server import EmulatorServer
 from devices.fiscal.posnet import PosnetDevice
 from devices.fiscal.runtime import fiscal

@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from devices.fiscal import posnet_commands as cmd
-from devices.fiscal.emulator import Faults, Refused
+from devices.fiscal.emulator import Refused
+from devices.fiscal.emulator_faults import Faults
 from tests.integration.fiscal.helpers import Fixture, hold
 from tests.waiting import wait_until
 

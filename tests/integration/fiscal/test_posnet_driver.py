@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from devices.fiscal import posnet_commands as cmd
-from devices.fiscal.emulator import Emulator, Faults
+from devices.fiscal.emulator import Emulator
+from devices.fiscal.emulator_faults import Faults
 from devices.fiscal.emulator_server import EmulatorServer
 from devices.fiscal.port import (
     AnswerLost,
