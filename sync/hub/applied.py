@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sync.hub import returns_count
 from sync.hub.store import feed as feed_repo
 from sync.hub.store import sales as sales_repo
 from sync.hub.store import stock as stock_repo
@@ -43,6 +44,7 @@ class Writes:
         """Writes the sales deferred so far: what a later event of the group reads must be in."""
         for sale in self.sales:
             sales_repo.add_sale(tx, **sale)
+        returns_count.count_early(tx, [sale["receipt_no"] for sale in self.sales])
         self.sales.clear()
 
 

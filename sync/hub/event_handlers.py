@@ -8,7 +8,7 @@ import json
 import logging
 from typing import Any
 
-from sync.hub import loyalty_apply, stock_docs
+from sync.hub import loyalty_apply, returns_count, stock_docs
 from sync.hub.applied import Applied, Handler, Writes
 from sync.hub.store import orders as orders_repo
 from sync.hub.store import sales as sales_repo
@@ -84,23 +84,15 @@ def _return(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: Writes) ->
     d = ev.data
     original = d.get("original") or {}
     kind, ref = original.get("kind", "none"), original.get("ref")
-    reasons = []
-    before: dict[str, tuple[int, int]] = {}
-    for ln in d["lines"]:
-        sku, qty = str(ln["sku"]), int(ln["qty"])
-        if kind == "sale" and ref:
-            w.flush_sales(tx)  # a return may come in the same group as its sale
-            sold, returned = sales_repo.sold_and_returned(tx, ref, sku)
-            before.setdefault(sku, (sold, returned))
-            sales_repo.spread_return(tx, ref, sku, qty)
-        elif kind == "order" and ref:
-            sold, returned = orders_repo.ordered_and_returned(tx, ref, sku)
-            before.setdefault(sku, (sold, returned))
-            orders_repo.add_returned(tx, ref, sku, qty)
-        else:
-            continue
-        if returned + qty > sold:
-            reasons.append(f"{sku}: returned {returned + qty} of {sold} sold")
+    if kind == "sale" and ref:
+        w.flush_sales(tx)  # a return may come in the same group as its sale
+    if kind == "sale" and ref and not sales_repo.exists(tx, ref):
+        # Another store's sale still on its way: counted (and checked) when it comes.
+        log.info("return %s at %s waits for sale %s", d["return_id"], store_id, ref)
+        reasons: list[str] = []
+        before: dict[str, tuple[int, int]] = {}
+    else:
+        reasons, before = returns_count.count(tx, kind, ref, d["lines"])
     sales_repo.add_return(
         tx,
         return_id=str(d["return_id"]),
@@ -120,6 +112,7 @@ def _return(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: Writes) ->
 def _loyalty_earned(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: Writes) -> None:
     w.flush_sales(tx)  # the sale it earns for came before it, maybe in this group
     loyalty_apply.earned(tx, store_id, ev.data, ev.at)
+    returns_count.reverse_points_of_early_returns(tx, str(ev.data["receipt_no"]))
 
 
 def _fiscalised(tx: Tx, store_id: str, ev: EventRecord, done: Applied, w: Writes) -> None:

@@ -85,6 +85,29 @@ def add_return(
     )  # fmt: skip
 
 
+def exists(tx: Tx, receipt_no: str) -> bool:
+    return tx.one("SELECT 1 FROM hub_sales WHERE receipt_no = ?", [receipt_no]) is not None
+
+
+def returns_of_sales(tx: Tx, receipt_nos: Sequence[str]) -> list[Any]:
+    """The returns on record of these sales, in the order they were made."""
+    if not receipt_nos:
+        return []
+    marks = ", ".join("?" * len(receipt_nos))
+    return tx.all(
+        "SELECT return_id, store_id, at, original_ref, body FROM hub_returns"
+        f" WHERE original_kind = 'sale' AND original_ref IN ({marks}) ORDER BY at, return_id",
+        list(receipt_nos),
+    )
+
+
+def flag_return(tx: Tx, return_id: str, reasons: list[str]) -> None:
+    tx.execute(
+        "UPDATE hub_returns SET flagged = ?, flag_reason = ? WHERE return_id = ?",
+        [int(bool(reasons)), "; ".join(reasons), return_id],
+    )
+
+
 def receipt(tx: Tx, receipt_no: str) -> tuple[Any, list[Any]] | None:
     sale = tx.one("SELECT * FROM hub_sales WHERE receipt_no = ?", [receipt_no])
     if sale is None:

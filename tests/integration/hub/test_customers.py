@@ -264,3 +264,21 @@ def test_a_collected_online_order_earns_once_and_its_return_takes_back_its_share
     }  # fmt: skip
     _apply(api, "B", [_event(1, "return.completed", when, **ret)])
     assert api.get("/api/v1/customers/C-ANNA").json()["points"] == earned - earned // 4
+
+
+def test_a_return_that_reaches_the_hub_before_its_sale_takes_its_points_back_later(
+    api: TestClient,
+) -> None:
+    """Store B's return of a member's purchase at A arrives while A's events are still on their
+    way: its points are taken back when the sale's points arrive, not lost."""
+    assert _import(api, _jsonl(ANNA)).status_code == 200
+    ret = {
+        "return_id": "RT-B-9", "at": "2026-11-02T09:00:00+00:00", "currency": "PLN",
+        "original": {"kind": "sale", "ref": "A-0009", "store_id": "A"},
+        "lines": [{"sku": "MILK", "qty": 1, "unit_price": 450, "refund": 450}],
+    }  # fmt: skip
+    _apply(api, "B", [_event(1, "return.completed", str(ret["at"]), **ret)])
+    _apply(api, "A", _sale(1, "A-0009", "2026-11-01T10:00:00+00:00", (18, 6)))
+    assert api.get("/api/v1/customers/C-ANNA").json()["points"] == 24 - 9
+    receipt = api.get("/api/v1/receipts/A-0009").json()
+    assert [ln["returned"] for ln in receipt["lines"]] == [1, 0]

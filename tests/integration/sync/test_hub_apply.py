@@ -235,3 +235,22 @@ def test_cancelling_an_order_sends_a_signed_cancel_command(offline_hub: Hub) -> 
     cancel = Command.model_validate_json(rows[1]["envelope"])
     cancel.check(offline_hub.key.public_key())
     assert cancel.data == {"order_id": order["order_id"], "reason": "shopper changed their mind"}
+
+
+def test_a_return_that_reaches_the_hub_before_its_sale_is_counted_when_the_sale_comes(
+    offline_hub: Hub,
+) -> None:
+    """Store B returns A's sale while A's events are still on their way: the streams of two
+    stores carry no order between them. The return is counted against the receipt (and
+    checked) once the sale arrives, not flagged for a sale "of 0 sold"."""
+    h = offline_hub
+    ok, over = _return(1, "R-B1", "A-01-7", 1, True), _return(2, "R-B2", "A-01-7", 2, True)
+    h.on_events("B", EventBatch(store_id="B", events=[ok, over]))
+    assert h.returns(flagged=True) == []  # nothing to judge them by yet
+    h.on_events("A", EventBatch(store_id="A", events=[_sale(1, "A-01-7", 2)]))
+    receipt = h.receipt("A-01-7")
+    assert receipt["lines"][0]["qty"] == 2 and receipt["lines"][0]["returned"] == 3
+    flagged = h.returns(flagged=True)
+    assert [r["return_id"] for r in flagged] == ["R-B2"]
+    assert "returned 3 of 2 sold" in flagged[0]["flag_reason"]
+    assert [r["return_id"] for r in h.returns(flagged=False)] == ["R-B1"]

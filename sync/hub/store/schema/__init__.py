@@ -17,6 +17,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "api_tokens", replication.create_api_tokens),
     Migration(5, "dead_letter_retention", replication.index_dead_letters_by_age),
     Migration(10, "order_terms", orders_sales.add_order_terms),
+    Migration(11, "returns_by_original", orders_sales.index_returns_by_original),
     Migration(20, "stock_documents", documents.create_stock_documents),
     Migration(21, "feed", documents.create_feed),
     Migration(22, "webhooks", documents.create_webhooks),

@@ -1,5 +1,5 @@
-"""Later columns and tables of orders and sales: how an order line was priced, a sale's fiscal
-number, and the order changes the web shop follows."""
+"""Later columns, tables and indexes of orders and sales: how an order line was priced, returns
+by what they return, a sale's fiscal number, and the order changes the web shop follows."""
 
 from __future__ import annotations
 
@@ -52,3 +52,9 @@ def create_order_changes(tx: Tx, storage: Storage) -> None:
         """,
     )
     tx.execute("INSERT INTO hub_counters (name, value) VALUES ('order_change_position', 0)")
+
+
+def index_returns_by_original(tx: Tx, storage: Storage) -> None:
+    # A sale written looks up the returns of it that reached the hub first (another store's
+    # return, its own sale's events still on their way): one indexed lookup per group of sales.
+    tx.execute("CREATE INDEX hub_returns_original ON hub_returns (original_ref)")
