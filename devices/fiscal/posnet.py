@@ -84,6 +84,9 @@ class PosnetDevice:
         with self._lock:
             try:
                 answer = self._send(request)
+                if not _answers(answer, command, token):  # a late answer to an earlier command
+                    raise FrameError(f"an answer to {answer.command} @{answer.token}, not to "
+                                     f"{command} @{token}")  # fmt: skip
             except LinkDown as exc:
                 self._forget()
                 raise DeviceUnavailable(str(exc)) from None

@@ -27,7 +27,7 @@ from devices.fiscal.port import (
     register,
 )
 from devices.fiscal.posnet import PosnetDevice
-from devices.fiscal.posnet_frame import FrameReader
+from devices.fiscal.posnet_frame import FrameReader, encode
 from devices.fiscal.posnet_link import SerialLink, TcpLink
 from tests.node import free_port
 from tests.waiting import wait_until
@@ -242,3 +242,23 @@ def test_a_name_with_frame_characters_is_printed_not_refused(emulator) -> None: 
     odd = Receipt("r", [Line("Kubek #1\tduży", Decimal(1), 500, "A")], [Payment("cash", 500)])
     assert register(device(server), odd) == 1
     assert emu.documents()[0]["lines"][0]["name"] == "Kubek  1 duży"
+
+
+def test_an_answer_with_another_commands_token_is_not_taken_for_this_ones(emulator) -> None:  # type: ignore[no-untyped-def]
+    """A late answer to an earlier command may sit in the stream: its token gives it away, and
+    the driver asks for its own command's answer by token instead of trusting it."""
+    emu, server = emulator
+    dev = device(server, timeout=0.5)
+    original = emu.handle
+    stale: list[bytes] = []
+
+    def late_answer_first(request: bytes) -> bytes | None:
+        answer = original(request)  # executed, its answer kept under its token
+        if b"trinit" in request and not stale:
+            stale.append(encode("trinit", error=cmd.ERR_TR_BAD_STATE, token="9999"))
+            return stale[0]
+        return answer
+
+    emu.handle = late_answer_first  # type: ignore[method-assign]
+    dev.open_receipt(RECEIPT)  # the refusal under token 9999 is not this command's
+    assert stale and dev.status().in_receipt
