@@ -11,8 +11,8 @@ from typing import Any
 from devices.fiscal import jobs_repo
 from devices.fiscal.port import FiscalError
 from devices.fiscal.runtime import FiscalRuntime, fiscal
-from devices.fiscal.service import drain
-from edge.domain.errors import FiscalDeviceUnavailable, FiscalReceiptPending
+from devices.fiscal.service import drain, pending
+from edge.domain.errors import FiscalDeviceUnavailable
 from edge.domain.staff import Role
 from edge.domain.vat import VatRate
 from edge.plugins import StartupRefused
@@ -94,12 +94,7 @@ def daily_report(
         # sale is registered (or settled) first, and a sale that cannot be holds the report.
         left = drain(ctx, rt)
         if left:
-            raise FiscalReceiptPending(
-                f"sale {left[0].receipt_no} is not yet registered on the fiscal device "
-                f"({left[0].last_error or 'waiting for the device'}); resolve it before the "
-                "daily report",
-                receipt_no=left[0].receipt_no,
-            )
+            raise pending(left[0], "the daily report")
         try:
             report = rt.device.daily_report()
         except FiscalError as exc:

@@ -92,12 +92,7 @@ def before_checkout(ctx: Context) -> None:
     try:
         left = _unfinished(ctx) if nested else drain(ctx, rt)
         if left:
-            raise FiscalReceiptPending(
-                f"sale {left[0].receipt_no} is not yet registered on the fiscal device "
-                f"({left[0].last_error or 'waiting for the device'}); resolve it before the "
-                "next sale",
-                receipt_no=left[0].receipt_no,
-            )
+            raise pending(left[0], "the next sale")
         try:
             # The device's last document now: committed with the sale as the job's `before`,
             # so the receipt can be sent right after the commit (see _settle).
@@ -115,6 +110,15 @@ def before_checkout(ctx: Context) -> None:
         rt.mark("ready", detail)
     finally:
         rt.lock.release()
+
+
+def pending(job: Job, before: str) -> FiscalReceiptPending:
+    """The refusal of what must wait until `job`'s sale is registered (a sale, the report)."""
+    return FiscalReceiptPending(
+        f"sale {job.receipt_no} is not yet registered on the fiscal device "
+        f"({job.last_error or 'waiting for the device'}); resolve it before {before}",
+        receipt_no=job.receipt_no,
+    )
 
 
 def _unfinished(ctx: Context) -> list[Job]:
